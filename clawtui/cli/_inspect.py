@@ -1,0 +1,80 @@
+"""``claw inspect IMAGE [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from clawlib import InspectedImage, inspect_image
+
+from ._output import print_json, printable
+
+__all__ = ["format_inspection", "register"]
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "inspect",
+        help="show the claw metadata of an image",
+        description="Read an image's claw.* labels and show what they declare.",
+    )
+    parser.add_argument("image", metavar="IMAGE")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    inspected = inspect_image(args.image)
+    if args.json:
+        image = inspected.image
+        print_json(
+            {
+                "image": {"ref": image.ref, "id": image.id, "tags": list(image.tags)},
+                "claw": inspected.info.is_claw,
+                **inspected.info.to_json(),
+            }
+        )
+    else:
+        print(format_inspection(inspected))
+    return 0
+
+
+def format_inspection(inspected: InspectedImage) -> str:
+    """The human table: one row per field that has a value, lists one item per line."""
+    image, info = inspected.image, inspected.info
+    short_id = image.id.removeprefix("sha256:")[:12]
+    rows: list[tuple[str, Sequence[str]]] = [("Image", [f"{image.ref} ({short_id})"])]
+    if not info.is_claw:
+        rows.append(("Claw type", ["none: not a claw image (no claw.type label)"]))
+    else:
+        rows += [
+            ("Claw type", [info.claw_type or ""]),
+            ("Agent", [info.agent or "(none)"]),
+            ("Persona", [info.persona] if info.persona else []),
+            ("Models", _pairs(info.models.items())),
+            ("Cllama", info.cllama),
+            ("Handles", [", ".join(info.handles)] if info.handles else []),
+            ("Surfaces", [s.raw for s in info.surfaces]),
+            ("Skills", info.skills),
+            ("Skill emit", [info.skill_emit] if info.skill_emit else []),
+            ("Invoke", _pairs((str(i.schedule), i.command) for i in info.invocations)),
+            ("Configure", info.configures),
+            ("Privileges", _pairs(info.privileges.items())),
+            ("Tracks", [", ".join(info.tracks)] if info.tracks else []),
+        ]
+    rows.append(("Warnings", info.problems))
+    rows = [(name, list(values)) for name, values in rows if values]
+    width = max(len(name) for name, _ in rows) + 2
+    lines = []
+    for name, values in rows:
+        for index, value in enumerate(values):
+            label = f"{name}:" if index == 0 else ""
+            lines.append(f"{label:<{width}}{printable(value)}")
+    return "\n".join(lines)
+
+
+def _pairs(items: Iterable[tuple[str, str]]) -> list[str]:
+    pairs = list(items)
+    width = max((len(key) for key, _ in pairs), default=0)
+    return [f"{key:<{width}}  {value}" for key, value in pairs]

@@ -1,0 +1,33 @@
+"""What the commands share for writing: printable text, error lines, JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any, TextIO
+
+__all__ = ["print_error", "print_json", "printable"]
+
+# C0 and C1 control characters (TAB kept): labels come from untrusted images, and an escape
+# sequence printed raw could rewrite the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``) instead of sent raw."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def print_error(message: str, stream: TextIO | None = None) -> None:
+    """Print every line of ``message`` as ``error: <line>`` to standard error."""
+    stream = stream or sys.stderr
+    for line in message.splitlines() or [""]:
+        print(f"error: {printable(line)}", file=stream)
+
+
+def print_json(value: Any, stream: TextIO | None = None) -> None:
+    """Print ``value`` as indented JSON with sorted keys."""
+    print(
+        json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False), file=stream or sys.stdout
+    )

