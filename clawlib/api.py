@@ -60,7 +60,7 @@ class GeneratedDockerfile:
     path: Path
     text: str
     changed: bool
-    """Whether writing it changed the file on disk."""
+    """Whether it differs from the file on disk (and so is, or would be, rewritten)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +125,10 @@ def generate_dockerfile(clawfile_path: str | Path, *, write: bool = True) -> Gen
     text = emit_dockerfile(clawfile)
     target = source.parent / generated_dockerfile_name(source.name)
     changed = _read_text(target) != text
-    if write and changed:
-        _write_atomically(target, text)
-    return GeneratedDockerfile(clawfile, target, text, changed)
+    generated = GeneratedDockerfile(clawfile, target, text, changed)
+    if write:
+        _write_generated(generated)
+    return generated
 
 
 def build_image(
@@ -158,17 +159,17 @@ def build_image(
             "heredocs need BuildKit, but docker here has only the classic builder "
             "(install Docker's buildx plugin, or rewrite the heredoc as RUN/COPY lines)",
         )
-    generated = generate_dockerfile(build_input.clawfile)
-    on_generated(generated)
+    _write_generated(planned)
+    on_generated(planned)
     image_id = docker_build(
-        generated.path,
+        planned.path,
         build_input.context,
         tags=tags,
         builder=builder,
         on_output=on_output,
         runner=runner,
     )
-    return BuildResult(generated, image_id, tuple(tags), builder)
+    return BuildResult(planned, image_id, tuple(tags), builder)
 
 
 def inspect_image(ref: str, view: DockerView | None = None) -> InspectedImage:
@@ -186,6 +187,11 @@ def _own(view: DockerView | None) -> Iterator[DockerView]:
         return
     with DockerView() as new:
         yield new
+
+
+def _write_generated(generated: GeneratedDockerfile) -> None:
+    if generated.changed:
+        _write_atomically(generated.path, generated.text)
 
 
 def _read_text(path: Path) -> str | None:

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     names = ", ".join(result.tags) or "untagged"
     print(
-        f"claw: built {names} ({result.image_id}) using {result.builder}",
+        f"claw: built {names} ({result.image_id[:19]}) using {result.builder}",
         file=sys.stderr,
     )
     return 0

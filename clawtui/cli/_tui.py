@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ._output import print_error
+
 __all__ = ["register"]
 
 
@@ -19,7 +21,12 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clawtui.app import make_app  # imports Textual: only when the TUI is wanted
+    from clawtui.app import PodNotFoundError, make_app  # imports Textual: only when wanted
 
-    make_app(args.pod).run()
-    return 0
+    try:
+        app = make_app(args.pod)
+    except PodNotFoundError as exc:
+        print_error(str(exc))
+        return 1
+    app.run()
+    return app.return_code or 0

@@ -7,6 +7,7 @@ import pytest
 from clawlib.clawfile import DIRECTIVES, Clawfile, CronSchedule, Invocation, Surface
 from clawlib.clawfile._parser import _HANDLERS
 from clawlib.errors import ClawfileError
+from tests.samples import UPSTREAM_REFERENCE
 
 
 def parse(*lines: str) -> Clawfile:
@@ -472,25 +473,7 @@ def test_every_problem_is_reported_in_line_order() -> None:
 
 
 def test_upstream_reference_clawfile() -> None:
-    clawfile = parse(
-        "FROM node:24-bookworm-slim",
-        "CLAW_TYPE openclaw",
-        "AGENT AGENTS.md",
-        "MODEL primary openrouter/anthropic/claude-sonnet-4",
-        "CONFIGURE openclaw config set agents.defaults.heartbeat.every 30m",
-        "CONFIGURE openclaw config set agents.defaults.heartbeat.target none",
-        "INVOKE 0,30 * * * * heartbeat",
-        "TRACK apt pip npm",
-        "SURFACE channel://discord",
-        "SURFACE service://fleet-master",
-        "SKILL ./skills/custom-workflow.md",
-        "SKILL ./skills/team-conventions.md",
-        "PRIVILEGE worker root",
-        "PRIVILEGE runtime claw-user",
-        "RUN apt-get update && apt-get install -y bash ca-certificates cron curl git jq tini",
-        "RUN npm install -g openclaw@2026.2.9",
-        "WORKDIR /workspace",
-    )
+    clawfile = Clawfile.parse(UPSTREAM_REFERENCE)
     assert [i.keyword for i in clawfile.instructions] == ["from", "run", "run", "workdir"]
     counts = (
         len(clawfile.configures),
@@ -501,4 +484,4 @@ def test_upstream_reference_clawfile() -> None:
         len(clawfile.skills),
     )
     assert counts == (2, 1, 3, 2, 2, 2)
-    assert clawfile.directive_lines["CLAW_TYPE"] == 2
+    assert clawfile.directive_lines["CLAW_TYPE"] == 3

@@ -12,29 +12,7 @@ from clawlib.clawfile import (
     quote_label_value,
 )
 from tests.dockermodel import docker_labels
-
-REFERENCE = "\n".join(
-    [
-        "FROM node:24-bookworm-slim",
-        "CLAW_TYPE openclaw",
-        "AGENT AGENTS.md",
-        "MODEL primary openrouter/anthropic/claude-sonnet-4",
-        "CONFIGURE openclaw config set agents.defaults.heartbeat.every 30m",
-        "CONFIGURE openclaw config set agents.defaults.heartbeat.target none",
-        "INVOKE 0,30 * * * * heartbeat",
-        "TRACK apt pip npm",
-        "SURFACE channel://discord",
-        "SURFACE service://fleet-master",
-        "SKILL ./skills/custom-workflow.md",
-        "SKILL ./skills/team-conventions.md",
-        "PRIVILEGE worker root",
-        "PRIVILEGE runtime claw-user",
-        "RUN apt-get update && apt-get install -y bash ca-certificates cron curl git jq tini",
-        "RUN npm install -g openclaw@2026.2.9",
-        "WORKDIR /workspace",
-        "",
-    ]
-)
+from tests.samples import UPSTREAM_REFERENCE as REFERENCE
 
 
 def emit(text: str) -> str:

@@ -172,3 +172,10 @@ def test_version_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_printable() -> None:
     assert printable("a\tb\x07c\x9bd é") == "a\tb\\x07c\\x9bd é"
+
+
+def test_tui_on_a_missing_pod(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tui", str(tmp_path / "missing")]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path}/missing: no such pod directory or claw-pod.yml\n"
+    )
