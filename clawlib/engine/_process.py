@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["CommandResult", "ProcessRunner", "SubprocessRunner", "tail"]
+__all__ = ["CommandResult", "ProcessRunner", "SubprocessRunner"]
 
 _NOT_FOUND = 127
 TAIL_LINES = 40
@@ -62,11 +62,6 @@ class ProcessRunner(Protocol):
         The result's ``stdout`` holds the last lines of that output (for error messages).
         """
         ...
-
-
-def tail(text: str, lines: int = TAIL_LINES) -> str:
-    """The last ``lines`` lines of ``text``."""
-    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
 
 
 class SubprocessRunner:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clawlib.engine import Builder, ComposeCommand, detect_builder, docker_build, find_compose
-from clawlib.engine._process import SubprocessRunner, tail
+from clawlib.engine._process import SubprocessRunner
 from clawlib.errors import (
     BuildFailedError,
     ComposeNotFoundError,
@@ -155,7 +155,3 @@ def test_subprocess_runner_real_commands() -> None:
         ["a", "b"],
         "\n".join(lines),
     )
-
-
-def test_tail() -> None:
-    assert tail("\n".join(str(i) for i in range(100)) + "\n", 3) == "97\n98\n99"
