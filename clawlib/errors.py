@@ -8,6 +8,7 @@ layer of the pipeline::
     ├── InvalidValueError            a value that does not parse (surface URI, cron schedule, ...)
     ├── ClawfileError                a Clawfile that cannot be read, lexed or parsed
     │   └── ClawfileNotFoundError    the path names no Clawfile
+    ├── PodError                     a claw-pod.yml that cannot be read or is invalid
     ├── OutputWriteError             a generated file could not be written
     ├── DriverError                  a claw driver problem
     │   └── UnknownDriverError       no installed driver handles this claw type
@@ -42,6 +43,8 @@ __all__ = [
     "ImageNotFoundError",
     "InvalidValueError",
     "OutputWriteError",
+    "PodError",
+    "PodProblem",
     "Problem",
     "UnknownDriverError",
 ]
@@ -103,6 +106,45 @@ class ClawfileNotFoundError(ClawfileError):
 
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(path, [Problem(0, detail)])
+
+
+@dataclass(frozen=True, slots=True)
+class PodProblem:
+    """One problem in a pod file: where (YAML path, 1-based line or 0), what, and what is valid.
+
+    ``yaml_path`` is dotted with list indexes in brackets: ``services.web.x-claw.surfaces[1]``;
+    empty for the document as a whole.
+    """
+
+    yaml_path: str
+    line: int
+    detail: str
+
+
+class PodError(ClawError):
+    """A pod file (claw-pod.yml) that cannot be read, parsed or validated.
+
+    Holds every problem found (``problems``); the message lists them one per line as
+    ``file:line: yaml.path: detail``, in line order.
+    """
+
+    def __init__(self, path: str, problems: Sequence[PodProblem]) -> None:
+        self.path = path
+        self.problems = tuple(
+            sorted(problems, key=lambda p: (p.line == 0, p.line, p.yaml_path, p.detail))
+        )
+        super().__init__("\n".join(self._format(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, path: str, yaml_path: str, line: int, detail: str) -> PodError:
+        """The error for a single problem."""
+        return cls(path, [PodProblem(yaml_path, line, detail)])
+
+    def _format(self, problem: PodProblem) -> str:
+        where = f"{self.path}:{problem.line}" if problem.line else self.path
+        if problem.yaml_path:
+            where += f": {problem.yaml_path}"
+        return f"{where}: {problem.detail}"
 
 
 class OutputWriteError(ClawError):

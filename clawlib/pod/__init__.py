@@ -1,0 +1,34 @@
+"""Pod files: claw-pod.yml loaded the way compose reads it, with its x-claw blocks validated."""
+
+from ._loader import POD_FILE, Pod, PodService, load_pod
+from ._models import (
+    Channel,
+    ChannelRouting,
+    DirectMessages,
+    Guild,
+    GuildRouting,
+    Handle,
+    Include,
+    InvokeEntry,
+    PodClaw,
+    ServiceClaw,
+    SurfaceEntry,
+)
+
+__all__ = [
+    "POD_FILE",
+    "Channel",
+    "ChannelRouting",
+    "DirectMessages",
+    "Guild",
+    "GuildRouting",
+    "Handle",
+    "Include",
+    "InvokeEntry",
+    "Pod",
+    "PodClaw",
+    "PodService",
+    "ServiceClaw",
+    "SurfaceEntry",
+    "load_pod",
+]

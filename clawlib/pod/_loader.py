@@ -1,0 +1,395 @@
+"""Load a claw-pod.yml: compose passes through, ``x-claw`` is validated, every problem at once."""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from clawlib.errors import PodError, PodProblem
+
+from ._env import expand, read_dotenv
+from ._models import PodClaw, ServiceClaw, handle_shorthand
+from ._yaml import YamlDocument, format_path, load_yaml
+
+__all__ = ["POD_FILE", "Pod", "PodService", "load_pod"]
+
+POD_FILE = "claw-pod.yml"
+SURFACE_SCHEMES = ("channel", "egress", "host", "service", "volume")
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class PodService:
+    """One compose service: its compose keys (``x-claw`` removed, file order) and its claw block.
+
+    ``claw`` is None for a plain compose service (no ``x-claw``, or ``x-claw:`` with nothing).
+    """
+
+    name: str
+    compose: dict[str, Any]
+    claw: ServiceClaw | None
+    line: int = 0
+
+    @property
+    def is_claw(self) -> bool:
+        return self.claw is not None
+
+
+@dataclass(frozen=True)
+class Pod:
+    """A loaded pod. ``compose`` is the document without the top-level ``x-claw`` and with each
+    service's ``x-claw`` removed, keys in file order; treat it as read-only."""
+
+    file: Path
+    name: str
+    compose: dict[str, Any]
+    services: dict[str, PodService]
+    claw: PodClaw = field(default_factory=PodClaw)
+    dotenv: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[PodProblem, ...] = ()
+
+    @property
+    def directory(self) -> Path:
+        return self.file.parent
+
+    @property
+    def claws(self) -> list[PodService]:
+        """The claw services, in file order."""
+        return [service for service in self.services.values() if service.is_claw]
+
+
+def load_pod(path: str | Path, *, environ: Mapping[str, str] | None = None) -> Pod:
+    """Load the pod at ``path`` (a claw-pod.yml, or a directory holding one).
+
+    ``${VAR}`` placeholders in x-claw values are resolved from the pod's ``.env`` and
+    ``environ`` (default: the process environment), which wins; ``cllama-env`` values are left
+    for compose to resolve, so that provider keys never land in generated files. Raises
+    :class:`PodError` listing every problem, each with its YAML path and line.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / POD_FILE
+    display = str(path if Path(path).name == file.name else file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PodError.at(display, "", 0, "no such pod file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not valid UTF-8"
+        raise PodError.at(display, "", 0, f"cannot read: {reason}") from exc
+    document = load_yaml(text, display)
+    dotenv = read_dotenv(file.parent / ".env")
+    env = {**dotenv.values, **(os.environ if environ is None else environ)}
+    return _Loader(display, document, env).load(file.resolve(), dotenv)
+
+
+class _Loader:
+    def __init__(self, display: str, document: YamlDocument, env: Mapping[str, str]) -> None:
+        self.display = display
+        self.document = document
+        self.env = env
+        self.problems: list[PodProblem] = []
+        self.warnings: list[PodProblem] = []
+
+    def problem(self, path: Path_, detail: str) -> None:
+        self.problems.append(PodProblem(format_path(path), self.document.line_of(path), detail))
+
+    def load(self, file: Path, dotenv: Any) -> Pod:
+        for line, reason in dotenv.problems:
+            self.warnings.append(PodProblem("", 0, f".env line {line} ignored: {reason}"))
+        data = self.document.data
+        if not isinstance(data, dict):
+            self.problem((), "a pod file is a mapping with a services: key")
+            raise PodError(self.display, self.problems)
+        pod_claw = self.pod_claw(data.get("x-claw"))
+        defaults = self.platforms(pod_claw.handles_defaults, ("x-claw", "handles-defaults"))
+        services_raw = data.get("services")
+        if not isinstance(services_raw, dict) or not services_raw:
+            self.problem(
+                ("services",), "a pod needs services: a mapping of service name to service"
+            )
+            services_raw = {}
+        services: dict[str, PodService] = {}
+        for name, raw in services_raw.items():
+            service = self.service(str(name), raw, defaults)
+            if service is not None:
+                services[service.name] = service
+        self.check_references(services)
+        if self.problems:
+            raise PodError(self.display, self.problems)
+        compose = {key: value for key, value in data.items() if key != "x-claw"}
+        compose["services"] = {name: service.compose for name, service in services.items()}
+        return Pod(
+            file=file,
+            name=pod_claw.pod or file.parent.name,
+            compose=compose,
+            services=services,
+            claw=pod_claw,
+            dotenv=dict(dotenv.values),
+            warnings=tuple(self.warnings),
+        )
+
+    def pod_claw(self, raw: Any) -> PodClaw:
+        if raw is None:
+            return PodClaw()
+        if isinstance(raw, dict):
+            raw = self.resolve_placeholders(raw, ("x-claw",))
+        model = self.validate(PodClaw, raw, ("x-claw",))
+        return model if isinstance(model, PodClaw) else PodClaw()
+
+    def service(self, name: str, raw: Any, defaults: Mapping[str, Any]) -> PodService | None:
+        path: Path_ = ("services", name)
+        if not isinstance(raw, dict):
+            self.problem(path, "a service is a mapping of compose keys")
+            return None
+        compose = {key: value for key, value in raw.items() if key != "x-claw"}
+        line = self.document.line_of(path)
+        block = raw.get("x-claw")
+        if block is None:
+            return PodService(name, compose, None, line)
+        claw_path = (*path, "x-claw")
+        if not isinstance(block, dict):
+            self.problem(claw_path, "x-claw is a mapping (agent, surfaces, handles, ...)")
+            return None
+        block = self.resolve_placeholders(block, claw_path)
+        if "handles" in block:
+            block["handles"] = self.merged_handles(
+                block["handles"], defaults, (*claw_path, "handles")
+            )
+        claw = self.validate(ServiceClaw, block, claw_path)
+        if not isinstance(claw, ServiceClaw):
+            return None
+        if claw.count > 1 and "container_name" in compose:
+            self.problem(
+                (*claw_path, "count"),
+                "count > 1 cannot be combined with container_name (replicas need distinct names)",
+            )
+        return PodService(name, compose, claw, line)
+
+    def resolve_placeholders(self, block: dict[str, Any], path: Path_) -> dict[str, Any]:
+        def unset(where: Path_, name: str) -> None:
+            self.warnings.append(
+                PodProblem(
+                    format_path(where),
+                    self.document.line_of(where),
+                    f"${{{name}}} is not set (in .env or the environment); left as written",
+                )
+            )
+
+        resolved = {}
+        for key, value in block.items():
+            if key == "cllama-env":  # resolved by compose at up time: secrets stay out of files
+                resolved[key] = value
+            else:
+                resolved[key] = expand(value, self.env, unset, (*path, key))
+        return resolved
+
+    def platforms(self, raw: Mapping[str, Any], path: Path_) -> dict[str, Any]:
+        """``raw`` with platform names trimmed and lower-cased; a clash is a problem."""
+        lowered: dict[str, Any] = {}
+        for key, value in raw.items():
+            platform = str(key).strip().lower()
+            if not platform:
+                self.problem((*path, key), "platform name must not be empty")
+            elif platform in lowered:
+                self.problem(
+                    (*path, key),
+                    f'platform "{platform}" is given twice (platform names ignore case)',
+                )
+            else:
+                lowered[platform] = value
+        return lowered
+
+    def merged_handles(self, raw: Any, defaults: Mapping[str, Any], path: Path_) -> Any:
+        """The service's handles, each deep-merged over the pod's default for its platform.
+
+        Defaults apply only to platforms the service declares: a default has no id of its own,
+        and a handle without an id is no identity (upstream copies every default into every
+        claw, which then fails for lack of an id).
+        """
+        if not isinstance(raw, dict):
+            return raw  # validation reports a wrong type
+        handles = self.platforms(raw, path)
+        return {
+            platform: _deep_merge(handle_shorthand(defaults[platform]), handle_shorthand(value))
+            if platform in defaults
+            else value
+            for platform, value in handles.items()
+        }
+
+    def validate(self, model: type[BaseModel], raw: Any, path: Path_) -> BaseModel | None:
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(part for part in error["loc"] if not _internal(part))
+                self.problem((*path, *_yaml_loc(raw, loc)), _message(model, loc, error))
+            return None
+
+    def check_references(self, services: Mapping[str, PodService]) -> None:
+        names = sorted(services)
+        for service in services.values():
+            if service.claw is None:
+                continue
+            base: Path_ = ("services", service.name, "x-claw", "surfaces")
+            for index, entry in enumerate(service.claw.surfaces):
+                surface = entry.surface
+                where = (*base, index)
+                if surface.scheme not in SURFACE_SCHEMES:
+                    self.problem(
+                        where,
+                        f'unsupported surface scheme "{surface.scheme}" '
+                        f"(valid: {', '.join(SURFACE_SCHEMES)})",
+                    )
+                elif surface.scheme == "service" and surface.target not in services:
+                    self.problem(
+                        where,
+                        f'service surface targets unknown service "{surface.target}" '
+                        f"(services: {', '.join(names)})",
+                    )
+                elif surface.scheme == "host" and not surface.target.startswith("/"):
+                    self.problem(
+                        where, f'host surface "{surface.raw}" must name an absolute host path'
+                    )
+                if entry.routing is not None:
+                    for other in entry.routing.allow_from_services:
+                        if other not in services:
+                            self.problem(
+                                where,
+                                f'allow_from_services names unknown service "{other}" '
+                                f"(services: {', '.join(names)})",
+                            )
+
+
+def _deep_merge(base: Any, override: Any) -> Any:
+    """Maps merge recursively; scalars and lists of ``override`` replace ``base``'s."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _deep_merge(base[key], value) if key in base else value
+        return merged
+    return override
+
+
+def _yaml_loc(raw: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A model location as a path in the YAML: a surface's ``routing`` is under its URI key."""
+    out: list[Any] = []
+    current = raw
+    for part in loc:
+        if (
+            part == "routing"
+            and isinstance(current, dict)
+            and len(current) == 1
+            and part not in current
+        ):
+            part = next(iter(current))
+        out.append(part)
+        try:
+            current = current[part]
+        except (KeyError, IndexError, TypeError):
+            current = None
+    return tuple(out)
+
+
+def _internal(part: Any) -> bool:
+    """Pydantic adds validator names ('function-before[...]') to locations; they are not keys."""
+    return isinstance(part, str) and "[" in part and part.endswith("]")
+
+
+_TYPE_WORDS = {
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping",
+    "model_type": "must be a mapping",
+    "model_attributes_type": "must be a mapping",
+    "dataclass_type": "must be a mapping",
+}
+
+
+def _message(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        valid = ", ".join(_keys(parent)) if parent else ""
+        return f'unknown key "{loc[-1]}"' + (f" (valid keys: {valid})" if valid else "")
+    if kind == "missing":
+        return f'missing required key "{loc[-1]}"'
+    if kind in _TYPE_WORDS:
+        return f"{_TYPE_WORDS[kind]}, got {_describe(error.get('input'))}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected.replace(chr(39), '')}"
+    if kind == "greater_than_equal":
+        return f"must be at least {error['ctx']['ge']}, got {error.get('input')}"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"{value} (a number)"
+    return f'"{value}"'
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that the location ``loc`` inside ``model`` points into."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
+            current = _element(current) if isinstance(part, int) else _value_type(current)
+            continue
+        fields = {info.alias or name: info for name, info in current.model_fields.items()}
+        if part not in fields:
+            return None
+        current = fields[part].annotation
+        current = _unwrap(current)
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _element(annotation: Any) -> Any:
+    annotation = _unwrap(annotation)
+    args = typing.get_args(annotation)
+    return _unwrap(args[0]) if args else None
+
+
+def _value_type(annotation: Any) -> Any:
+    annotation = _unwrap(annotation)
+    args = typing.get_args(annotation)
+    return _unwrap(args[-1]) if args else None

@@ -1,0 +1,93 @@
+"""What resolution produces for one claw: everything a driver needs, as plain values.
+
+A :class:`ResolvedClaw` joins a service's image metadata (labels, or its Clawfile before the image
+exists) with its pod ``x-claw`` block, after every path has been checked and every generated skill
+written (in memory). Drivers read it and return files; they never touch the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from clawlib.clawfile import Surface
+from clawlib.pod import ChannelRouting, Handle
+
+__all__ = [
+    "Invocation",
+    "ResolvedClaw",
+    "ResolvedSkill",
+    "ResolvedSurface",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedSkill:
+    """A skill file the claw gets, mounted read-only under the driver's skill directory.
+
+    Exactly one of ``host_path`` (a file of the operator's, inside the pod directory) and
+    ``content`` (generated: handle, channel, service-surface or include skills) is set.
+    """
+
+    name: str
+    host_path: Path | None = None
+    content: bytes | None = None
+    origin: Literal["generated", "image", "pod"] = "generated"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedSurface:
+    """A surface with what resolution learned: the target's ports and the skill describing it."""
+
+    surface: Surface
+    routing: ChannelRouting | None = None
+    ports: tuple[str, ...] = ()
+    skill_name: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        return self.surface.scheme
+
+    @property
+    def target(self) -> str:
+        return self.surface.target
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A scheduled message: from the image's INVOKE (no name, no target) or the pod's invoke."""
+
+    schedule: str
+    message: str
+    name: str | None = None
+    to: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedClaw:
+    """One claw service, resolved. ``service`` is the base name (never an ordinal)."""
+
+    service: str
+    pod: str
+    image: str
+    claw_type: str
+    contract_name: str
+    """The contract's file name (``AGENTS.md``)."""
+    contract: bytes
+    """The contract's text as the claw will read it (includes and service manuals composed in)."""
+    models: Mapping[str, str] = field(default_factory=dict)
+    handles: Mapping[str, Handle] = field(default_factory=dict)
+    peer_handles: Mapping[str, Mapping[str, Handle]] = field(default_factory=dict)
+    """Other claws' handles by service name (for guild allow-lists and mentions)."""
+    surfaces: tuple[ResolvedSurface, ...] = ()
+    skills: tuple[ResolvedSkill, ...] = ()
+    configures: tuple[str, ...] = ()
+    privileges: Mapping[str, str] = field(default_factory=dict)
+    invocations: tuple[Invocation, ...] = ()
+    count: int = 1
+    environment: Mapping[str, str] = field(default_factory=dict)
+    """The service's own ``environment:`` (values as written, ``${VAR}`` kept)."""
+    cllama: tuple[str, ...] = ()
+    persona: str | None = None
