@@ -9,7 +9,13 @@ from typing import Any
 
 from clawlib.pod._models import Handle
 
-__all__ = ["InvokeTarget", "handle_env", "handle_json", "resolve_invoke_target"]
+__all__ = [
+    "InvokeTarget",
+    "env_file_text",
+    "handle_env",
+    "handle_json",
+    "resolve_invoke_target",
+]
 
 
 def handle_json(handle: Handle) -> str:
@@ -53,6 +59,18 @@ def handle_env(handles: Mapping[str, Mapping[str, Handle]]) -> dict[str, str]:
                 env[f"{prefix}_GUILDS"] = ",".join(guild.id for guild in handle.guilds)
             env[f"{prefix}_JSON"] = handle_json(handle)
     return dict(sorted(env.items()))
+
+
+def env_file_text(env: Mapping[str, str]) -> str:
+    """``env`` as a compose env file: one ``KEY='value'`` per line, quoted literally."""
+    lines = []
+    for key, value in env.items():
+        if "'" not in value and "\n" not in value:
+            lines.append(f"{key}='{value}'")
+        else:
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            lines.append(f'{key}="{escaped}"')
+    return "".join(f"{line}\n" for line in lines)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,19 @@
+"""compose.generated.yml: the clean compose file that docker compose runs."""
+
+from ._render import (
+    CLAW_NETWORK,
+    HANDLES_ENV,
+    RUNTIME_DIR,
+    ClawService,
+    render_compose,
+    service_names,
+)
+
+__all__ = [
+    "CLAW_NETWORK",
+    "HANDLES_ENV",
+    "RUNTIME_DIR",
+    "ClawService",
+    "render_compose",
+    "service_names",
+]
