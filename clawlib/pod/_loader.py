@@ -54,6 +54,13 @@ class Pod:
     claw: PodClaw = field(default_factory=PodClaw)
     dotenv: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[PodProblem, ...] = ()
+    document: YamlDocument = field(default_factory=lambda: YamlDocument(None))
+    display: str = POD_FILE
+    """How messages name the pod file (as the user gave it)."""
+
+    def problem(self, path: tuple[str | int, ...], detail: str) -> PodProblem:
+        """A problem at ``path`` in this pod file, with its line."""
+        return PodProblem(format_path(path), self.document.line_of(path), detail)
 
     @property
     def directory(self) -> Path:
@@ -134,6 +141,8 @@ class _Loader:
             claw=pod_claw,
             dotenv=dict(dotenv.values),
             warnings=tuple(self.warnings),
+            document=self.document,
+            display=self.display,
         )
 
     def pod_claw(self, raw: Any) -> PodClaw:

@@ -9,16 +9,26 @@ from ._documents import (
     surface_skill_name,
     token_variable,
 )
+from ._handles import InvokeTarget, env_file_text, handle_env, handle_json, resolve_invoke_target
+from ._resolve import ImageMetadata, Resolution, resolve_pod
 from ._types import Invocation, ResolvedClaw, ResolvedSkill, ResolvedSurface
 
 __all__ = [
+    "ImageMetadata",
     "Invocation",
+    "InvokeTarget",
+    "Resolution",
     "ResolvedClaw",
     "ResolvedSkill",
     "ResolvedSurface",
     "channel_skill",
     "clawdapus_md",
+    "env_file_text",
+    "handle_env",
+    "handle_json",
     "handle_skill",
+    "resolve_invoke_target",
+    "resolve_pod",
     "service_skill",
     "skill_markdown",
     "surface_skill_name",

@@ -1,0 +1,140 @@
+"""Resolving a pod's claws from image metadata and x-claw."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from clawlib.clawfile import ClawImageInfo
+from clawlib.errors import PodError
+from clawlib.pod import load_pod
+from clawlib.runtime import ImageMetadata, Invocation, resolve_pod
+
+POD = """
+    x-claw:
+      pod: desk
+    services:
+      api:
+        image: api:1
+        expose: ["8080"]
+        ports: ["127.0.0.1:9090:90/tcp"]
+      bot:
+        image: bot:1
+        x-claw:
+          agent: ./AGENTS.md
+          include:
+            - {id: risk, file: ./policy/risk.md, mode: enforce}
+            - {id: notes, file: ./notes.txt, mode: reference}
+          handles:
+            discord:
+              id: "111"
+              guilds: [{id: G, channels: [{id: "100", name: floor}]}]
+          surfaces:
+            - service://api
+            - channel://discord
+            - volume://cache read-only
+          skills: [./skills/method.md, ./skills/override/surface-api.md]
+          invoke:
+            - {schedule: "0 9 * * 1-5", message: Brief, to: floor}
+      peer:
+        image: peer:1
+        x-claw:
+          handles: {discord: "222"}
+    """
+
+
+@pytest.fixture
+def pod_dir(tmp_path: Path) -> Path:
+    (tmp_path / "claw-pod.yml").write_text(textwrap.dedent(POD).lstrip())
+    (tmp_path / "AGENTS.md").write_text("# Bot\n\n")
+    (tmp_path / "PEER.md").write_text("# Peer\n")
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "risk.md").write_text("Never trade.\n")
+    (tmp_path / "notes.txt").write_text("notes\n")
+    (tmp_path / "skills" / "override").mkdir(parents=True)
+    (tmp_path / "skills" / "method.md").write_text("method\n")
+    (tmp_path / "skills" / "override" / "surface-api.md").write_text("custom api\n")
+    (tmp_path / "skills" / "image.md").write_text("image skill\n")
+    return tmp_path
+
+
+def metadata(**labels: dict[str, str]) -> dict[str, ImageMetadata]:
+    return {
+        name: ImageMetadata(f"{name}:1", ClawImageInfo.from_labels(value))
+        for name, value in labels.items()
+    }
+
+
+BOT_LABELS = {
+    "claw.type": "openclaw",
+    "claw.model.primary": "openrouter/anthropic/claude-sonnet-4",
+    "claw.skill.0": "./skills/image.md",
+    "claw.invoke.0": "*/30 * * * *\tHeartbeat",
+    "claw.configure.0": "openclaw config set a.b 1",
+}
+PEER_LABELS = {"claw.type": "generic", "claw.agent.file": "PEER.md"}
+
+
+def test_resolved_claw(pod_dir: Path) -> None:
+    pod = load_pod(pod_dir, environ={})
+    resolution = resolve_pod(pod, metadata(bot=BOT_LABELS, peer=PEER_LABELS))
+    bot = resolution.claws["bot"]
+    assert (bot.service, bot.pod, bot.image, bot.claw_type, bot.contract_name) == (
+        "bot",
+        "desk",
+        "bot:1",
+        "openclaw",
+        "AGENTS.md",
+    )
+    assert bot.contract == (
+        b"# Bot\n\n--- BEGIN: risk (enforce) ---\n\nNever trade.\n\n--- END: risk (enforce) ---\n"
+    )
+    assert [(s.name, s.origin, s.host_path is not None) for s in bot.skills] == [
+        ("surface-api.md", "pod", True),
+        ("surface-discord.md", "generated", False),
+        ("include-notes.txt", "generated", False),
+        ("handle-discord.md", "generated", False),
+        ("image.md", "image", True),
+        ("method.md", "pod", True),
+    ]
+    assert [(s.scheme, s.target, s.ports, s.skill_name) for s in bot.surfaces] == [
+        ("service", "api", ("8080", "90"), "surface-api.md"),
+        ("channel", "discord", (), "surface-discord.md"),
+        ("volume", "cache", (), None),
+    ]
+    assert bot.invocations == (
+        Invocation("*/30 * * * *", "Heartbeat"),
+        Invocation("0 9 * * 1-5", "Brief", None, "100"),
+    )
+    assert list(bot.peer_handles) == ["peer"]
+    assert bot.peer_handles["peer"]["discord"].id == "222"
+    assert bot.configures == ("openclaw config set a.b 1",)
+    assert dict(bot.models) == {"primary": "openrouter/anthropic/claude-sonnet-4"}
+    assert resolution.claws["peer"].contract == b"# Peer\n"
+
+
+def test_every_problem_with_its_path(pod_dir: Path) -> None:
+    (pod_dir / "AGENTS.md").unlink()
+    (pod_dir / "skills" / "image.md").unlink()
+    pod = load_pod(pod_dir, environ={})
+    with pytest.raises(PodError) as caught:
+        resolve_pod(pod, metadata(bot=BOT_LABELS, peer={"claw.type": "generic"}))
+    assert str(caught.value).replace(f"{pod_dir}/", "").splitlines() == [
+        'claw-pod.yml:8: services.bot: skill "./skills/image.md" not found (looked for '
+        "skills/image.md)",
+        'claw-pod.yml:11: services.bot.x-claw.agent: contract "./AGENTS.md" not found (looked '
+        "for AGENTS.md) (no contract, no start)",
+        "claw-pod.yml:28: services.peer.x-claw: no contract: set x-claw.agent or AGENT in the "
+        "Clawfile (no contract, no start)",
+    ]
+
+
+def test_image_without_claw_type(pod_dir: Path) -> None:
+    pod = load_pod(pod_dir, environ={})
+    with pytest.raises(PodError) as caught:
+        resolve_pod(pod, metadata(bot={}, peer=PEER_LABELS))
+    assert str(caught.value).endswith(
+        'services.bot: image "bot:1" has no claw.type label (build it from a Clawfile)'
+    )
