@@ -5,6 +5,7 @@ from ._registry import (
     ENTRY_POINT_GROUP,
     DriverInfo,
     installed_drivers,
+    load_driver,
     lookup_driver,
 )
 
@@ -13,5 +14,6 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "DriverInfo",
     "installed_drivers",
+    "load_driver",
     "lookup_driver",
 ]

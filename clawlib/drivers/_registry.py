@@ -7,15 +7,21 @@ unknown type fails with the list of installed drivers.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from clawlib.errors import UnknownDriverError
+from clawlib.errors import DriverError, UnknownDriverError
+
+if TYPE_CHECKING:
+    from clawlib.drivers.base import Driver
 
 __all__ = [
     "BUILTIN_DRIVERS",
     "ENTRY_POINT_GROUP",
     "DriverInfo",
     "installed_drivers",
+    "load_driver",
     "lookup_driver",
 ]
 
@@ -30,6 +36,14 @@ BUILTIN_DRIVERS: tuple[str, ...] = (
     "openclaw",
     "picoclaw",
 )
+
+
+# Built-in drivers implemented so far, as "module:class"; the other known claw types can be built
+# into images, but their drivers are not part of this version yet.
+_IMPLEMENTED = {
+    "generic": "clawlib.drivers.generic:GenericDriver",
+    "openclaw": "clawlib.drivers.openclaw:OpenclawDriver",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +76,31 @@ def lookup_driver(claw_type: str) -> DriverInfo:
         return drivers[claw_type]
     except KeyError:
         raise UnknownDriverError(claw_type, list(drivers)) from None
+
+
+def load_driver(claw_type: str) -> Driver:
+    """An instance of the driver for ``claw_type`` (imported on first use)."""
+    info = lookup_driver(claw_type)
+    if info.origin == "built-in":
+        target = _IMPLEMENTED.get(claw_type)
+        if target is None:
+            available = ", ".join(sorted(_IMPLEMENTED))
+            raise DriverError(
+                f"the {claw_type} driver is not available in this version (available: {available})"
+            )
+    else:
+        from importlib.metadata import entry_points
+
+        (entry,) = [e for e in entry_points(group=ENTRY_POINT_GROUP) if e.name == claw_type]
+        target = entry.value
+    module_name, _, class_name = target.partition(":")
+    try:
+        driver_class = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise DriverError(f"the {claw_type} driver cannot be loaded from {target}: {exc}") from exc
+    from clawlib.drivers.base import Driver
+
+    driver = driver_class()
+    if not isinstance(driver, Driver):
+        raise DriverError(f"{target} is not a claw driver (a clawlib.drivers.base.Driver)")
+    return driver

@@ -26,7 +26,7 @@ async def test_overview_lists_the_demo_clawfiles() -> None:
         tree = app.screen.query_one(Tree)
         assert labels(tree) == [
             "agents/assistant/Clawfile  openclaw",
-            "agents/researcher/Clawfile  nanobot",
+            "agents/researcher/Clawfile  generic",
         ]
         assistant = tree.root.children[0]
         assert [str(n.label) for n in assistant.children] == [

@@ -1,0 +1,396 @@
+"""The Plan: every file ``claw up`` would write, computed without touching anything, and its diff.
+
+``plan_pod`` runs the pure middle of the pipeline — image metadata, resolution, drivers, compose
+rendering — and returns a :class:`Plan` holding the bytes of ``compose.generated.yml`` and of
+every runtime file. :meth:`Plan.diff` compares them with the disk; :meth:`Plan.write` writes the
+changed ones atomically (temporary file, fsync, rename) and removes runtime files no longer
+planned. Same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from clawlib.clawfile import ClawImageInfo, read_clawfile
+from clawlib.compose import HANDLES_ENV, RUNTIME_DIR, ClawService, render_compose
+from clawlib.drivers import load_driver
+from clawlib.drivers.base import Materialised
+from clawlib.errors import (
+    ClawError,
+    InvalidValueError,
+    OutputWriteError,
+    PodError,
+    PodProblem,
+)
+from clawlib.pod import Pod, PodService
+from clawlib.pod._yaml import load_yaml
+from clawlib.runtime import ImageMetadata, ResolvedClaw, env_file_text, handle_env, resolve_pod
+
+__all__ = [
+    "COMPOSE_FILE",
+    "FileChange",
+    "ImageBuild",
+    "Plan",
+    "PlanDiff",
+    "PlannedFile",
+    "managed_image_name",
+    "plan_pod",
+]
+
+COMPOSE_FILE = "compose.generated.yml"
+LabelLookup = Callable[[str], Mapping[str, str] | None]
+"""Image ref → its labels, or None when the image is not in the local store."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    """A file the plan writes, relative to the pod directory."""
+
+    path: str
+    content: bytes
+    mode: int = 0o644
+    secret: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImageBuild:
+    """An image the pod needs that is built from a Clawfile (not built yet, or stale)."""
+
+    service: str
+    image: str
+    clawfile: Path
+    context: Path
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """How one file differs from the disk: ``add``, ``change`` or ``remove``, with its diff."""
+
+    path: str
+    kind: Literal["add", "change", "remove"]
+    diff: str
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """Every file change, and which compose services are added, changed or removed."""
+
+    files: tuple[FileChange, ...]
+    services_added: tuple[str, ...] = ()
+    services_changed: tuple[str, ...] = ()
+    services_removed: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.files)
+
+    def summary(self) -> str:
+        """``Plan: 2 files to add, 1 to change, 0 to remove; services: 1 added, 0 changed, 0
+        removed.``"""
+        counts = {
+            kind: sum(1 for c in self.files if c.kind == kind)
+            for kind in ("add", "change", "remove")
+        }
+        return (
+            f"Plan: {counts['add']} files to add, {counts['change']} to change, "
+            f"{counts['remove']} to remove; services: {len(self.services_added)} added, "
+            f"{len(self.services_changed)} changed, {len(self.services_removed)} removed."
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What applying the pod would write."""
+
+    pod: Pod
+    compose: str
+    files: tuple[PlannedFile, ...]
+    images: tuple[ImageBuild, ...] = ()
+    warnings: tuple[PodProblem, ...] = ()
+    claws: Mapping[str, ResolvedClaw] = field(default_factory=dict)
+
+    @property
+    def directory(self) -> Path:
+        return self.pod.directory
+
+    def diff(self) -> PlanDiff:
+        """Compare every planned file with the disk (runtime files no longer planned: removed)."""
+        root = self.directory
+        planned = {f.path: f for f in self.files}
+        changes: list[FileChange] = []
+        for path in sorted(planned):
+            item = planned[path]
+            old = _read(root / path)
+            if old == item.content:
+                continue
+            kind: Literal["add", "change"] = "add" if old is None else "change"
+            changes.append(FileChange(path, kind, _unified(path, old, item.content, item.secret)))
+        for path in sorted(_existing_runtime_files(root)):
+            if path not in planned:
+                old = _read(root / path)
+                changes.append(FileChange(path, "remove", _unified(path, old, None, False)))
+        added, changed, removed = _service_changes(_read(root / COMPOSE_FILE), self.compose)
+        return PlanDiff(tuple(changes), added, changed, removed)
+
+    def write(self) -> PlanDiff:
+        """Write every changed file atomically, remove stale runtime files; return the diff."""
+        diff = self.diff()
+        planned = {f.path: f for f in self.files}
+        root = self.directory
+        for change in diff.files:
+            target = root / change.path
+            if change.kind == "remove":
+                target.unlink(missing_ok=True)
+                continue
+            item = planned[change.path]
+            _write_atomically(target, item.content, 0o600 if item.secret else item.mode)
+        return diff
+
+
+def managed_image_name(pod: str, service: str) -> str:
+    """``claw-local/<pod>-<service>:latest`` with each part made a valid image name."""
+
+    def clean(text: str, fallback: str) -> str:
+        text = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")
+        return text or fallback
+
+    return f"claw-local/{clean(pod, 'pod')}-{clean(service, 'service')}:latest"
+
+
+def plan_pod(pod: Pod, labels: LabelLookup | None = None) -> Plan:
+    """Plan ``pod``. ``labels`` looks images up (default: the local engine, read-only).
+
+    Raises :class:`PodError` listing every problem found.
+    """
+    lookup = labels or _engine_labels()
+    problems: list[PodProblem] = []
+    warnings = list(pod.warnings)
+    metadata: dict[str, ImageMetadata] = {}
+    builds: list[ImageBuild] = []
+    for service in pod.claws:
+        try:
+            meta, build, warning = _image_metadata(pod, service, lookup)
+        except ClawError as exc:
+            detail = exc.detail if isinstance(exc, InvalidValueError) else str(exc)
+            problems.append(pod.problem(("services", service.name), detail))
+            continue
+        metadata[service.name] = meta
+        if build is not None:
+            builds.append(build)
+        if warning:
+            warnings.append(pod.problem(("services", service.name), warning))
+    if problems:
+        raise PodError(pod.display, problems)
+    resolution = resolve_pod(pod, metadata)
+    warnings += resolution.warnings
+    files: list[PlannedFile] = []
+    claw_services: dict[str, ClawService] = {}
+    for name, claw in resolution.claws.items():
+        try:
+            driver = load_driver(claw.claw_type)
+            warnings += [pod.problem(("services", name), w) for w in driver.validate(claw)]
+            materialised = driver.materialise(claw)
+        except ClawError as exc:
+            problems.append(pod.problem(("services", name), str(exc)))
+            continue
+        warnings += [pod.problem(("services", name), w) for w in materialised.warnings]
+        files += _runtime_files(name, claw, materialised)
+        claw_services[name] = ClawService(
+            materialised,
+            skills=_skill_mounts(pod, name, claw),
+            image=None if pod.services[name].compose.get("image") else metadata[name].image,
+        )
+    if problems:
+        raise PodError(pod.display, problems)
+    handles = {name: dict(c.handles) for name, c in resolution.claws.items() if c.handles}
+    env = handle_env(handles)
+    if env:
+        files.append(PlannedFile(f"{RUNTIME_DIR}/{HANDLES_ENV}", env_file_text(env).encode()))
+    compose = render_compose(pod, claw_services, has_handles=bool(env))
+    files.append(PlannedFile(COMPOSE_FILE, compose.encode()))
+    return Plan(
+        pod=pod,
+        compose=compose,
+        files=tuple(sorted(files, key=lambda f: f.path)),
+        images=tuple(builds),
+        warnings=tuple(warnings),
+        claws=resolution.claws,
+    )
+
+
+def _runtime_files(name: str, claw: ResolvedClaw, result: Materialised) -> list[PlannedFile]:
+    base = f"{RUNTIME_DIR}/{name}"
+    files = [
+        PlannedFile(f"{base}/{path}", item.content, item.mode, item.secret)
+        for path, item in sorted(result.files.items())
+    ]
+    for skill in claw.skills:
+        if skill.content is not None:
+            files.append(PlannedFile(f"{base}/skills/{skill.name}", skill.content))
+    return files
+
+
+def _skill_mounts(pod: Pod, name: str, claw: ResolvedClaw) -> tuple[tuple[str, str], ...]:
+    mounts = []
+    for skill in claw.skills:
+        if skill.host_path is not None:
+            relative = os.path.relpath(skill.host_path, pod.directory.resolve())
+            mounts.append((f"./{PurePosixPath(Path(relative))}", skill.name))
+        else:
+            mounts.append((f"./{RUNTIME_DIR}/{name}/skills/{skill.name}", skill.name))
+    return tuple(mounts)
+
+
+def _image_metadata(
+    pod: Pod, service: PodService, lookup: LabelLookup
+) -> tuple[ImageMetadata, ImageBuild | None, str | None]:
+    image = service.compose.get("image")
+    clawfile, context = _clawfile_of(pod, service)
+    ref = str(image) if image else managed_image_name(pod.name, service.name)
+    labels = lookup(ref) if image or clawfile else None
+    if clawfile is None:
+        if not image:
+            raise InvalidValueError("a claw service needs image: or a build: with a Clawfile")
+        if labels is None:
+            raise InvalidValueError(
+                f'image "{ref}" is not in the local image store and the service has no '
+                "build: with a Clawfile to plan from"
+            )
+        return ImageMetadata(ref, ClawImageInfo.from_labels(labels)), None, None
+    source = read_clawfile(clawfile, os.path.relpath(clawfile, pod.directory))
+    planned = source.info()
+    assert context is not None
+    if labels is None:
+        build = ImageBuild(service.name, ref, clawfile, context, "not built yet")
+        warning = f'image "{ref}" is not built yet: planned from {source.path}'
+        return ImageMetadata(ref, planned, "clawfile"), build, warning
+    built = ClawImageInfo.from_labels(labels)
+    if dataclasses.replace(built, skill_emit=None) != planned:
+        build = ImageBuild(service.name, ref, clawfile, context, "stale")
+        return (
+            ImageMetadata(ref, planned, "clawfile"),
+            build,
+            f'image "{ref}" differs from {source.path} (stale): planned from the Clawfile',
+        )
+    return ImageMetadata(ref, built), None, None
+
+
+def _clawfile_of(pod: Pod, service: PodService) -> tuple[Path | None, Path | None]:
+    build = service.compose.get("build")
+    if build is None:
+        return None, None
+    if isinstance(build, str):
+        context_text, dockerfile = build, None
+    elif isinstance(build, dict):
+        context_text, dockerfile = str(build.get("context", ".")), build.get("dockerfile")
+    else:
+        return None, None
+    context = (pod.directory / context_text).resolve()
+    candidate = context / str(dockerfile) if dockerfile else context / "Clawfile"
+    if candidate.is_file() and candidate.name.startswith("Clawfile"):
+        return candidate, context
+    return None, None
+
+
+def _engine_labels() -> LabelLookup:
+    from clawlib.engine import DockerView
+    from clawlib.errors import ImageNotFoundError
+
+    view = DockerView()
+
+    def lookup(ref: str) -> Mapping[str, str] | None:
+        try:
+            return view.image(ref).labels
+        except ImageNotFoundError:
+            return None
+
+    return lookup
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _existing_runtime_files(root: Path) -> list[str]:
+    runtime = root / RUNTIME_DIR
+    if not runtime.is_dir():
+        return []
+    return [
+        PurePosixPath(path.relative_to(root)).as_posix()
+        for path in runtime.rglob("*")
+        if path.is_file()
+    ]
+
+
+def _unified(path: str, old: bytes | None, new: bytes | None, secret: bool) -> str:
+    if secret:
+        return f"--- a/{path}\n+++ b/{path}\n(sensitive content not shown)\n"
+    before = _text(old)
+    after = _text(new)
+    return "".join(
+        difflib.unified_diff(
+            before,
+            after,
+            fromfile=f"a/{path}" if old is not None else "/dev/null",
+            tofile=f"b/{path}" if new is not None else "/dev/null",
+            n=3,
+        )
+    )
+
+
+def _text(content: bytes | None) -> list[str]:
+    if content is None:
+        return []
+    lines = content.decode("utf-8", "replace").splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def _service_changes(old: bytes | None, new: str) -> tuple[tuple[str, ...], ...]:
+    def services(text: str | None) -> dict[str, Any]:
+        if not text:
+            return {}
+        try:
+            data = load_yaml(text, COMPOSE_FILE).data
+        except PodError:
+            return {}
+        value = data.get("services") if isinstance(data, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    before = services(old.decode("utf-8", "replace") if old is not None else None)
+    after = services(new)
+    added = tuple(sorted(set(after) - set(before)))
+    removed = tuple(sorted(set(before) - set(after)))
+    changed = tuple(sorted(n for n in set(before) & set(after) if before[n] != after[n]))
+    return added, changed, removed
+
+
+def _write_atomically(path: Path, content: bytes, mode: int) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc
