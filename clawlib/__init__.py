@@ -5,6 +5,11 @@ reading, drivers, and a thin edge to the Docker engine. It never prints and neve
 toolkit; every error it raises on purpose is a :class:`ClawError`.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from clawlib.api import (
     BuildInput,
     BuildResult,
@@ -19,6 +24,32 @@ from clawlib.clawfile import Clawfile, ClawImageInfo, read_clawfile
 from clawlib.doctor import Check, DoctorReport, run_doctor
 from clawlib.errors import ClawError
 
+if TYPE_CHECKING:  # imported lazily below: pydantic and PyYAML cost more than the rest together
+    from clawlib.planner import LabelLookup, Plan, PlanDiff, plan_pod
+    from clawlib.pod import Pod, load_pod
+
+_LAZY = {
+    "Plan": "clawlib.planner",
+    "PlanDiff": "clawlib.planner",
+    "plan_pod": "clawlib.planner",
+    "Pod": "clawlib.pod",
+    "load_pod": "clawlib.pod",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'clawlib' has no attribute {name!r}")
+
+
+def plan(pod: Pod, labels: LabelLookup | None = None) -> Plan:
+    """Everything applying ``pod`` would write, in memory: see :func:`clawlib.planner.plan_pod`."""
+    from clawlib.planner import plan_pod
+
+    return plan_pod(pod, labels)
+
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -31,10 +62,16 @@ __all__ = [
     "DoctorReport",
     "GeneratedDockerfile",
     "InspectedImage",
+    "Plan",
+    "PlanDiff",
+    "Pod",
     "__version__",
     "build_image",
     "generate_dockerfile",
     "inspect_image",
+    "load_pod",
+    "plan",
+    "plan_pod",
     "read_clawfile",
     "resolve_build_input",
     "run_doctor",

@@ -4,44 +4,88 @@ PyYAML implements YAML 1.1, whose implicit types differ from what compose (Go ya
 ``yes``/``on``/``off`` would become booleans, ``2024-01-01`` a date, ``1:30`` a sexagesimal 90 and
 ``0700`` the octal 448. This loader resolves plain scalars by the 1.2 core schema instead, and
 keeps a leading-zero number as a :class:`PlainScalar` (text written back unquoted) because the
-readers disagree on it. Anchors, aliases and ``<<`` merge keys work as in compose; duplicate keys
-are an error. The dumper quotes every string that either schema would read as something else.
+readers disagree on it: yaml.v3 reads ``0700`` as 448, the 1.2 core schema as 700.
 
-Nothing here touches PyYAML's global tables: the loader and dumper are private subclasses.
+Loading composes PyYAML nodes and builds plain Python values from them (no constructors run):
+
+- anchors, aliases and ``<<`` merge keys work as in compose: explicit keys win over merged ones,
+  earlier merge sources over later ones, and merged keys take the place of the ``<<`` entry;
+  an anchor may be redefined (YAML 1.2), an alias then names the latest definition;
+- every alias is built afresh, so the result holds no shared sub-objects and callers may mutate
+  it freely; the number of nodes built is capped (:data:`MAX_NODES`) against "billion laughs";
+- mapping keys are always strings, written as in the file (``123456:`` gives ``"123456"``);
+  a duplicate key is an error, as in compose;
+- :attr:`YamlDocument.lines` gives the line of each node by path; a mapping value is located at
+  its key's line, an aliased node at the alias, a merged value where its anchor defines it.
+
+The dumper writes block YAML that both a YAML 1.1 reader (PyYAML) and a YAML 1.2 reader (compose)
+read back as the same data: a string is quoted whenever either schema, or yaml.v3's liberal
+number parsing, would read its plain text as something else.
+
+Nothing here touches PyYAML's global tables: the loader and dumper are private subclasses with
+their own resolver and representer tables.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, StreamEndEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.representer import SafeRepresenter
 
 from clawlib.errors import PodError, PodProblem
 
-__all__ = ["PlainScalar", "YamlDocument", "dump_yaml", "format_path", "load_yaml"]
+__all__ = ["PlainScalar", "YamlDocument", "YamlPath", "dump_yaml", "format_path", "load_yaml"]
 
 YamlPath = tuple[str | int, ...]
 MAX_NODES = 1_000_000
+"""Most nodes one document may build, aliases expanded (a "billion laughs" guard)."""
+MAX_DEPTH = 200
+"""Deepest nesting of collections, aliases expanded (a recursive alias never ends)."""
 
-_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_STR_TAG = f"{_TAG_PREFIX}str"
+_MERGE_TAG = f"{_TAG_PREFIX}merge"
+# Explicitly tagged scalars are built as PyYAML's SafeLoader builds them.
+_EXPLICIT_SCALARS = {
+    f"{_TAG_PREFIX}bool": SafeConstructor.construct_yaml_bool,
+    f"{_TAG_PREFIX}float": SafeConstructor.construct_yaml_float,
+    f"{_TAG_PREFIX}int": SafeConstructor.construct_yaml_int,
+    f"{_TAG_PREFIX}null": SafeConstructor.construct_yaml_null,
+}
+
+# The YAML 1.2 core schema, by its spec's regular expressions.
 _NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
 _INT = re.compile(r"[-+]?[0-9]+")
 _OCT = re.compile(r"0o[0-7]+")
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.nan|\.NaN|\.NAN")
+# What Go yaml.v3 also reads as a number: underscores dropped, then Go's base-0 integer syntax
+# (0x / 0o / 0b prefixes, either case, a leading 0 for octal); only for text starting with a
+# digit or a sign.
+_GO_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F]*|0[oO][0-7]*|0[bB][01]*|[0-9]+)")
 _KEY_WORD = re.compile(r"[A-Za-z0-9_-]+")
-_TAG_PREFIX = "tag:yaml.org,2002:"
+# Line breaks other than \n: a loader folds them inside plain, single-quoted and block scalars.
+_OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
 
 
 class PlainScalar(str):
-    """A plain scalar kept as its text because YAML readers disagree on its type (``0700``)."""
+    """A plain scalar kept as its text because YAML readers disagree on its type (``0700``).
+
+    :func:`dump_yaml` writes it back unquoted, exactly as it was, so compose reads what it would
+    have read from the original file.
+    """
 
     __slots__ = ()
 
@@ -63,7 +107,7 @@ class YamlDocument:
 
 
 def format_path(path: YamlPath) -> str:
-    """``services.web.x-claw.surfaces[1]``; keys that are not plain words in ``["..."]``."""
+    """``services.web.x-claw.surfaces[1]``; keys that are not plain words as ``["a.b"]``."""
     text = ""
     for part in path:
         if isinstance(part, int):
@@ -71,15 +115,16 @@ def format_path(path: YamlPath) -> str:
         elif _KEY_WORD.fullmatch(part):
             text += f".{part}" if text else part
         else:
-            text += f'["{part}"]'
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
     return text
 
 
 def _resolve_plain(value: str) -> Any:
+    """The value of an untagged plain scalar by the YAML 1.2 core schema."""
     if _NULL.fullmatch(value):
         return None
     if _BOOL.fullmatch(value):
-        return value.lower() == "true"
+        return value in ("true", "True", "TRUE")
     if _INT.fullmatch(value):
         digits = value.lstrip("+-")
         if len(digits) > 1 and digits.startswith("0"):
@@ -98,137 +143,224 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
-class _Loader(yaml.SafeLoader):
-    """Composes nodes with PyYAML; values are built by :class:`_Builder`, not by constructors.
+# Loading ---------------------------------------------------------------------------------------
 
-    Only the merge key is resolved implicitly: every other plain scalar stays tagged ``str``
-    and :func:`_resolve_plain` types it. Plain scalars are marked so that an explicit ``!!str``
-    keeps its text.
+
+class _LoadError(Exception):
+    """A problem found while building values, raised up to :func:`load_yaml`."""
+
+    def __init__(self, path: YamlPath, line: int, detail: str) -> None:
+        super().__init__(detail)
+        self.problem = PodProblem(format_path(path), line, detail)
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes with PyYAML; :class:`_Builder` makes the values, no constructor runs.
+
+    Its resolver table holds only the merge key: every other untagged scalar is tagged ``str``
+    and marked ``plain_implicit`` when it was plain, for :func:`_resolve_plain` to type it.
     """
 
-    yaml_implicit_resolvers: dict[str, Any] = {}  # noqa: RUF012
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, AliasEvent):
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f'undefined alias "{event.anchor}"', event.start_mark
+                )
+            # A shallow copy located at the alias, so that its line is where it is used.
+            node = copy.copy(super().compose_node(parent, index))
+            if node is not None:
+                node.start_mark = event.start_mark
+            return node
+        if event.anchor is not None:
+            self.anchors.pop(event.anchor, None)  # YAML 1.2: the latest definition wins.
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def compose_scalar_node(self, anchor: Any) -> ScalarNode:
         event: Any = self.peek_event()  # type: ignore[no-untyped-call]
-        node: ScalarNode = super().compose_scalar_node(anchor)
-        plain = bool(event.implicit[0]) and event.style is None
-        node.plain_implicit = plain  # type: ignore[attr-defined]
+        node = super().compose_scalar_node(anchor)
+        node.plain_implicit = bool(event.implicit[0]) and event.style is None  # type: ignore[attr-defined]
         return node
 
+    def compose_root(self) -> Node | None:
+        """The one document's root node, None for an empty stream."""
+        self.get_event()  # type: ignore[no-untyped-call]  # StreamStartEvent
+        if self.check_event(StreamEndEvent):  # type: ignore[no-untyped-call]
+            return None
+        root = self.compose_document()
+        if not self.check_event(StreamEndEvent):  # type: ignore[no-untyped-call]
+            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "only one YAML document is allowed", event.start_mark
+            )
+        return root
 
-_Loader.add_implicit_resolver(f"{_TAG_PREFIX}merge", re.compile(r"<<"), ["<"])
-MAX_DEPTH = 200
+
+_Loader.add_implicit_resolver(_MERGE_TAG, re.compile(r"<<\Z"), ["<"])
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG_PREFIX) if tag.startswith(_TAG_PREFIX) else tag
 
 
 class _Builder:
-    def __init__(self, source: str) -> None:
-        self.source = source
+    """Builds plain values from composed nodes, recording the line of each path."""
+
+    def __init__(self) -> None:
         self.lines: dict[YamlPath, int] = {}
         self.nodes = 0
-        self.problems: list[PodProblem] = []
-
-    def fail(self, path: YamlPath, line: int, detail: str) -> PodError:
-        return PodError.at(self.source, format_path(path), line, detail)
+        self.depth = 0
+        self.constructor = SafeConstructor()
 
     def build(self, node: Node, path: YamlPath) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail(path, node.start_mark.line + 1, "document expands to too many nodes")
-        if len(path) > MAX_DEPTH:
-            raise self.fail(
-                path[:3], node.start_mark.line + 1, "nesting too deep (a recursive alias?)"
-            )
-        self.lines.setdefault(path, node.start_mark.line + 1)
+            raise _LoadError(path, _line(node), "document expands to too many nodes")
+        self.lines.setdefault(path, _line(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
-        if isinstance(node, SequenceNode):
-            self.check_tag(node, "seq", path)
-            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, MappingNode):
-            self.check_tag(node, "map", path)
-            return self.mapping(node, path)
-        raise self.fail(path, node.start_mark.line + 1, "unsupported YAML node")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _LoadError(
+                    path,
+                    _line(node),
+                    f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)",
+                )
+            if isinstance(node, SequenceNode):
+                self.check_tag(node, f"{_TAG_PREFIX}seq", path)
+                return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+            if isinstance(node, MappingNode):
+                self.check_tag(node, f"{_TAG_PREFIX}map", path)
+                return self.mapping(node, path)
+        finally:
+            self.depth -= 1
+        raise _LoadError(path, _line(node), "unsupported YAML node")
 
-    def check_tag(self, node: Node, kind: str, path: YamlPath) -> None:
-        if node.tag not in (f"{_TAG_PREFIX}{kind}",):
-            raise self.fail(path, node.start_mark.line + 1, f"unsupported tag {node.tag}")
+    def check_tag(self, node: Node, expected: str, path: YamlPath) -> None:
+        if node.tag != expected:
+            raise _LoadError(path, _line(node), f'unsupported tag "{_tag_name(node.tag)}"')
 
     def scalar(self, node: ScalarNode, path: YamlPath) -> Any:
-        value = node.value
-        tag = node.tag
-        if tag == f"{_TAG_PREFIX}str":
-            return _resolve_plain(value) if getattr(node, "plain_implicit", False) else value
-        line = node.start_mark.line + 1
+        if node.tag == _STR_TAG:
+            if getattr(node, "plain_implicit", False):
+                return _resolve_plain(node.value)
+            return node.value
+        construct = _EXPLICIT_SCALARS.get(node.tag)
+        if construct is None:
+            raise _LoadError(path, _line(node), f'unsupported tag "{_tag_name(node.tag)}"')
         try:
-            if tag == f"{_TAG_PREFIX}int":
-                return int(value, 0) if not _INT.fullmatch(value) else int(value)
-            if tag == f"{_TAG_PREFIX}float":
-                return float(value)
-            if tag == f"{_TAG_PREFIX}bool":
-                return value.lower() == "true"
-            if tag == f"{_TAG_PREFIX}null":
-                return None
-        except ValueError:
-            raise self.fail(
-                path, line, f"{value!r} is not a valid {tag.removeprefix(_TAG_PREFIX)}"
+            return construct(self.constructor, node)
+        except (ValueError, KeyError):
+            raise _LoadError(
+                path, _line(node), f'"{node.value}" is not a valid {_tag_name(node.tag)}'
             ) from None
-        raise self.fail(path, line, f"unsupported tag {tag}")
 
     def mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
-        result: dict[str, Any] = {}
+        # Explicit keys (str) and the sources of each << entry (list), in the order written.
+        entries: list[str | list[tuple[dict[str, Any], dict[YamlPath, int]]]] = []
+        explicit: dict[str, Any] = {}
         first_line: dict[str, int] = {}
-        merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == f"{_TAG_PREFIX}merge":
-                for source in self.merge_sources(value_node, path):
-                    for key, value in source.items():
-                        merged.setdefault(key, value)
+            if key_node.tag == _MERGE_TAG:
+                entries.append(self.merge_sources(value_node, path))
                 continue
             key = self.key(key_node, path)
-            line = key_node.start_mark.line + 1
+            line = _line(key_node)
             if key in first_line:
-                raise self.fail(
+                raise _LoadError(
                     path, line, f'duplicate key "{key}" (first on line {first_line[key]})'
                 )
             first_line[key] = line
-            # A mapping value is located at its key's line (a nested mapping starts below it).
+            # A mapping value is located at its key's line (a nested block starts below it).
             self.lines[(*path, key)] = line
-            result[key] = self.build(value_node, (*path, key))
-        for key, value in merged.items():
-            result.setdefault(key, value)
+            explicit[key] = self.build(value_node, (*path, key))
+            entries.append(key)
+        if len(entries) == len(explicit):
+            return explicit
+        # Merged keys go where their << is; explicit keys win, then earlier sources.
+        result: dict[str, Any] = {}
+        for entry in entries:
+            if isinstance(entry, str):
+                result[entry] = explicit[entry]
+                continue
+            for source, lines in entry:
+                for key, value in source.items():
+                    if key not in explicit and key not in result:
+                        result[key] = value
+                        self.adopt_lines(lines, (*path, key))
         return result
 
-    def merge_sources(self, node: Node, path: YamlPath) -> list[dict[str, Any]]:
-        nodes = node.value if isinstance(node, SequenceNode) else [node]
+    def adopt_lines(self, lines: Mapping[YamlPath, int], prefix: YamlPath) -> None:
+        """Record the lines of a merged value, found where its source defines it."""
+        size = len(prefix)
+        for sub_path, line in lines.items():
+            if sub_path[:size] == prefix:
+                self.lines.setdefault(sub_path, line)
+
+    def merge_sources(
+        self, node: Node, path: YamlPath
+    ) -> list[tuple[dict[str, Any], dict[YamlPath, int]]]:
+        """The mappings a ``<<`` value names, each with the lines of its paths (set aside)."""
+        items = node.value if isinstance(node, SequenceNode) else [node]
         sources = []
-        for item in nodes:
-            value = self.build(item, (*path, "<<"))
+        for item in items:
+            outer, self.lines = self.lines, {}
+            try:
+                value = self.build(item, path)
+            finally:
+                lines, self.lines = self.lines, outer
             if not isinstance(value, dict):
-                raise self.fail(path, item.start_mark.line + 1, "<< merges mappings only")
-            sources.append(value)
+                raise _LoadError(path, _line(item), "<< merges mappings only (or a list of them)")
+            sources.append((value, lines))
         return sources
 
     def key(self, node: Node, path: YamlPath) -> str:
         if not isinstance(node, ScalarNode):
-            raise self.fail(path, node.start_mark.line + 1, "mapping keys must be scalars")
+            raise _LoadError(path, _line(node), "mapping keys must be scalars")
+        self.scalar(node, path)  # rejects an unsupported tag or an invalid tagged value
         return str(node.value)
 
 
+def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> PodProblem:
+    line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 0
+    character = exc.character
+    code = ord(character) if isinstance(character, str) else int(character)
+    return PodProblem("", line, f"unacceptable character #x{code:04x}: {exc.reason}")
+
+
 def load_yaml(text: str, source: str) -> YamlDocument:
-    """Load one YAML document; raise :class:`PodError` (with line) for any YAML problem."""
+    """Load one YAML document read as compose reads it; ``source`` names the file in errors.
+
+    An empty document loads as ``None``. Any YAML problem raises :class:`PodError` with its line.
+    """
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-    except yaml.composer.ComposerError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        detail = str(exc.problem or exc.context or "invalid YAML")
-        if "expected a single document" in str(exc.context):
-            detail = "only one YAML document is allowed"
-        elif "undefined alias" in detail or "found undefined alias" in str(exc.problem):
-            detail = f"undefined alias: {detail}"
-        raise PodError.at(source, "", line, detail) from exc
+        root = loader.compose_root()
+    except yaml.reader.ReaderError as exc:
+        raise PodError(source, [_reader_problem(text, exc)]) from exc
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
         raise PodError.at(source, "", line, str(exc.problem or exc.context)) from exc
     except yaml.YAMLError as exc:
         raise PodError.at(source, "", 0, str(exc)) from exc
@@ -236,52 +368,81 @@ def load_yaml(text: str, source: str) -> YamlDocument:
         loader.dispose()
     if root is None:
         return YamlDocument(None, {})
-    builder = _Builder(source)
-    data = builder.build(root, ())
+    builder = _Builder()
+    try:
+        data = builder.build(root, ())
+    except _LoadError as exc:
+        raise PodError(source, [exc.problem]) from None
     return YamlDocument(data, builder.lines)
 
 
 # Dumping ---------------------------------------------------------------------------------------
 
 
+def _misread_by_yaml12(value: str) -> bool:
+    """Whether compose (or this module's loader) reads the plain text as other than a string."""
+    if type(_resolve_plain(value)) is not str:
+        return True
+    if not value or value[0] not in "+-0123456789":
+        return False
+    plain = value.replace("_", "")
+    return bool(_GO_INT.fullmatch(plain) or _FLOAT.fullmatch(plain))
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style, no aliases; strings quoted whenever YAML 1.1 or 1.2 would misread them."""
 
-    yaml_implicit_resolvers = copy.deepcopy(yaml.SafeDumper.yaml_implicit_resolvers)
-    yaml_representers: ClassVar[dict[Any, Any]] = dict(yaml.SafeDumper.yaml_representers)
+    yaml_representers: ClassVar[dict[Any, Any]] = {}
+    yaml_multi_representers: ClassVar[dict[Any, Any]] = {}
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Never indentless: sequences are indented under their key.
         super().increase_indent(flow, False)
 
-
-for _first, _pattern in (
-    ("0", re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")),
-    ("tTfF", _BOOL),
-    ("-+.0123456789", re.compile(_FLOAT.pattern + "|" + _INF.pattern + "|" + _NAN.pattern)),
-    ("nN~", re.compile(r"~|null|Null|NULL")),
-):
-    _Dumper.add_implicit_resolver("tag:yaml.org,2002:yaml12", _pattern, list(_first))
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is ScalarNode and implicit[0] and tag == _STR_TAG and _misread_by_yaml12(value):
+            return f"{_TAG_PREFIX}yaml12"  # any tag but str: the emitter then quotes the text
+        return tag
 
 
 def _represent_str(dumper: _Dumper, value: str) -> ScalarNode:
     if isinstance(value, PlainScalar):
         # Tagged as the dumper itself resolves the text, so the emitter writes it plain.
-        tag: str = dumper.resolve(ScalarNode, str(value), (True, False))  # type: ignore[no-untyped-call]
-        return dumper.represent_scalar(tag, str(value))
-    # The emitter falls back to quoting when a literal block would not keep the text exactly.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar(f"{_TAG_PREFIX}str", value, style=style)
+        text = str(value)
+        return dumper.represent_scalar(dumper.resolve(ScalarNode, text, (True, False)), text)
+    style: str | None = None
+    if _OTHER_BREAKS.intersection(value):
+        style = '"'  # escaped there; any other style would turn them into \n on loading
+    elif "\n" in value:
+        style = "|"  # the emitter falls back to quoting when a block would not keep the text
+    return dumper.represent_scalar(_STR_TAG, value, style=style)
 
 
+def _reject(dumper: _Dumper, value: Any) -> NoReturn:
+    raise TypeError(f"cannot write a {type(value).__name__} to YAML: {value!r}")
+
+
+_Dumper.add_representer(type(None), SafeRepresenter.represent_none)
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(PlainScalar, _represent_str)
+_Dumper.add_representer(bool, SafeRepresenter.represent_bool)
+_Dumper.add_representer(int, SafeRepresenter.represent_int)
+_Dumper.add_representer(float, SafeRepresenter.represent_float)
+_Dumper.add_representer(list, SafeRepresenter.represent_list)
+_Dumper.add_representer(dict, SafeRepresenter.represent_dict)
+_Dumper.add_representer(None, _reject)  # type: ignore[arg-type]
 
 
 def dump_yaml(data: Any) -> str:
-    """Deterministic block YAML: keys in the order given, 2-space indents, one final newline."""
+    """Deterministic block YAML: keys in the order given, 2-space indents, one final newline.
+
+    Only dict, list, str (and :class:`PlainScalar`), int, float, bool and None can be written;
+    anything else raises :class:`TypeError`.
+    """
     text = yaml.dump(
         data,
         Dumper=_Dumper,

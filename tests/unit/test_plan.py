@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from clawlib.errors import PodError
-from clawlib.plan import managed_image_name, plan_pod
+from clawlib.planner import managed_image_name, plan_pod
 from clawlib.pod import load_pod
 
 POD = """

@@ -378,9 +378,19 @@ def _service_changes(old: bytes | None, new: str) -> tuple[tuple[str, ...], ...]
     return added, changed, removed
 
 
+def _make_private_dirs(directory: Path) -> None:
+    """Create ``directory`` and its missing parents, each readable by the owner only."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for item in reversed(missing):
+        item.mkdir(mode=0o700)
+
+
 def _write_atomically(path: Path, content: bytes, mode: int) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_private_dirs(path.parent)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc

@@ -1,0 +1,111 @@
+"""``claw plan [-f POD] [--json]`` and ``claw generate [-f POD]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from clawlib import Plan, PlanDiff, load_pod, plan
+
+from ._output import print_json, printable
+
+__all__ = ["register"]
+
+_SYMBOLS = {"add": "+", "change": "~", "remove": "-"}
+_COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "~": "\x1b[33m"}
+_RESET = "\x1b[0m"
+
+
+def register(commands: Any) -> None:
+    for name, help_text, run in (
+        ("plan", "show what claw would generate for a pod, as a diff", _run_plan),
+        ("generate", "write the generated compose file and runtime files", _run_generate),
+    ):
+        parser = commands.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
+        parser.add_argument(
+            "-f",
+            "--file",
+            default="claw-pod.yml",
+            metavar="POD",
+            help="the pod file (default: ./claw-pod.yml)",
+        )
+        if name == "plan":
+            parser.add_argument("--json", action="store_true", help="print JSON instead of a diff")
+        parser.set_defaults(run=run)
+
+
+def _planned(args: argparse.Namespace) -> Plan:
+    result = plan(load_pod(args.file))
+    for warning in result.warnings:
+        where = f"{result.pod.display}:{warning.line}" if warning.line else result.pod.display
+        if warning.yaml_path:
+            where += f": {warning.yaml_path}"
+        print(f"warning: {printable(where)}: {printable(warning.detail)}", file=sys.stderr)
+    return result
+
+
+def _run_plan(args: argparse.Namespace) -> int:
+    result = _planned(args)
+    diff = result.diff()
+    if args.json:
+        print_json(_as_json(result, diff))
+    else:
+        _print_diff(result, diff, sys.stdout)
+    return 2 if diff.changed else 0
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    result = _planned(args)
+    diff = result.write()
+    for change in diff.files:
+        print(f"{_SYMBOLS[change.kind]} {change.path}")
+    written = sum(1 for change in diff.files if change.kind != "remove")
+    removed = len(diff.files) - written
+    print(f"Wrote {written} files, removed {removed}." if diff.changed else "Nothing to do.")
+    return 0
+
+
+def _print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
+    colour = out.isatty()
+
+    def paint(line: str) -> str:
+        code = _COLOURS.get(line[:1]) if colour and not line.startswith(("---", "+++")) else None
+        return f"{code}{line}{_RESET}" if code else line
+
+    for build in result.images:
+        out.write(
+            f"image {build.image} ({build.service}): {build.reason}, build with: "
+            f"claw build -t {build.image} {build.context}\n"
+        )
+    if not diff.changed:
+        out.write("No changes: the generated files match the pod.\n")
+        return
+    out.write(diff.summary() + "\n")
+    for change in diff.files:
+        out.write("\n" + paint(f"{_SYMBOLS[change.kind]} {change.path}") + "\n")
+        for line in change.diff.splitlines():
+            out.write(paint(printable(line)) + "\n")
+
+
+def _as_json(result: Plan, diff: PlanDiff) -> dict[str, Any]:
+    return {
+        "pod": result.pod.name,
+        "changed": diff.changed,
+        "summary": diff.summary(),
+        "files": [{"path": c.path, "change": c.kind, "diff": c.diff} for c in diff.files],
+        "services": {
+            "added": list(diff.services_added),
+            "changed": list(diff.services_changed),
+            "removed": list(diff.services_removed),
+        },
+        "images": [
+            {"service": b.service, "image": b.image, "reason": b.reason, "context": str(b.context)}
+            for b in result.images
+        ],
+        "warnings": [
+            {"path": w.yaml_path, "line": w.line, "detail": w.detail} for w in result.warnings
+        ],
+    }

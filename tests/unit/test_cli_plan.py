@@ -1,0 +1,77 @@
+"""``claw plan`` and ``claw generate`` on a small pod (no engine: images come from Clawfiles)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from clawtui.cli import main
+
+
+@pytest.fixture
+def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "claw-pod.yml").write_text(
+        textwrap.dedent(
+            """
+            x-claw: {pod: tiny}
+            services:
+              worker:
+                build: ./worker
+                x-claw:
+                  agent: ./AGENTS.md
+            """
+        ).lstrip()
+    )
+    (tmp_path / "worker").mkdir()
+    (tmp_path / "worker" / "Clawfile").write_text("FROM x\nCLAW_TYPE generic\n")
+    (tmp_path / "AGENTS.md").write_text("# Worker\n")
+    monkeypatch.setattr("clawlib.planner._engine_labels", lambda: lambda ref: None)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_plan_then_generate_then_nothing(pod: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan"]) == 2
+    out = capsys.readouterr()
+    assert "Plan: 3 files to add, 0 to change, 0 to remove; services: 1 added" in out.out
+    assert "+ .claw-runtime/worker/AGENTS.md\n--- /dev/null\n" in out.out
+    assert out.err == (
+        'warning: claw-pod.yml:3: services.worker: image "claw-local/tiny-worker:latest" is not '
+        "built yet: planned from worker/Clawfile\n"
+    )
+    assert not (pod / "compose.generated.yml").exists()
+    assert main(["generate"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "+ .claw-runtime/worker/AGENTS.md",
+        "+ .claw-runtime/worker/CLAWDAPUS.md",
+        "+ compose.generated.yml",
+        "Wrote 3 files, removed 0.",
+    ]
+    assert oct((pod / ".claw-runtime").stat().st_mode & 0o777) == "0o700"
+    assert main(["plan"]) == 0
+    assert "No changes" in capsys.readouterr().out
+
+
+def test_plan_json(pod: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--json"]) == 2
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["changed"] is True
+    assert [f["path"] for f in shown["files"]] == [
+        ".claw-runtime/worker/AGENTS.md",
+        ".claw-runtime/worker/CLAWDAPUS.md",
+        "compose.generated.yml",
+    ]
+    assert shown["images"][0]["image"] == "claw-local/tiny-worker:latest"
+
+
+def test_plan_reports_pod_problems(pod: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (pod / "claw-pod.yml").write_text("services:\n  worker:\n    x-claw:\n      count: zero\n")
+    assert main(["plan"]) == 1
+    assert capsys.readouterr().err == (
+        'error: claw-pod.yml:4: services.worker.x-claw.count: must be a whole number, got "zero"\n'
+    )
+    assert main(["plan", "-f", "nope.yml"]) == 1
+    assert capsys.readouterr().err == "error: nope.yml: no such pod file\n"
