@@ -2,9 +2,11 @@
 
 PyYAML implements YAML 1.1, whose implicit types differ from what compose (Go yaml.v3) reads:
 ``yes``/``on``/``off`` would become booleans, ``2024-01-01`` a date, ``1:30`` a sexagesimal 90 and
-``0700`` the octal 448. This loader resolves plain scalars by the 1.2 core schema instead, and
-keeps a leading-zero number as a :class:`PlainScalar` (text written back unquoted) because the
-readers disagree on it: yaml.v3 reads ``0700`` as 448, the 1.2 core schema as 700.
+``0700`` the octal 448. This loader resolves plain scalars by the 1.2 core schema instead.
+Where that schema and yaml.v3 disagree, the text is kept as a :class:`PlainScalar` (a ``str``
+written back unquoted, exactly as it was), so that compose reads the generated file as it would
+have read the original: ``0700`` (yaml.v3: 448, core schema: 700), ``1_000``, ``0b101``, ``0X1F``
+(yaml.v3 numbers) and ``2024-01-01`` (a yaml.v3 timestamp).
 
 Loading composes PyYAML nodes and builds plain Python values from them (no constructors run):
 
@@ -20,7 +22,7 @@ Loading composes PyYAML nodes and builds plain Python values from them (no const
 
 The dumper writes block YAML that both a YAML 1.1 reader (PyYAML) and a YAML 1.2 reader (compose)
 read back as the same data: a string is quoted whenever either schema, or yaml.v3's liberal
-number parsing, would read its plain text as something else.
+number and timestamp parsing, would read its plain text as something else.
 
 Nothing here touches PyYAML's global tables: the loader and dumper are private subclasses with
 their own resolver and representer tables.
@@ -71,10 +73,16 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.nan|\.NaN|\.NAN")
-# What Go yaml.v3 also reads as a number: underscores dropped, then Go's base-0 integer syntax
-# (0x / 0o / 0b prefixes, either case, a leading 0 for octal); only for text starting with a
-# digit or a sign.
-_GO_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F]*|0[oO][0-7]*|0[bB][01]*|[0-9]+)")
+# What Go yaml.v3 reads beyond the core schema (a superset of it, checked against compose):
+# numbers, once underscores are dropped, in Go's base-0 integer syntax (0x / 0o / 0b prefixes in
+# either case, a leading 0 for octal) or as floats, for text starting with a digit, sign or dot;
+# and timestamps.
+_GO_NUMBER_START = frozenset("+-.0123456789")
+_GO_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)")
+_GO_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"([Tt \t][ \t]*[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?[ \t]*(Z|[-+][0-9:]+)?)?"
+)
 _KEY_WORD = re.compile(r"[A-Za-z0-9_-]+")
 # Line breaks other than \n: a loader folds them inside plain, single-quoted and block scalars.
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
@@ -119,8 +127,21 @@ def format_path(path: YamlPath) -> str:
     return text
 
 
+def _go_reads_as_non_string(value: str) -> bool:
+    """Whether Go yaml.v3 (compose) reads this plain text as a number or a timestamp."""
+    if value[:1] in _GO_NUMBER_START and value:
+        plain = value.replace("_", "")
+        if _GO_INT.fullmatch(plain) or _FLOAT.fullmatch(plain):
+            return True
+    return bool(_GO_TIMESTAMP.fullmatch(value))
+
+
 def _resolve_plain(value: str) -> Any:
-    """The value of an untagged plain scalar by the YAML 1.2 core schema."""
+    """The value of an untagged plain scalar by the YAML 1.2 core schema.
+
+    Text the core schema reads as a string but compose as a number or a timestamp (``0700``,
+    ``1_000``, ``0X1F``, ``2024-01-01``) is a :class:`PlainScalar`.
+    """
     if _NULL.fullmatch(value):
         return None
     if _BOOL.fullmatch(value):
@@ -140,7 +161,7 @@ def _resolve_plain(value: str) -> Any:
         return float("-inf") if value.startswith("-") else float("inf")
     if _NAN.fullmatch(value):
         return float("nan")
-    return value
+    return PlainScalar(value) if _go_reads_as_non_string(value) else value
 
 
 # Loading ---------------------------------------------------------------------------------------
@@ -161,7 +182,7 @@ class _Loader(yaml.SafeLoader):
     and marked ``plain_implicit`` when it was plain, for :func:`_resolve_plain` to type it.
     """
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML's own declaration)
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
@@ -169,22 +190,23 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
         if isinstance(event, AliasEvent):
             if event.anchor not in self.anchors:
                 raise yaml.composer.ComposerError(
-                    None, None, f'undefined alias "{event.anchor}"', event.start_mark
+                    None, None, f'undefined alias "{event.anchor}"', mark
                 )
             # A shallow copy located at the alias, so that its line is where it is used.
             node = copy.copy(super().compose_node(parent, index))
             if node is not None:
-                node.start_mark = event.start_mark
+                node.start_mark = mark
             return node
         if event.anchor is not None:
             self.anchors.pop(event.anchor, None)  # YAML 1.2: the latest definition wins.
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise yaml.composer.ComposerError(
-                None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+                None, None, f"nesting deeper than {MAX_DEPTH} levels", mark
             )
         try:
             return super().compose_node(parent, index)
@@ -200,10 +222,10 @@ class _Loader(yaml.SafeLoader):
     def compose_root(self) -> Node | None:
         """The one document's root node, None for an empty stream."""
         self.get_event()  # type: ignore[no-untyped-call]  # StreamStartEvent
-        if self.check_event(StreamEndEvent):  # type: ignore[no-untyped-call]
+        if self.check_event(StreamEndEvent):
             return None
         root = self.compose_document()
-        if not self.check_event(StreamEndEvent):  # type: ignore[no-untyped-call]
+        if not self.check_event(StreamEndEvent):
             event: Any = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "only one YAML document is allowed", event.start_mark
@@ -241,11 +263,9 @@ class _Builder:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _LoadError(
-                    path,
-                    _line(node),
-                    f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)",
-                )
+                # The path is cut short: a recursive alias would make it endless.
+                detail = f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)"
+                raise _LoadError(path[:3], _line(node), detail)
             if isinstance(node, SequenceNode):
                 self.check_tag(node, f"{_TAG_PREFIX}seq", path)
                 return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
@@ -282,7 +302,7 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
-                entries.append(self.merge_sources(value_node, path))
+                entries.append(self.merge_sources(value_node, path, _line(key_node)))
                 continue
             key = self.key(key_node, path)
             line = _line(key_node)
@@ -318,9 +338,9 @@ class _Builder:
                 self.lines.setdefault(sub_path, line)
 
     def merge_sources(
-        self, node: Node, path: YamlPath
+        self, node: Node, path: YamlPath, line: int
     ) -> list[tuple[dict[str, Any], dict[YamlPath, int]]]:
-        """The mappings a ``<<`` value names, each with the lines of its paths (set aside)."""
+        """The mappings the ``<<`` on ``line`` names, each with the lines of its paths."""
         items = node.value if isinstance(node, SequenceNode) else [node]
         sources = []
         for item in items:
@@ -330,7 +350,7 @@ class _Builder:
             finally:
                 lines, self.lines = self.lines, outer
             if not isinstance(value, dict):
-                raise _LoadError(path, _line(item), "<< merges mappings only (or a list of them)")
+                raise _LoadError(path, line, "<< merges mappings only (or a list of them)")
             sources.append((value, lines))
         return sources
 
@@ -353,9 +373,12 @@ def load_yaml(text: str, source: str) -> YamlDocument:
 
     An empty document loads as ``None``. Any YAML problem raises :class:`PodError` with its line.
     """
-    loader = _Loader(text)
     try:
-        root = loader.compose_root()
+        loader = _Loader(text)  # the reader rejects unprintable characters right away
+        try:
+            root = loader.compose_root()
+        finally:
+            loader.dispose()
     except yaml.reader.ReaderError as exc:
         raise PodError(source, [_reader_problem(text, exc)]) from exc
     except yaml.MarkedYAMLError as exc:
@@ -364,8 +387,6 @@ def load_yaml(text: str, source: str) -> YamlDocument:
         raise PodError.at(source, "", line, str(exc.problem or exc.context)) from exc
     except yaml.YAMLError as exc:
         raise PodError.at(source, "", 0, str(exc)) from exc
-    finally:
-        loader.dispose()
     if root is None:
         return YamlDocument(None, {})
     builder = _Builder()
@@ -379,14 +400,12 @@ def load_yaml(text: str, source: str) -> YamlDocument:
 # Dumping ---------------------------------------------------------------------------------------
 
 
-def _misread_by_yaml12(value: str) -> bool:
-    """Whether compose (or this module's loader) reads the plain text as other than a string."""
-    if type(_resolve_plain(value)) is not str:
-        return True
-    if not value or value[0] not in "+-0123456789":
-        return False
-    plain = value.replace("_", "")
-    return bool(_GO_INT.fullmatch(plain) or _FLOAT.fullmatch(plain))
+def _plain_is_not_a_string(value: str) -> bool:
+    """Whether compose or :func:`load_yaml` would read this text, unquoted, as no plain string.
+
+    (PyYAML's own YAML 1.1 resolvers cover the 1.1 reading.)
+    """
+    return type(_resolve_plain(value)) is not str
 
 
 class _Dumper(yaml.SafeDumper):
@@ -404,7 +423,7 @@ class _Dumper(yaml.SafeDumper):
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-        if kind is ScalarNode and implicit[0] and tag == _STR_TAG and _misread_by_yaml12(value):
+        if kind is ScalarNode and implicit[0] and tag == _STR_TAG and _plain_is_not_a_string(value):
             return f"{_TAG_PREFIX}yaml12"  # any tag but str: the emitter then quotes the text
         return tag
 
