@@ -157,7 +157,15 @@ class OutputWriteError(ClawError):
 
 
 class DriverError(ClawError):
-    """A problem with a claw driver: unknown, broken, or rejecting its inputs."""
+    """A problem with a claw driver: unknown, broken, or rejecting its inputs.
+
+    A driver that finds several problems in one claw raises one error holding them all
+    (``problems``, one line each in the message).
+    """
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
 
 
 class UnknownDriverError(DriverError):

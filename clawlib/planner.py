@@ -19,10 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from clawlib.clawfile import ClawImageInfo, read_clawfile
+from clawlib.clawfile import (
+    ClawImageInfo,
+    emit_dockerfile,
+    generated_dockerfile_name,
+    read_clawfile,
+)
 from clawlib.compose import HANDLES_ENV, RUNTIME_DIR, ClawService, render_compose
 from clawlib.drivers import load_driver
-from clawlib.drivers.base import Materialised
+from clawlib.drivers.base import Driver, Materialised
 from clawlib.errors import (
     ClawError,
     InvalidValueError,
@@ -32,11 +37,21 @@ from clawlib.errors import (
 )
 from clawlib.pod import Pod, PodService
 from clawlib.pod._yaml import load_yaml
-from clawlib.runtime import ImageMetadata, ResolvedClaw, env_file_text, handle_env, resolve_pod
+from clawlib.runtime import (
+    PERSONA_DIR,
+    EmittedSkill,
+    ImageMetadata,
+    ResolvedClaw,
+    env_file_text,
+    handle_env,
+    resolve_pod,
+)
+from clawlib.secrets import mask_secrets
 
 __all__ = [
     "COMPOSE_FILE",
     "FileChange",
+    "FileExtractor",
     "ImageBuild",
     "Plan",
     "PlanDiff",
@@ -48,6 +63,8 @@ __all__ = [
 COMPOSE_FILE = "compose.generated.yml"
 LabelLookup = Callable[[str], Mapping[str, str] | None]
 """Image ref → its labels, or None when the image is not in the local store."""
+FileExtractor = Callable[[str, str], bytes]
+"""(image ref, path in the image) → the file's bytes; raises ClawError when it cannot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,12 +183,23 @@ def managed_image_name(pod: str, service: str) -> str:
     return f"claw-local/{clean(pod, 'pod')}-{clean(service, 'service')}:latest"
 
 
-def plan_pod(pod: Pod, labels: LabelLookup | None = None) -> Plan:
-    """Plan ``pod``. ``labels`` looks images up (default: the local engine, read-only).
+def plan_pod(
+    pod: Pod, labels: LabelLookup | None = None, extract: FileExtractor | None = None
+) -> Plan:
+    """Plan ``pod``. ``labels`` looks images up (default: the local engine, read-only);
+    ``extract`` reads a file out of an image (default: the engine), for images that ship a
+    skill (``claw.skill.emit``).
 
     Raises :class:`PodError` listing every problem found.
     """
-    lookup = labels or _engine_labels()
+    known: dict[str, Mapping[str, str] | None] = {}
+    source = labels or _engine_labels()
+
+    def lookup(ref: str) -> Mapping[str, str] | None:
+        if ref not in known:
+            known[ref] = source(ref)
+        return known[ref]
+
     problems: list[PodProblem] = []
     warnings = list(pod.warnings)
     metadata: dict[str, ImageMetadata] = {}
@@ -190,13 +218,26 @@ def plan_pod(pod: Pod, labels: LabelLookup | None = None) -> Plan:
             warnings.append(pod.problem(("services", service.name), warning))
     if problems:
         raise PodError(pod.display, problems)
-    resolution = resolve_pod(pod, metadata)
+    emitted = _emitted_skills(pod, lookup, extract or _engine_extract, warnings)
+    resolution = resolve_pod(pod, metadata, emitted)
     warnings += resolution.warnings
+    for name, claw in resolution.claws.items():
+        if claw.cllama:
+            warnings.append(
+                pod.problem(
+                    ("services", name),
+                    f"governance proxy {', '.join(claw.cllama)} (CLLAMA) is not run by this "
+                    "version of claw: the claw reaches its model providers directly",
+                )
+            )
     files: list[PlannedFile] = []
+    dockerfiles: dict[Path, PlannedFile | None] = {}
+    drivers: dict[str, Driver] = {}
     claw_services: dict[str, ClawService] = {}
     for name, claw in resolution.claws.items():
         try:
-            driver = load_driver(claw.claw_type)
+            driver = drivers.get(claw.claw_type) or load_driver(claw.claw_type)
+            drivers[claw.claw_type] = driver
             warnings += [pod.problem(("services", name), w) for w in driver.validate(claw)]
             materialised = driver.materialise(claw)
         except ClawError as exc:
@@ -204,10 +245,18 @@ def plan_pod(pod: Pod, labels: LabelLookup | None = None) -> Plan:
             continue
         warnings += [pod.problem(("services", name), w) for w in materialised.warnings]
         files += _runtime_files(name, claw, materialised)
+        compose_build = None
+        clawfile, context = _clawfile_of(pod, pod.services[name])
+        if clawfile is not None and context is not None:
+            dockerfile = generated_dockerfile(pod, clawfile, dockerfiles)
+            if dockerfile is not None:
+                files.append(dockerfile)
+            compose_build = _generated_build(pod.services[name], clawfile, context)
         claw_services[name] = ClawService(
             materialised,
             skills=_skill_mounts(pod, name, claw),
             image=None if pod.services[name].compose.get("image") else metadata[name].image,
+            build=compose_build,
         )
     if problems:
         raise PodError(pod.display, problems)
@@ -236,7 +285,37 @@ def _runtime_files(name: str, claw: ResolvedClaw, result: Materialised) -> list[
     for skill in claw.skills:
         if skill.content is not None:
             files.append(PlannedFile(f"{base}/skills/{skill.name}", skill.content))
+    for item in claw.persona_files:
+        files.append(PlannedFile(f"{base}/{PERSONA_DIR}/{item.path}", item.content, item.mode))
     return files
+
+
+def generated_dockerfile(
+    pod: Pod, clawfile: Path, cache: dict[Path, PlannedFile | None]
+) -> PlannedFile | None:
+    """The Dockerfile generated from ``clawfile``, as a planned file when it lies inside the
+    pod directory (once per Clawfile)."""
+    if clawfile not in cache:
+        target = clawfile.parent / generated_dockerfile_name(clawfile.name)
+        root = pod.directory.resolve()
+        if root in target.parents:
+            text = emit_dockerfile(read_clawfile(clawfile))
+            relative = PurePosixPath(target.relative_to(root)).as_posix()
+            cache[clawfile] = PlannedFile(relative, text.encode())
+        else:
+            cache[clawfile] = None
+        return cache[clawfile]
+    return None
+
+
+def _generated_build(service: PodService, clawfile: Path, context: Path) -> dict[str, Any]:
+    """The service's ``build:`` as a mapping naming the Dockerfile generated from its
+    Clawfile (relative to the context, as compose reads it)."""
+    raw = service.compose.get("build")
+    build = dict(raw) if isinstance(raw, dict) else {"context": raw}
+    target = clawfile.parent / generated_dockerfile_name(clawfile.name)
+    build["dockerfile"] = PurePosixPath(Path(os.path.relpath(target, context))).as_posix()
+    return build
 
 
 def _skill_mounts(pod: Pod, name: str, claw: ResolvedClaw) -> tuple[tuple[str, str], ...]:
@@ -301,6 +380,53 @@ def _clawfile_of(pod: Pod, service: PodService) -> tuple[Path | None, Path | Non
     return None, None
 
 
+def _emitted_skills(
+    pod: Pod, lookup: LabelLookup, extract: FileExtractor, warnings: list[PodProblem]
+) -> dict[str, EmittedSkill]:
+    """The skill each relevant image ships: the claws' own, and every service:// target's.
+
+    A skill that cannot be read is a warning; the claw gets the generated fallback instead.
+    """
+    wanted = {service.name for service in pod.claws}
+    for service in pod.claws:
+        assert service.claw is not None
+        wanted |= {e.surface.target for e in service.claw.surfaces if e.surface.scheme == "service"}
+    emitted: dict[str, EmittedSkill] = {}
+    for name in sorted(wanted):
+        service = pod.services[name]
+        image = service.compose.get("image")
+        clawfile, _ = _clawfile_of(pod, service) if service.is_claw else (None, None)
+        ref = str(image) if image else managed_image_name(pod.name, name) if clawfile else None
+        found = lookup(ref) if ref else None
+        path = (found or {}).get("claw.skill.emit", "").strip()
+        if not ref or not path:
+            continue
+        where = ("services", name)
+        base = PurePosixPath(path).name
+        if base in ("", ".", "..", "/"):
+            warnings.append(
+                pod.problem(where, f'image "{ref}" emits skill "{path}", which is not a file name')
+            )
+            continue
+        try:
+            emitted[name] = EmittedSkill(base, extract(ref, path))
+        except ClawError as exc:
+            warnings.append(
+                pod.problem(
+                    where,
+                    f'could not read the skill "{path}" from image "{ref}": {exc} '
+                    "(using the generated one)",
+                )
+            )
+    return emitted
+
+
+def _engine_extract(image: str, path: str) -> bytes:
+    from clawlib.engine import extract_image_file
+
+    return extract_image_file(image, path)
+
+
 def _engine_labels() -> LabelLookup:
     from clawlib.engine import DockerView
     from clawlib.errors import ImageNotFoundError
@@ -327,11 +453,13 @@ def _existing_runtime_files(root: Path) -> list[str]:
     runtime = root / RUNTIME_DIR
     if not runtime.is_dir():
         return []
-    return [
-        PurePosixPath(path.relative_to(root)).as_posix()
-        for path in runtime.rglob("*")
-        if path.is_file()
-    ]
+    found = []
+    for path in runtime.rglob("*"):
+        relative = PurePosixPath(path.relative_to(root))
+        # The runner's own files in its persona workspace are its memory: never removed.
+        if path.is_file() and relative.parts[2:3] != (PERSONA_DIR,):
+            found.append(relative.as_posix())
+    return found
 
 
 def _unified(path: str, old: bytes | None, new: bytes | None, secret: bool) -> str:
@@ -339,13 +467,15 @@ def _unified(path: str, old: bytes | None, new: bytes | None, secret: bool) -> s
         return f"--- a/{path}\n+++ b/{path}\n(sensitive content not shown)\n"
     before = _text(old)
     after = _text(new)
-    return "".join(
-        difflib.unified_diff(
-            before,
-            after,
-            fromfile=f"a/{path}" if old is not None else "/dev/null",
-            tofile=f"b/{path}" if new is not None else "/dev/null",
-            n=3,
+    return mask_secrets(
+        "".join(
+            difflib.unified_diff(
+                before,
+                after,
+                fromfile=f"a/{path}" if old is not None else "/dev/null",
+                tofile=f"b/{path}" if new is not None else "/dev/null",
+                n=3,
+            )
         )
     )
 

@@ -13,7 +13,9 @@ Deliberate differences from upstream:
   service, which grows as services times claws;
 - a plain service that a claw reaches through ``service://`` joins ``claw-internal`` *and* keeps
   the ``default`` network its own dependencies are on;
-- a bare ``KEY`` in list-form ``environment`` stays "take it from the shell" (``KEY: null``).
+- a bare ``KEY`` in list-form ``environment`` stays "take it from the shell" (``KEY: null``);
+- a claw built from a Clawfile names its generated Dockerfile in ``build.dockerfile``, so that
+  ``docker compose build`` on the generated file works as well as ``claw up``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class ClawService:
     """(host path relative to the pod directory, skill name) for each skill file."""
     image: str | None = None
     """The image to run when the service names none (a managed image built from a Clawfile)."""
+    build: Mapping[str, Any] | None = None
+    """Replaces the service's ``build:`` (a Clawfile build points at its generated Dockerfile,
+    so that compose itself can build it too)."""
     extra_environment: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -143,6 +148,8 @@ def _apply_claw(
     runtime = f"./{RUNTIME_DIR}/{service.name}"
     if claw.image and not rendered.get("image"):
         rendered["image"] = claw.image
+    if claw.build is not None:
+        rendered["build"] = dict(claw.build)
     if result.tmpfs:
         rendered["tmpfs"] = _as_list(rendered.get("tmpfs")) + list(result.tmpfs)
     mounts = [

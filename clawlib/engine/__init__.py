@@ -7,6 +7,7 @@ read through the Docker SDK (:class:`DockerView`). Nothing here imports the pipe
 from ._build import Builder, detect_builder, docker_build
 from ._compose import ComposeCommand, find_compose
 from ._docker import DockerView, EngineInfo, ImageRecord, engine_host
+from ._extract import extract_image_file
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "detect_builder",
     "docker_build",
     "engine_host",
+    "extract_image_file",
     "find_compose",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -15,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from clawlib.errors import PodError, PodProblem
 
 from ._env import expand, read_dotenv
-from ._models import PodClaw, ServiceClaw, handle_shorthand
+from ._models import PodClaw, ServiceClaw, SurfaceEntry, handle_shorthand
 from ._yaml import YamlDocument, format_path, load_yaml
 
 __all__ = ["POD_FILE", "Pod", "PodService", "load_pod"]
@@ -36,6 +38,9 @@ class PodService:
     compose: dict[str, Any]
     claw: ServiceClaw | None
     line: int = 0
+    discord_bot_id: str | None = None
+    """The Discord user id of the bot behind this service's ``DISCORD_BOT_TOKEN`` (the token's
+    first segment), for ``allow_from_services``; the token itself is not kept."""
 
     @property
     def is_claw(self) -> bool:
@@ -104,6 +109,8 @@ class _Loader:
         self.env = env
         self.problems: list[PodProblem] = []
         self.warnings: list[PodProblem] = []
+        self.partial: dict[str, list[tuple[int, SurfaceEntry]]] = {}
+        """Surfaces of claw services whose x-claw has problems elsewhere."""
 
     def problem(self, path: Path_, detail: str) -> None:
         self.problems.append(PodProblem(format_path(path), self.document.line_of(path), detail))
@@ -160,9 +167,10 @@ class _Loader:
             return None
         compose = {key: value for key, value in raw.items() if key != "x-claw"}
         line = self.document.line_of(path)
+        bot_id = discord_bot_id(compose.get("environment"), self.env)
         block = raw.get("x-claw")
         if block is None:
-            return PodService(name, compose, None, line)
+            return PodService(name, compose, None, line, bot_id)
         claw_path = (*path, "x-claw")
         if not isinstance(block, dict):
             self.problem(claw_path, "x-claw is a mapping (agent, surfaces, handles, ...)")
@@ -174,13 +182,15 @@ class _Loader:
             )
         claw = self.validate(ServiceClaw, block, claw_path)
         if not isinstance(claw, ServiceClaw):
-            return None
+            # Still a service others may name; its surfaces that do parse are still checked.
+            self.partial[name] = _valid_surfaces(block.get("surfaces"))
+            return PodService(name, compose, None, line, bot_id)
         if claw.count > 1 and "container_name" in compose:
             self.problem(
                 (*claw_path, "count"),
                 "count > 1 cannot be combined with container_name (replicas need distinct names)",
             )
-        return PodService(name, compose, claw, line)
+        return PodService(name, compose, claw, line, bot_id)
 
     def resolve_placeholders(self, block: dict[str, Any], path: Path_) -> dict[str, Any]:
         def unset(where: Path_, name: str) -> None:
@@ -245,10 +255,15 @@ class _Loader:
     def check_references(self, services: Mapping[str, PodService]) -> None:
         names = sorted(services)
         for service in services.values():
-            if service.claw is None:
+            surfaces = (
+                list(enumerate(service.claw.surfaces))
+                if service.claw
+                else self.partial.get(service.name)
+            )
+            if surfaces is None:
                 continue
             base: Path_ = ("services", service.name, "x-claw", "surfaces")
-            for index, entry in enumerate(service.claw.surfaces):
+            for index, entry in surfaces:
                 surface = entry.surface
                 where = (*base, index)
                 if surface.scheme not in SURFACE_SCHEMES:
@@ -275,6 +290,57 @@ class _Loader:
                                 f'allow_from_services names unknown service "{other}" '
                                 f"(services: {', '.join(names)})",
                             )
+                        elif services[other].discord_bot_id is None:
+                            self.problem(
+                                where,
+                                f'allow_from_services names "{other}", whose Discord bot id '
+                                f"cannot be derived: give it a DISCORD_BOT_TOKEN "
+                                f"(or {_TRADING_TOKEN}) in its environment",
+                            )
+
+
+_BOT_TOKENS = ("DISCORD_BOT_TOKEN", "DISCORD_TRADING_API_BOT_TOKEN")
+_TRADING_TOKEN = _BOT_TOKENS[1]
+
+
+def discord_bot_id(environment: Any, env: Mapping[str, str]) -> str | None:
+    """The bot user id encoded in a service's Discord bot token, or None.
+
+    A Discord token's first dot-separated segment is the bot's user id in unpadded base64url.
+    ``environment`` is the service's compose ``environment`` (map or list form; ``${VAR}`` and
+    bare list entries take their values from ``env``).
+    """
+    values: dict[str, str] = {}
+    if isinstance(environment, dict):
+        for key, value in environment.items():
+            values[str(key)] = env.get(str(key), "") if value is None else str(value)
+    elif isinstance(environment, list):
+        for item in environment:
+            key, sep, text = str(item).partition("=")
+            values[key.strip()] = text if sep else env.get(key.strip(), "")
+    for name in _BOT_TOKENS:
+        token = expand(values.get(name, ""), env, lambda *_: None).strip()
+        if not token:
+            continue
+        segment = token.split(".", 1)[0]
+        try:
+            decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return decoded if re.fullmatch(r"[0-9]+", decoded) else None
+    return None
+
+
+def _valid_surfaces(raw: Any) -> list[tuple[int, SurfaceEntry]]:
+    """The entries of a ``surfaces`` list that are valid on their own, with their index."""
+    valid = []
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            claw = ServiceClaw.model_validate({"surfaces": [item]})
+        except ValidationError:
+            continue
+        valid.append((index, claw.surfaces[0]))
+    return valid
 
 
 def _deep_merge(base: Any, override: Any) -> Any:

@@ -11,12 +11,23 @@ from ._documents import (
 )
 from ._handles import InvokeTarget, env_file_text, handle_env, handle_json, resolve_invoke_target
 from ._resolve import ImageMetadata, Resolution, resolve_pod
-from ._types import Invocation, ResolvedClaw, ResolvedSkill, ResolvedSurface
+from ._types import (
+    PERSONA_DIR,
+    EmittedSkill,
+    Invocation,
+    PersonaFile,
+    ResolvedClaw,
+    ResolvedSkill,
+    ResolvedSurface,
+)
 
 __all__ = [
+    "PERSONA_DIR",
+    "EmittedSkill",
     "ImageMetadata",
     "Invocation",
     "InvokeTarget",
+    "PersonaFile",
     "Resolution",
     "ResolvedClaw",
     "ResolvedSkill",

@@ -197,6 +197,15 @@ def clawdapus_md(claw: ResolvedClaw, *, proxy_service: str | None = None) -> str
     ]
     if claw.persona:
         lines.append(f"- **Persona Ref:** {claw.persona}")
+        lines += [
+            "",
+            "## Persona",
+            "",
+            "Your mutable persona workspace is mounted separately from the behavioral contract.",
+            "",
+            "- **Mount:** `persona/`",
+            f"- **Source:** `{claw.persona}`",
+        ]
     lines += ["", "## Surfaces", ""]
     if not claw.surfaces:
         lines += ["No surfaces declared for this service.", ""]

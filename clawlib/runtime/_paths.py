@@ -1,4 +1,4 @@
-"""Files a pod names (contract, skills, includes): inside the pod directory, or nothing.
+"""Files a pod names (contract, skills, includes, persona): inside the pod directory, or nothing.
 
 Every check fails closed: a path that is absolute, climbs out with ``..``, is missing, is not a
 regular file, or is a symlink leading outside the pod directory is refused with the reason.
@@ -13,8 +13,9 @@ from clawlib.errors import InvalidValueError
 __all__ = ["pod_file"]
 
 
-def pod_file(pod_dir: Path, relative: str, what: str) -> Path:
-    """The real path of the regular file ``relative`` names inside ``pod_dir``.
+def pod_file(pod_dir: Path, relative: str, what: str, *, directory: bool = False) -> Path:
+    """The real path of the regular file (or, with ``directory``, the directory) ``relative``
+    names inside ``pod_dir``.
 
     ``what`` names the file in messages ("contract", "skill", ...). Raises
     :class:`InvalidValueError` saying what is wrong.
@@ -37,7 +38,9 @@ def pod_file(pod_dir: Path, relative: str, what: str) -> Path:
         raise InvalidValueError(
             f'{what} "{relative}" is a symlink leading outside the pod directory (to {real})'
         )
-    if not real.is_file():
+    if directory and not real.is_dir():
+        raise InvalidValueError(f'{what} "{relative}" is not a directory')
+    if not directory and not real.is_file():
         raise InvalidValueError(f'{what} "{relative}" is not a regular file')
     return real
 

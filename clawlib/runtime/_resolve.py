@@ -12,14 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from clawlib.clawfile import ClawImageInfo
+from clawlib.clawfile import ClawImageInfo, Surface
 from clawlib.errors import InvalidValueError, PodError, PodProblem
-from clawlib.pod import Handle, Pod, PodService
+from clawlib.pod import ChannelRouting, Handle, Pod, PodService
 
 from ._documents import channel_skill, handle_skill, service_skill, surface_skill_name
 from ._handles import resolve_invoke_target
 from ._paths import pod_file
-from ._types import Invocation, ResolvedClaw, ResolvedSkill, ResolvedSurface
+from ._types import (
+    EmittedSkill,
+    Invocation,
+    PersonaFile,
+    ResolvedClaw,
+    ResolvedSkill,
+    ResolvedSurface,
+)
 
 __all__ = ["ImageMetadata", "Resolution", "resolve_pod"]
 
@@ -45,6 +52,7 @@ class Resolution:
 @dataclass
 class _Context:
     pod: Pod
+    emitted: dict[str, EmittedSkill] = field(default_factory=dict)
     problems: list[PodProblem] = field(default_factory=list)
     warnings: list[PodProblem] = field(default_factory=list)
 
@@ -55,9 +63,18 @@ class _Context:
         self.warnings.append(self.pod.problem(path, detail))
 
 
-def resolve_pod(pod: Pod, metadata: Mapping[str, ImageMetadata]) -> Resolution:
-    """Resolve every claw service of ``pod``; ``metadata`` maps service name → its image's."""
-    context = _Context(pod)
+def resolve_pod(
+    pod: Pod,
+    metadata: Mapping[str, ImageMetadata],
+    emitted: Mapping[str, EmittedSkill] | None = None,
+) -> Resolution:
+    """Resolve every claw service of ``pod``; ``metadata`` maps service name → its image's.
+
+    ``emitted`` maps a service name to the skill its image ships (``claw.skill.emit``): a claw
+    gets its own image's, and every claw with a ``service://`` surface to that service gets it
+    as the surface's skill and as a service manual in its contract.
+    """
+    context = _Context(pod, dict(emitted or {}))
     handles = {
         service.name: dict(service.claw.handles)
         for service in pod.claws
@@ -95,17 +112,17 @@ def _resolve(
         )
         return None
     contract_text, contract_name = _contract(context, service, info, path)
+    if contract_text is not None:
+        contract_text = _with_manuals(context, service, contract_text)
     skills = _skills(context, service, info, handles.get(service.name, {}), path)
     surfaces = tuple(
         ResolvedSurface(
             entry.surface,
-            entry.routing,
+            _admitted(pod, entry.surface.target, entry.routing, handles),
             ports=_ports(pod.services[entry.surface.target])
             if entry.surface.scheme == "service"
             else (),
-            skill_name=surface_skill_name(entry.surface.target)
-            if entry.surface.scheme in ("service", "channel")
-            else None,
+            skill_name=_surface_skill(context, entry.surface),
         )
         for entry in claw.surfaces
     )
@@ -119,6 +136,9 @@ def _resolve(
             if target.warning:
                 context.warn((*path, "invoke", index, "to"), target.warning)
         invocations.append(Invocation(entry.schedule, entry.message, entry.name, to))
+    persona = (claw.persona or info.persona or "").strip() or None
+    persona_where = (*path, "persona") if claw.persona else ("services", service.name)
+    persona_files = _persona(context, persona, persona_where) if persona else ()
     if contract_text is None:
         return None
     return ResolvedClaw(
@@ -139,8 +159,115 @@ def _resolve(
         count=claw.count,
         environment=_environment(service.compose.get("environment")),
         cllama=tuple(claw.cllama) or info.cllama,
-        persona=claw.persona or info.persona,
+        persona=persona,
+        persona_files=persona_files,
     )
+
+
+def _surface_skill(context: _Context, surface: Surface) -> str | None:
+    if surface.scheme == "service" and surface.target in context.emitted:
+        return context.emitted[surface.target].name
+    if surface.scheme in ("service", "channel"):
+        return surface_skill_name(surface.target)
+    return None
+
+
+def _with_manuals(context: _Context, service: PodService, contract: bytes) -> bytes:
+    """The contract with the manual of every ``service://`` target that ships one inlined."""
+    assert service.claw is not None
+    targets = [
+        entry.surface.target
+        for entry in service.claw.surfaces
+        if entry.surface.scheme == "service" and entry.surface.target in context.emitted
+    ]
+    if not targets:
+        return contract
+    parts = [contract.decode("utf-8", "replace").rstrip("\n")]
+    for target in dict.fromkeys(targets):
+        body = strip_frontmatter(context.emitted[target].content.decode("utf-8", "replace"))
+        marker = f"service_manual {target} (guide)"
+        parts += [
+            "",
+            f"--- BEGIN: {marker} ---",
+            "",
+            "This service manual was injected automatically because you declared "
+            f"`service://{target}`.",
+            "Treat it as the authoritative workflow for acting through that service.",
+            "",
+            body.strip("\n"),
+            "",
+            f"--- END: {marker} ---",
+        ]
+    return ("\n".join(parts) + "\n").encode()
+
+
+def strip_frontmatter(text: str) -> str:
+    """``text`` without a leading ``---`` … ``---`` block."""
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        for index, line in enumerate(lines[1:], start=1):
+            if line.strip() == "---":
+                return "".join(lines[index + 1 :])
+    return text
+
+
+def _persona(context: _Context, ref: str, where: tuple[str | int, ...]) -> tuple[PersonaFile, ...]:
+    """The files of a local persona directory (``./…``, ``/…`` or ``file://…`` inside the pod
+    directory); symlinks and special files in it are refused."""
+    if not ref.startswith((".", "/", "file://")):
+        context.problem(
+            where,
+            f'persona "{ref}" is a registry artifact reference; only local persona directories '
+            "are supported (./path, /path or file://path inside the pod directory)",
+        )
+        return ()
+    local = ref.removeprefix("file://").lstrip("/") or "."
+    try:
+        root = pod_file(context.pod.directory, local, "persona", directory=True)
+    except InvalidValueError as exc:
+        context.problem(where, exc.detail)
+        return ()
+    files: list[PersonaFile] = []
+    for item in sorted(root.rglob("*")):
+        relative = item.relative_to(root).as_posix()
+        if item.is_symlink():
+            context.problem(
+                where, f'persona "{ref}" contains a symlink ({relative}); copy the file'
+            )
+        elif item.is_file():
+            files.append(PersonaFile(relative, item.read_bytes(), item.stat().st_mode & 0o777))
+        elif not item.is_dir():
+            context.problem(where, f'persona "{ref}" contains {relative}, which is not a file')
+    return tuple(files)
+
+
+def _admitted(
+    pod: Pod,
+    target: str,
+    routing: ChannelRouting | None,
+    handles: Mapping[str, Mapping[str, Handle]],
+) -> ChannelRouting | None:
+    """A ``channel://discord`` routing with the users its ``allow_from_*`` admits added to
+    every declared guild: the Discord ids of the pod's claws (``allow_from_handles``) and of
+    the named services' bots (``allow_from_services``), sorted, after the explicit users."""
+    if routing is None or target != "discord" or not routing.guilds:
+        return routing
+    derived: set[str] = set()
+    if routing.allow_from_handles:
+        derived |= {h["discord"].id for h in handles.values() if "discord" in h}
+    for name in routing.allow_from_services:
+        bot = pod.services[name].discord_bot_id
+        if bot:
+            derived.add(bot)
+    if not derived:
+        return routing
+    guilds = {
+        guild_id: guild.model_copy(
+            update={"users": list(dict.fromkeys([*guild.users, *sorted(derived)]))}
+        )
+        for guild_id, guild in routing.guilds.items()
+    }
+    return routing.model_copy(update={"guilds": guilds})
 
 
 def _contract(
@@ -205,6 +332,10 @@ def _skills(
     for entry in claw.surfaces:
         surface = entry.surface
         name = surface_skill_name(surface.target)
+        if surface.scheme == "service" and surface.target in context.emitted:
+            skill = context.emitted[surface.target]
+            generated[skill.name] = ResolvedSkill(skill.name, content=skill.content)
+            continue
         if surface.scheme == "service":
             target = pod.services[surface.target]
             content = service_skill(surface.target, _ports(target))
@@ -230,6 +361,9 @@ def _skills(
             name, content=handle_skill(platform, handles[platform]).encode()
         )
     image = _operator_skills(context, info.skills, ("services", service.name), "image")
+    own = context.emitted.get(service.name)
+    if own is not None:
+        image[own.name] = ResolvedSkill(own.name, content=own.content, origin="image")
     pods = _operator_skills(context, claw.skills, (*path, "skills"), "pod")
     merged = dict(generated)
     for layer in (image, pods):

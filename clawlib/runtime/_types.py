@@ -16,7 +16,10 @@ from clawlib.clawfile import Surface
 from clawlib.pod import ChannelRouting, Handle
 
 __all__ = [
+    "PERSONA_DIR",
+    "EmittedSkill",
     "Invocation",
+    "PersonaFile",
     "ResolvedClaw",
     "ResolvedSkill",
     "ResolvedSurface",
@@ -65,6 +68,28 @@ class Invocation:
     to: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EmittedSkill:
+    """The skill file an image ships (its ``claw.skill.emit`` label), read out of the image."""
+
+    name: str
+    """The file's base name: the name it is mounted under."""
+    content: bytes
+
+
+PERSONA_DIR = "persona"
+"""A claw's writable persona workspace, relative to its runtime directory."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonaFile:
+    """A file of the claw's persona workspace, relative to the persona directory."""
+
+    path: str
+    content: bytes
+    mode: int = 0o644
+
+
 @dataclass(frozen=True)
 class ResolvedClaw:
     """One claw service, resolved. ``service`` is the base name (never an ordinal)."""
@@ -91,3 +116,6 @@ class ResolvedClaw:
     """The service's own ``environment:`` (values as written, ``${VAR}`` kept)."""
     cllama: tuple[str, ...] = ()
     persona: str | None = None
+    """The persona reference as written (a local directory of the pod)."""
+    persona_files: tuple[PersonaFile, ...] = ()
+    """The persona directory's files, copied into the claw's writable persona workspace."""

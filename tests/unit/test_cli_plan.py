@@ -36,7 +36,7 @@ def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_plan_then_generate_then_nothing(pod: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan"]) == 2
     out = capsys.readouterr()
-    assert "Plan: 3 files to add, 0 to change, 0 to remove; services: 1 added" in out.out
+    assert "Plan: 4 files to add, 0 to change, 0 to remove; services: 1 added" in out.out
     assert "+ .claw-runtime/worker/AGENTS.md\n--- /dev/null\n" in out.out
     assert out.err == (
         'warning: claw-pod.yml:3: services.worker: image "claw-local/tiny-worker:latest" is not '
@@ -48,7 +48,8 @@ def test_plan_then_generate_then_nothing(pod: Path, capsys: pytest.CaptureFixtur
         "+ .claw-runtime/worker/AGENTS.md",
         "+ .claw-runtime/worker/CLAWDAPUS.md",
         "+ compose.generated.yml",
-        "Wrote 3 files, removed 0.",
+        "+ worker/Dockerfile.generated",
+        "Wrote 4 files, removed 0.",
     ]
     assert oct((pod / ".claw-runtime").stat().st_mode & 0o777) == "0o700"
     assert main(["plan"]) == 0
@@ -63,6 +64,7 @@ def test_plan_json(pod: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ".claw-runtime/worker/AGENTS.md",
         ".claw-runtime/worker/CLAWDAPUS.md",
         "compose.generated.yml",
+        "worker/Dockerfile.generated",
     ]
     assert shown["images"][0]["image"] == "claw-local/tiny-worker:latest"
 
@@ -75,3 +77,46 @@ def test_plan_reports_pod_problems(pod: Path, capsys: pytest.CaptureFixture[str]
     )
     assert main(["plan", "-f", "nope.yml"]) == 1
     assert capsys.readouterr().err == "error: nope.yml: no such pod file\n"
+
+
+SEVEN_MISTAKES = """\
+services:
+  api:
+    image: x
+  bot:
+    image: x
+    x-claw:
+      agent: ./AGENTS.md
+      count: two
+      surfaces:
+        - service://nowhere
+        - ftp://files
+        - volume://cache sideways
+      invoke:
+        - {schedule: "61 * * * *", message: hello}
+      handles:
+        discord: {username: nobody}
+      colour: blue
+"""
+
+
+def test_every_mistake_at_once_and_nothing_written(
+    pod: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (pod / "claw-pod.yml").write_text(SEVEN_MISTAKES)
+    assert main(["generate"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        'error: claw-pod.yml:8: services.bot.x-claw.count: must be a whole number, got "two"',
+        "error: claw-pod.yml:10: services.bot.x-claw.surfaces[0]: service surface targets "
+        'unknown service "nowhere" (services: api, bot)',
+        'error: claw-pod.yml:11: services.bot.x-claw.surfaces[1]: unsupported surface scheme "ftp" '
+        "(valid: channel, egress, host, service, volume)",
+        "error: claw-pod.yml:12: services.bot.x-claw.surfaces[2]: surface volume access mode "
+        '"sideways" is invalid (expected read-only or read-write)',
+        "error: claw-pod.yml:14: services.bot.x-claw.invoke[0].schedule: invalid minute field "
+        '"61": value 61 out of bounds 0-59',
+        'error: claw-pod.yml:16: services.bot.x-claw.handles.discord.id: missing required key "id"',
+        'error: claw-pod.yml:17: services.bot.x-claw.colour: unknown key "colour" (valid keys: '
+        "agent, persona, cllama, cllama-env, count, handles, surfaces, skills, invoke, include)",
+    ]
+    assert sorted(p.name for p in pod.iterdir()) == ["AGENTS.md", "claw-pod.yml", "worker"]

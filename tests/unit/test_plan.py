@@ -51,6 +51,7 @@ def test_plan_from_clawfile_source(pod_dir: Path) -> None:
         ".claw-runtime/worker/CLAWDAPUS.md",
         ".claw-runtime/worker/skills/handle-discord.md",
         ".claw-runtime/worker/skills/surface-api.md",
+        "agents/worker/Dockerfile.generated",
         "compose.generated.yml",
     ]
     assert [(b.service, b.image, b.reason) for b in plan.images] == [
@@ -63,7 +64,11 @@ def test_plan_from_clawfile_source(pod_dir: Path) -> None:
     compose = yaml.safe_load(plan.compose)
     worker = compose["services"]["worker"]
     assert worker["image"] == "claw-local/tiny-worker:latest"
-    assert worker["build"] == "./agents/worker"
+    assert worker["build"] == {"context": "./agents/worker", "dockerfile": "Dockerfile.generated"}
+    assert plan.files[5].content == (
+        b'FROM claw-base/busybox:latest\n\nLABEL claw.type="generic"\n'
+        b'LABEL claw.agent.file="AGENTS.md"\n'
+    )
     assert (
         "./.claw-runtime/worker/skills/surface-api.md:/claw/skills/surface-api.md:ro"
         in worker["volumes"]
@@ -73,10 +78,10 @@ def test_plan_from_clawfile_source(pod_dir: Path) -> None:
 def test_diff_write_and_nothing_left_to_do(pod_dir: Path) -> None:
     plan = plan_pod(load_pod(pod_dir, environ={}), no_images)
     diff = plan.diff()
-    assert [c.kind for c in diff.files] == ["add"] * 6
+    assert [c.kind for c in diff.files] == ["add"] * 7
     assert diff.services_added == ("api", "worker")
     assert diff.summary() == (
-        "Plan: 6 files to add, 0 to change, 0 to remove; services: 2 added, 0 changed, 0 removed."
+        "Plan: 7 files to add, 0 to change, 0 to remove; services: 2 added, 0 changed, 0 removed."
     )
     assert diff.files[1].diff.startswith("--- /dev/null\n+++ b/.claw-runtime/worker/AGENTS.md\n")
     plan.write()
@@ -130,3 +135,103 @@ def test_driver_not_available(pod_dir: Path) -> None:
 def test_managed_image_name() -> None:
     assert managed_image_name("Research Pod", "bot") == "claw-local/research-pod-bot:latest"
     assert managed_image_name("__", "-") == "claw-local/pod-service:latest"
+
+
+def test_persona_is_copied_and_the_runners_own_files_are_kept(pod_dir: Path) -> None:
+    text = (pod_dir / "claw-pod.yml").read_text()
+    text = text.replace(
+        "surfaces: [service://api]", "surfaces: [service://api]\n      persona: ./me"
+    )
+    (pod_dir / "claw-pod.yml").write_text(text)
+    (pod_dir / "me").mkdir()
+    (pod_dir / "me" / "style.md").write_text("dry\n")
+    plan = plan_pod(load_pod(pod_dir, environ={}), no_images)
+    assert ".claw-runtime/worker/persona/style.md" in [f.path for f in plan.files]
+    worker = yaml.safe_load(plan.compose)["services"]["worker"]
+    assert "./.claw-runtime/worker/persona:/claw/persona:rw" in worker["volumes"]
+    assert worker["environment"]["CLAW_PERSONA_DIR"] == "/claw/persona"
+    plan.write()
+    memory = pod_dir / ".claw-runtime" / "worker" / "persona" / "memory.md"
+    memory.write_text("the claw wrote this\n")
+    stale = pod_dir / ".claw-runtime" / "worker" / "old.md"
+    stale.write_text("left from an earlier plan\n")
+    diff = plan_pod(load_pod(pod_dir, environ={}), no_images).write()
+    assert [(c.path, c.kind) for c in diff.files] == [(".claw-runtime/worker/old.md", "remove")]
+    assert memory.read_text() == "the claw wrote this\n"
+    assert not stale.exists()
+
+
+def test_secret_values_never_appear_in_a_diff(pod_dir: Path) -> None:
+    text = (pod_dir / "claw-pod.yml").read_text()
+    text = text.replace(
+        "  worker:\n",
+        "  worker:\n    environment:\n      OPENAI_API_KEY: sk-live-abc\n"
+        "      DISCORD_BOT_TOKEN: ${WORKER_TOKEN}\n",
+    )
+    (pod_dir / "claw-pod.yml").write_text(text)
+    diff = plan_pod(load_pod(pod_dir, environ={}), no_images).diff()
+    compose = next(c for c in diff.files if c.path == "compose.generated.yml").diff
+    assert "sk-live-abc" not in compose
+    assert "+      OPENAI_API_KEY: •••• (OPENAI_API_KEY)\n" in compose
+    assert "+      DISCORD_BOT_TOKEN: ${WORKER_TOKEN}\n" in compose
+
+
+MANUAL = b'---\nname: "api"\ndescription: "The API."\n---\n\n# API manual\n\nUse GET /v1.\n'
+
+
+def api_emits(ref: str) -> dict[str, str] | None:
+    return {"claw.skill.emit": "/usr/share/api/api-skill.md"} if ref == "api:1" else None
+
+
+def test_a_service_that_ships_its_skill(pod_dir: Path) -> None:
+    reads: list[tuple[str, str]] = []
+
+    def extract(image: str, path: str) -> bytes:
+        reads.append((image, path))
+        return MANUAL
+
+    plan = plan_pod(load_pod(pod_dir, environ={}), api_emits, extract)
+    assert reads == [("api:1", "/usr/share/api/api-skill.md")]
+    files = {f.path: f.content for f in plan.files}
+    assert files[".claw-runtime/worker/skills/api-skill.md"] == MANUAL
+    assert ".claw-runtime/worker/skills/surface-api.md" not in files
+    assert files[".claw-runtime/worker/AGENTS.md"] == (
+        b"# Worker\n\n--- BEGIN: service_manual api (guide) ---\n\n"
+        b"This service manual was injected automatically because you declared "
+        b"`service://api`.\n"
+        b"Treat it as the authoritative workflow for acting through that service.\n\n"
+        b"# API manual\n\nUse GET /v1.\n\n--- END: service_manual api (guide) ---\n"
+    )
+    assert b"- **Skill:** `skills/api-skill.md`" in files[".claw-runtime/worker/CLAWDAPUS.md"]
+    worker = yaml.safe_load(plan.compose)["services"]["worker"]
+    assert (
+        "./.claw-runtime/worker/skills/api-skill.md:/claw/skills/api-skill.md:ro"
+        in worker["volumes"]
+    )
+
+
+def test_an_unreadable_shipped_skill_falls_back(pod_dir: Path) -> None:
+    from clawlib.errors import EngineError
+
+    def extract(image: str, path: str) -> bytes:
+        raise EngineError("cannot read /usr/share/api/api-skill.md: no such file")
+
+    plan = plan_pod(load_pod(pod_dir, environ={}), api_emits, extract)
+    assert ".claw-runtime/worker/skills/surface-api.md" in [f.path for f in plan.files]
+    assert plan.warnings[1].detail == (
+        'could not read the skill "/usr/share/api/api-skill.md" from image "api:1": cannot read '
+        "/usr/share/api/api-skill.md: no such file (using the generated one)"
+    )
+    assert plan.warnings[1].yaml_path == "services.api"
+
+
+def test_governance_proxy_is_reported_as_not_run(pod_dir: Path) -> None:
+    text = (pod_dir / "claw-pod.yml").read_text()
+    (pod_dir / "claw-pod.yml").write_text(
+        text.replace("    x-claw:\n", "    x-claw:\n      cllama: passthrough\n")
+    )
+    plan = plan_pod(load_pod(pod_dir, environ={}), no_images)
+    assert plan.warnings[-1].detail == (
+        "governance proxy passthrough (CLLAMA) is not run by this version of claw: the claw "
+        "reaches its model providers directly"
+    )

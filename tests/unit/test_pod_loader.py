@@ -219,6 +219,8 @@ def test_channel_surface_map_form(tmp_path: Path) -> None:
         services:
           api:
             image: x
+            environment:
+              DISCORD_BOT_TOKEN: MTIzNDU2Nzg5MDEyMzQ1Njc4.Gx.secret
           bot:
             image: x
             x-claw:
@@ -372,6 +374,12 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
         "persona, cllama, cllama-env, count, handles, surfaces, skills, invoke, include)",
         "claw-pod.yml:11: services.bot.x-claw.surfaces[0]: surface volume access mode "
         '"read-only-ish" is invalid (expected read-only or read-write)',
+        "claw-pod.yml:12: services.bot.x-claw.surfaces[1]: service surface targets unknown "
+        'service "nope" (services: api, bot)',
+        'claw-pod.yml:13: services.bot.x-claw.surfaces[2]: unsupported surface scheme "webhook" '
+        "(valid: channel, egress, host, service, volume)",
+        'claw-pod.yml:14: services.bot.x-claw.surfaces[3]: host surface "host://relative/dir" '
+        "must name an absolute host path",
         'claw-pod.yml:16: services.bot.x-claw.handles.discord.id: missing required key "id"',
         'claw-pod.yml:19: services.bot.x-claw.invoke[0].schedule: invalid minute field "99": '
         "value 99 out of bounds 0-59",

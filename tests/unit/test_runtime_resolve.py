@@ -138,3 +138,145 @@ def test_image_without_claw_type(pod_dir: Path) -> None:
     assert str(caught.value).endswith(
         'services.bot: image "bot:1" has no claw.type label (build it from a Clawfile)'
     )
+
+
+OPENCLAW = {"claw.type": "openclaw"}
+ADMISSION_POD = """
+    services:
+      api:
+        image: api:1
+        environment:
+          DISCORD_BOT_TOKEN: ${API_TOKEN}
+      bot:
+        image: bot:1
+        x-claw:
+          agent: ./AGENTS.md
+          handles: {discord: "111"}
+          surfaces:
+            - channel://discord:
+                allow_from_handles: true
+                allow_from_services: [api]
+                guilds:
+                  G1: {users: ["5", "222"]}
+                  G2: {require_mention: true}
+      peer:
+        image: peer:1
+        x-claw:
+          agent: ./PEER.md
+          handles: {discord: "222", slack: "U9"}
+    """
+
+
+def test_channel_admission_from_handles_and_services(tmp_path: Path) -> None:
+    (tmp_path / "claw-pod.yml").write_text(textwrap.dedent(ADMISSION_POD).lstrip())
+    (tmp_path / "AGENTS.md").write_text("# Bot\n")
+    (tmp_path / "PEER.md").write_text("# Peer\n")
+    token = "OTk5.Gx.secret-part"  # "999" in unpadded base64url, then the secret
+    pod = load_pod(tmp_path, environ={"API_TOKEN": token})
+    assert pod.services["api"].discord_bot_id == "999"
+    resolution = resolve_pod(pod, metadata(bot=OPENCLAW, peer=PEER_LABELS))
+    routing = resolution.claws["bot"].surfaces[0].routing
+    assert routing is not None
+    assert routing.guilds["G1"].users == ["5", "222", "111", "999"]
+    assert routing.guilds["G2"].users == ["111", "222", "999"]
+    assert routing.guilds["G2"].require_mention is True
+
+
+def test_allow_from_services_needs_a_bot_token(tmp_path: Path) -> None:
+    (tmp_path / "claw-pod.yml").write_text(textwrap.dedent(ADMISSION_POD).lstrip())
+    with pytest.raises(PodError) as caught:
+        load_pod(tmp_path, environ={"API_TOKEN": "not-base64!.x"})
+    assert str(caught.value).endswith(
+        'services.bot.x-claw.surfaces[0]: allow_from_services names "api", whose Discord bot '
+        "id cannot be derived: give it a DISCORD_BOT_TOKEN (or DISCORD_TRADING_API_BOT_TOKEN) "
+        "in its environment"
+    )
+
+
+@pytest.mark.parametrize(
+    ("environment", "env", "bot_id"),
+    [
+        ({"DISCORD_BOT_TOKEN": "MTIz.a.b"}, {}, "123"),
+        (["DISCORD_BOT_TOKEN=MTIz.a.b"], {}, "123"),
+        (["DISCORD_BOT_TOKEN"], {"DISCORD_BOT_TOKEN": "MTIz.a.b"}, "123"),
+        ({"DISCORD_BOT_TOKEN": None}, {"DISCORD_BOT_TOKEN": "MTIz.a.b"}, "123"),
+        ({"DISCORD_TRADING_API_BOT_TOKEN": "${T}"}, {"T": "MTIz"}, "123"),
+        ({"DISCORD_BOT_TOKEN": "YWJj.a.b"}, {}, None),  # "abc": not digits
+        ({"DISCORD_BOT_TOKEN": ""}, {}, None),
+        ({"OTHER": "MTIz"}, {}, None),
+        (None, {}, None),
+    ],
+)
+def test_discord_bot_id(environment: object, env: dict[str, str], bot_id: str | None) -> None:
+    from clawlib.pod._loader import discord_bot_id
+
+    assert discord_bot_id(environment, env) == bot_id
+
+
+PERSONA_POD = """
+    services:
+      bot:
+        image: bot:1
+        x-claw:
+          agent: ./AGENTS.md
+          persona: {ref}
+    """
+
+
+def persona_pod(tmp_path: Path, ref: str) -> Path:
+    (tmp_path / "claw-pod.yml").write_text(
+        textwrap.dedent(PERSONA_POD).lstrip().replace("{ref}", ref)
+    )
+    (tmp_path / "AGENTS.md").write_text("# Bot\n")
+    return tmp_path
+
+
+def test_local_persona_files(tmp_path: Path) -> None:
+    persona_pod(tmp_path, "./personas/allen")
+    (tmp_path / "personas" / "allen" / "history").mkdir(parents=True)
+    (tmp_path / "personas" / "allen" / "style.md").write_text("dry humor\n")
+    (tmp_path / "personas" / "allen" / "history" / "memory.txt").write_text("m\n")
+    (tmp_path / "personas" / "allen" / "run.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "personas" / "allen" / "run.sh").chmod(0o755)
+    pod = load_pod(tmp_path, environ={})
+    bot = resolve_pod(pod, metadata(bot=OPENCLAW)).claws["bot"]
+    assert bot.persona == "./personas/allen"
+    assert [(f.path, f.content, oct(f.mode)) for f in bot.persona_files] == [
+        ("history/memory.txt", b"m\n", "0o644"),
+        ("run.sh", b"#!/bin/sh\n", "0o755"),
+        ("style.md", b"dry humor\n", "0o644"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("../elsewhere", 'persona "../elsewhere" is outside the pod directory'),
+        ("./missing", 'persona "./missing" not found'),
+        ("./AGENTS.md", 'persona "./AGENTS.md" is not a directory'),
+        (
+            "ghcr.io/acme/persona:1",
+            'persona "ghcr.io/acme/persona:1" is a registry artifact reference; only local '
+            "persona directories are supported (./path, /path or file://path inside the pod "
+            "directory)",
+        ),
+    ],
+)
+def test_persona_problems(tmp_path: Path, ref: str, message: str) -> None:
+    pod = load_pod(persona_pod(tmp_path, ref), environ={})
+    with pytest.raises(PodError) as caught:
+        resolve_pod(pod, metadata(bot=OPENCLAW))
+    assert f"services.bot.x-claw.persona: {message}" in str(caught.value)
+
+
+def test_persona_with_a_symlink_is_refused(tmp_path: Path) -> None:
+    persona_pod(tmp_path, "file://personas/p")
+    (tmp_path / "personas" / "p").mkdir(parents=True)
+    (tmp_path / "personas" / "p" / "link").symlink_to(tmp_path / "AGENTS.md")
+    pod = load_pod(tmp_path, environ={})
+    with pytest.raises(PodError) as caught:
+        resolve_pod(pod, metadata(bot=OPENCLAW))
+    assert str(caught.value).endswith(
+        'services.bot.x-claw.persona: persona "file://personas/p" contains a symlink (link); '
+        "copy the file"
+    )

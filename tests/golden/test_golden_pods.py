@@ -1,0 +1,54 @@
+"""Golden files for every example pod: compose.generated.yml and each runtime file.
+
+The plan is made from the Clawfiles (no engine), twice, and must give identical bytes. Regenerate
+on purpose with ``pytest tests/golden --update-goldens`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clawlib.planner import plan_pod
+from clawlib.pod import load_pod
+
+HERE = Path(__file__).parent
+EXAMPLES = Path(__file__).parents[2] / "examples"
+PODS = sorted(path.parent for path in EXAMPLES.glob("*/claw-pod.yml"))
+
+
+def _plan_files(example: Path, tmp_path: Path) -> dict[str, bytes]:
+    copy = tmp_path / example.name
+    shutil.copytree(example, copy, ignore=shutil.ignore_patterns(".claw-runtime", "*.generated*"))
+    first = plan_pod(load_pod(copy, environ={}), lambda ref: None)
+    second = plan_pod(load_pod(copy, environ={}), lambda ref: None)
+    files = {f.path: f.content for f in first.files}
+    assert files == {f.path: f.content for f in second.files}
+    return files
+
+
+@pytest.mark.parametrize("example", PODS, ids=lambda p: p.name)
+def test_example_pod(example: Path, tmp_path: Path, update_goldens: bool) -> None:
+    files = _plan_files(example, tmp_path)
+    golden = HERE / "pods" / example.name
+    if update_goldens:
+        shutil.rmtree(golden, ignore_errors=True)
+        for path, content in files.items():
+            target = golden / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    expected = {
+        str(path.relative_to(golden)): path.read_bytes()
+        for path in sorted(golden.rglob("*"))
+        if path.is_file()
+    }
+    assert expected, f"no golden files for {example.name}: run with --update-goldens"
+    assert sorted(files) == sorted(expected)
+    for path, content in files.items():
+        assert content.decode() == expected[path].decode(), path
+
+
+def test_every_example_is_covered() -> None:
+    assert [p.name for p in PODS] == ["demo", "research", "trading-desk"]
