@@ -206,7 +206,7 @@ def plan_pod(
     builds: list[ImageBuild] = []
     for service in pod.claws:
         try:
-            meta, build, warning = _image_metadata(pod, service, lookup)
+            meta, build = _image_metadata(pod, service, lookup)
         except ClawError as exc:
             detail = exc.detail if isinstance(exc, InvalidValueError) else str(exc)
             problems.append(pod.problem(("services", service.name), detail))
@@ -214,8 +214,6 @@ def plan_pod(
         metadata[service.name] = meta
         if build is not None:
             builds.append(build)
-        if warning:
-            warnings.append(pod.problem(("services", service.name), warning))
     if problems:
         raise PodError(pod.display, problems)
     emitted = _emitted_skills(pod, lookup, extract or _engine_extract, warnings)
@@ -331,7 +329,9 @@ def _skill_mounts(pod: Pod, name: str, claw: ResolvedClaw) -> tuple[tuple[str, s
 
 def _image_metadata(
     pod: Pod, service: PodService, lookup: LabelLookup
-) -> tuple[ImageMetadata, ImageBuild | None, str | None]:
+) -> tuple[ImageMetadata, ImageBuild | None]:
+    """The image's metadata: from its labels when it is built and current, else from its
+    Clawfile, with the build that would make it so."""
     image = service.compose.get("image")
     clawfile, context = _clawfile_of(pod, service)
     ref = str(image) if image else managed_image_name(pod.name, service.name)
@@ -344,23 +344,18 @@ def _image_metadata(
                 f'image "{ref}" is not in the local image store and the service has no '
                 "build: with a Clawfile to plan from"
             )
-        return ImageMetadata(ref, ClawImageInfo.from_labels(labels)), None, None
+        return ImageMetadata(ref, ClawImageInfo.from_labels(labels)), None
     source = read_clawfile(clawfile, os.path.relpath(clawfile, pod.directory))
     planned = source.info()
     assert context is not None
     if labels is None:
         build = ImageBuild(service.name, ref, clawfile, context, "not built yet")
-        warning = f'image "{ref}" is not built yet: planned from {source.path}'
-        return ImageMetadata(ref, planned, "clawfile"), build, warning
+        return ImageMetadata(ref, planned, "clawfile"), build
     built = ClawImageInfo.from_labels(labels)
     if dataclasses.replace(built, skill_emit=None) != planned:
         build = ImageBuild(service.name, ref, clawfile, context, "stale")
-        return (
-            ImageMetadata(ref, planned, "clawfile"),
-            build,
-            f'image "{ref}" differs from {source.path} (stale): planned from the Clawfile',
-        )
-    return ImageMetadata(ref, built), None, None
+        return ImageMetadata(ref, planned, "clawfile"), build
+    return ImageMetadata(ref, built), None
 
 
 def _clawfile_of(pod: Pod, service: PodService) -> tuple[Path | None, Path | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any, TextIO
 
@@ -76,9 +77,11 @@ def _print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
         return f"{code}{line}{_RESET}" if code else line
 
     for build in result.images:
+        source = os.path.relpath(build.clawfile, result.directory)
+        named = f" -f {build.clawfile.name}" if build.clawfile.name != "Clawfile" else ""
         out.write(
-            f"image {build.image} ({build.service}): {build.reason}, build with: "
-            f"claw build -t {build.image} {build.context}\n"
+            f"image {build.image} ({build.service}): {build.reason}, planned from {source}; "
+            f"build it with: claw build -t {build.image}{named} {os.path.relpath(build.context)}\n"
         )
     if not diff.changed:
         out.write("No changes: the generated files match the pod.\n")

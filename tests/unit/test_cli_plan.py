@@ -38,9 +38,10 @@ def test_plan_then_generate_then_nothing(pod: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr()
     assert "Plan: 4 files to add, 0 to change, 0 to remove; services: 1 added" in out.out
     assert "+ .claw-runtime/worker/AGENTS.md\n--- /dev/null\n" in out.out
-    assert out.err == (
-        'warning: claw-pod.yml:3: services.worker: image "claw-local/tiny-worker:latest" is not '
-        "built yet: planned from worker/Clawfile\n"
+    assert out.err == ""
+    assert out.out.startswith(
+        "image claw-local/tiny-worker:latest (worker): not built yet, planned from "
+        "worker/Clawfile; build it with: claw build -t claw-local/tiny-worker:latest worker\n"
     )
     assert not (pod / "compose.generated.yml").exists()
     assert main(["generate"]) == 0

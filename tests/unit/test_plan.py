@@ -57,10 +57,7 @@ def test_plan_from_clawfile_source(pod_dir: Path) -> None:
     assert [(b.service, b.image, b.reason) for b in plan.images] == [
         ("worker", "claw-local/tiny-worker:latest", "not built yet")
     ]
-    assert [w.detail for w in plan.warnings] == [
-        'image "claw-local/tiny-worker:latest" is not built yet: '
-        "planned from agents/worker/Clawfile"
-    ]
+    assert plan.warnings == ()
     compose = yaml.safe_load(plan.compose)
     worker = compose["services"]["worker"]
     assert worker["image"] == "claw-local/tiny-worker:latest"
@@ -218,11 +215,11 @@ def test_an_unreadable_shipped_skill_falls_back(pod_dir: Path) -> None:
 
     plan = plan_pod(load_pod(pod_dir, environ={}), api_emits, extract)
     assert ".claw-runtime/worker/skills/surface-api.md" in [f.path for f in plan.files]
-    assert plan.warnings[1].detail == (
+    assert plan.warnings[0].detail == (
         'could not read the skill "/usr/share/api/api-skill.md" from image "api:1": cannot read '
         "/usr/share/api/api-skill.md: no such file (using the generated one)"
     )
-    assert plan.warnings[1].yaml_path == "services.api"
+    assert plan.warnings[0].yaml_path == "services.api"
 
 
 def test_governance_proxy_is_reported_as_not_run(pod_dir: Path) -> None:
