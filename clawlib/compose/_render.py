@@ -107,7 +107,7 @@ def _document(pod: Pod, claws: Mapping[str, ClawService], *, has_handles: bool) 
     if volumes:
         declared = document.setdefault("volumes", {}) or {}
         for volume in volumes:
-            declared.setdefault(volume, None)
+            declared.setdefault(volume, {})
         document["volumes"] = declared
     if pod.claws:
         networks = document.setdefault("networks", {}) or {}

@@ -17,6 +17,7 @@ from ._types import (
     Invocation,
     PersonaFile,
     ResolvedClaw,
+    ResolvedInclude,
     ResolvedSkill,
     ResolvedSurface,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "PersonaFile",
     "Resolution",
     "ResolvedClaw",
+    "ResolvedInclude",
     "ResolvedSkill",
     "ResolvedSurface",
     "channel_skill",

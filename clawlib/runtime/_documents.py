@@ -267,6 +267,18 @@ def clawdapus_md(claw: ResolvedClaw, *, proxy_service: str | None = None) -> str
     lines += ["## Skills", ""]
     index = list(_skills_index(claw))
     lines += index or ["No skills available."]
+    if claw.includes:
+        lines += ["", "## Included Context", ""]
+        for include in claw.includes:
+            lines.append(f"### {include.id} ({include.mode})")
+            if include.description:
+                lines.append(f"- **Description:** {include.description}")
+            if include.mode == "reference":
+                lines.append(f"- **Mount:** `skills/{include.skill_name or ''}`")
+            else:
+                lines.append("- **Contract:** inlined into `/claw/AGENTS.md`")
+            lines += [f"- **Source:** `{include.source}`", ""]
+        lines.pop()
     return "\n".join(lines) + "\n"
 
 
@@ -277,6 +289,9 @@ def _skills_index(claw: ResolvedClaw) -> Iterable[str]:
         skill = surface.skill_name or surface_skill_name(surface.target)
         if surface.scheme in ("service", "channel"):
             yield f"- `skills/{skill}` — {surface.target} {surface.scheme} surface"
+    surface_skills = {s.skill_name for s in claw.surfaces if s.scheme in ("service", "channel")}
     for resolved in claw.skills:
-        if not resolved.name.startswith(_GENERATED_PREFIXES):
+        if resolved.name not in surface_skills and not resolved.name.startswith(
+            _GENERATED_PREFIXES
+        ):
             yield f"- `skills/{resolved.name}` — operator-provided skill"

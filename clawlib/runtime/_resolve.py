@@ -24,6 +24,7 @@ from ._types import (
     Invocation,
     PersonaFile,
     ResolvedClaw,
+    ResolvedInclude,
     ResolvedSkill,
     ResolvedSurface,
 )
@@ -161,7 +162,23 @@ def _resolve(
         cllama=tuple(claw.cllama) or info.cllama,
         persona=persona,
         persona_files=persona_files,
+        includes=tuple(
+            ResolvedInclude(
+                i.id,
+                i.mode,
+                i.file,
+                i.description,
+                include_skill_name(i.id, Path(i.file).suffix) if i.mode == "reference" else None,
+            )
+            for i in claw.include
+        ),
     )
+
+
+def include_skill_name(include_id: str, suffix: str) -> str:
+    """``include-<id>.<ext>``: characters outside ``[A-Za-z0-9_-]`` become ``_``."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "_" for c in include_id)
+    return f"include-{safe or 'include'}{suffix or '.md'}"
 
 
 def _surface_skill(context: _Context, surface: Surface) -> str | None:
@@ -352,8 +369,7 @@ def _skills(
         except InvalidValueError as exc:
             context.problem((*path, "include", index, "file"), exc.detail)
             continue
-        safe = "".join(c if c.isalnum() or c in "_-" else "_" for c in include.id) or "include"
-        name = f"include-{safe}{real.suffix or '.md'}"
+        name = include_skill_name(include.id, real.suffix)
         generated[name] = ResolvedSkill(name, content=real.read_bytes())
     for platform in sorted(handles):
         name = f"handle-{platform}.md"

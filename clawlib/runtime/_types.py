@@ -21,6 +21,7 @@ __all__ = [
     "Invocation",
     "PersonaFile",
     "ResolvedClaw",
+    "ResolvedInclude",
     "ResolvedSkill",
     "ResolvedSurface",
 ]
@@ -66,6 +67,19 @@ class Invocation:
     message: str
     name: str | None = None
     to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedInclude:
+    """An ``x-claw.include`` entry: inlined into the contract, or (``reference``) a skill."""
+
+    id: str
+    mode: Literal["enforce", "guide", "reference"]
+    source: str
+    """The file as the pod names it (relative to the pod directory)."""
+    description: str | None = None
+    skill_name: str | None = None
+    """The skill it is mounted as (``reference`` mode only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,4 +132,5 @@ class ResolvedClaw:
     persona: str | None = None
     """The persona reference as written (a local directory of the pod)."""
     persona_files: tuple[PersonaFile, ...] = ()
+    includes: tuple[ResolvedInclude, ...] = ()
     """The persona directory's files, copied into the claw's writable persona workspace."""

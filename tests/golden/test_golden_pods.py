@@ -51,4 +51,4 @@ def test_example_pod(example: Path, tmp_path: Path, update_goldens: bool) -> Non
 
 
 def test_every_example_is_covered() -> None:
-    assert [p.name for p in PODS] == ["demo", "research", "trading-desk"]
+    assert [p.name for p in PODS] == ["demo", "research", "solo", "trading-desk"]

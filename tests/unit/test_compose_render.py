@@ -70,7 +70,7 @@ def test_header_and_top_level(tmp_path: Path) -> None:
     )
     assert list(document) == ["name", "services", "volumes", "networks"]
     assert list(document["services"]) == ["api", "db", "bot-0", "bot-1"]
-    assert document["volumes"] == {"pgdata": {}, "notes": None}
+    assert document["volumes"] == {"pgdata": {}, "notes": {}}
     assert document["networks"] == {"claw-internal": {}}
 
 

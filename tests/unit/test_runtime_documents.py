@@ -236,3 +236,39 @@ def test_clawdapus_md_minimal() -> None:
     assert "No surfaces declared for this service.\n" in text
     assert text.endswith("## Skills\n\nNo skills available.\n")
     assert "## LLM Proxy" not in text
+
+
+def test_clawdapus_md_persona_includes_and_a_shipped_service_skill() -> None:
+    from clawlib.runtime import PersonaFile, ResolvedInclude
+
+    claw = ResolvedClaw(
+        "a",
+        "p",
+        "img",
+        "openclaw",
+        "AGENTS.md",
+        b"",
+        persona="./persona",
+        persona_files=(PersonaFile("voice.md", b"x"),),
+        surfaces=(ResolvedSurface(Surface.parse("service://api"), skill_name="api-skill.md"),),
+        skills=(ResolvedSkill("api-skill.md", content=b"manual"),),
+        includes=(
+            ResolvedInclude("rules", "enforce", "./rules.md"),
+            ResolvedInclude("style", "reference", "./style.md", "House style.", "include-style.md"),
+        ),
+    )
+    text = clawdapus_md(claw)
+    assert (
+        "- **Persona Ref:** ./persona\n\n## Persona\n\n"
+        "Your mutable persona workspace is mounted separately from the behavioral contract.\n\n"
+        "- **Mount:** `persona/`\n- **Source:** `./persona`\n\n## Surfaces\n"
+    ) in text
+    # The shipped skill is listed once, as the surface's skill.
+    assert "## Skills\n\n- `skills/api-skill.md` — api service surface\n\n" in text
+    assert text.endswith(
+        "## Included Context\n\n"
+        "### rules (enforce)\n- **Contract:** inlined into `/claw/AGENTS.md`\n"
+        "- **Source:** `./rules.md`\n\n"
+        "### style (reference)\n- **Description:** House style.\n"
+        "- **Mount:** `skills/include-style.md`\n- **Source:** `./style.md`\n"
+    )
