@@ -30,6 +30,7 @@ from clawlib.drivers import load_driver
 from clawlib.drivers.base import Driver, Materialised
 from clawlib.errors import (
     ClawError,
+    DriverError,
     InvalidValueError,
     OutputWriteError,
     PodError,
@@ -238,6 +239,9 @@ def plan_pod(
             drivers[claw.claw_type] = driver
             warnings += [pod.problem(("services", name), w) for w in driver.validate(claw)]
             materialised = driver.materialise(claw)
+        except DriverError as exc:
+            problems += [pod.problem(("services", name), p) for p in exc.problems or (str(exc),)]
+            continue
         except ClawError as exc:
             problems.append(pod.problem(("services", name), str(exc)))
             continue

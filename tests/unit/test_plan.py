@@ -232,3 +232,25 @@ def test_governance_proxy_is_reported_as_not_run(pod_dir: Path) -> None:
         "governance proxy passthrough (CLLAMA) is not run by this version of claw: the claw "
         "reaches its model providers directly"
     )
+
+
+def test_every_driver_problem_is_its_own_line(pod_dir: Path) -> None:
+    clawfile = pod_dir / "agents" / "worker" / "Clawfile"
+    clawfile.write_text(
+        "FROM claw-base/busybox:latest\nCLAW_TYPE openclaw\nAGENT AGENTS.md\n"
+        "CONFIGURE openclaw config set gateway.mode.x 1\nCONFIGURE openclaw config get y\n"
+    )
+    with pytest.raises(PodError) as caught:
+        plan_pod(load_pod(pod_dir, environ={}), no_images)
+    assert [(p.yaml_path, p.detail) for p in caught.value.problems] == [
+        (
+            "services.worker",
+            'CONFIGURE "openclaw config set gateway.mode.x 1": path conflict at "gateway.mode": '
+            "expected object, found string",
+        ),
+        (
+            "services.worker",
+            'unrecognized CONFIGURE command: "openclaw config get y" '
+            "(expected 'openclaw config set <path> <value>')",
+        ),
+    ]

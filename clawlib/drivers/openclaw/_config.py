@@ -149,19 +149,15 @@ def _discord_routing(document: dict[str, Any], routing: ChannelRouting) -> list[
     problems: list[str] = []
     channel = ["channels", "discord"]
     dm = routing.dm
-    if dm is not None and dm.policy and dm.policy.strip():
-        policy = dm.policy.strip().lower()
-        policy = "open" if policy == "denylist" else policy
-        if policy not in _DM_POLICIES:
-            policy = dm.policy.strip()
-        set_keys(document, [*channel, "dmPolicy"], policy)
+    if dm is not None:
+        policy = _dm_policy(dm.policy)
+        if policy:
+            set_keys(document, [*channel, "dmPolicy"], policy)
         allow = list(dm.allow_from)
         if policy == "open" and "*" not in allow:
             allow.append("*")
         if allow:
             set_keys(document, [*channel, "allowFrom"], allow)
-    elif dm is not None and dm.allow_from:
-        set_keys(document, [*channel, "allowFrom"], list(dm.allow_from))
     for guild_id in sorted(routing.guilds):
         guild = routing.guilds[guild_id]
         where = [*channel, "guilds", guild_id]
@@ -179,6 +175,16 @@ def _discord_routing(document: dict[str, Any], routing: ChannelRouting) -> list[
         except ConfigPathError as exc:
             problems.append(f'channel://discord guild "{guild_id}": {exc}')
     return problems
+
+
+def _dm_policy(policy: str | None) -> str | None:
+    """openclaw's DM policy for a surface's: known ones lower-cased, ``denylist`` (legacy) is
+    ``open``, anything else kept as written (openclaw reports it)."""
+    text = (policy or "").strip()
+    if not text:
+        return None
+    lowered = "open" if text.lower() == "denylist" else text.lower()
+    return lowered if lowered in _DM_POLICIES else text
 
 
 def effective_contract(contract: bytes, clawdapus: str) -> bytes:
