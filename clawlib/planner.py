@@ -194,11 +194,11 @@ def plan_pod(
     Raises :class:`PodError` listing every problem found.
     """
     known: dict[str, Mapping[str, str] | None] = {}
-    source = labels or _engine_labels()
+    read_labels = labels or _engine_labels()
 
     def lookup(ref: str) -> Mapping[str, str] | None:
         if ref not in known:
-            known[ref] = source(ref)
+            known[ref] = read_labels(ref)
         return known[ref]
 
     problems: list[PodProblem] = []
@@ -215,6 +215,15 @@ def plan_pod(
         metadata[service.name] = meta
         if build is not None:
             builds.append(build)
+        if build is not None and build.reason == "stale":
+            clawfile_path = os.path.relpath(build.clawfile, pod.directory)
+            warnings.append(
+                pod.problem(
+                    ("services", service.name),
+                    f'image "{build.image}" is stale: its claw labels differ from {clawfile_path}, '
+                    "so the plan follows the Clawfile (rebuild the image to match)",
+                )
+            )
     if problems:
         raise PodError(pod.display, problems)
     emitted = _emitted_skills(pod, lookup, extract or _engine_extract, warnings)

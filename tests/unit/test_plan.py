@@ -254,3 +254,29 @@ def test_every_driver_problem_is_its_own_line(pod_dir: Path) -> None:
             "(expected 'openclaw config set <path> <value>')",
         ),
     ]
+
+
+def test_a_stale_image_is_planned_from_its_clawfile(pod_dir: Path) -> None:
+    def old_labels(ref: str) -> dict[str, str] | None:
+        if ref == "claw-local/tiny-worker:latest":
+            return {"claw.type": "generic", "claw.agent.file": "OLD.md"}
+        return None
+
+    plan = plan_pod(load_pod(pod_dir, environ={}), old_labels)
+    assert [(b.service, b.reason) for b in plan.images] == [("worker", "stale")]
+    assert [(w.yaml_path, w.detail) for w in plan.warnings] == [
+        (
+            "services.worker",
+            'image "claw-local/tiny-worker:latest" is stale: its claw labels differ from '
+            "agents/worker/Clawfile, so the plan follows the Clawfile (rebuild the image to match)",
+        )
+    ]
+    assert plan.claws["worker"].contract_name == "AGENTS.md"
+
+    def current(ref: str) -> dict[str, str] | None:
+        if ref == "claw-local/tiny-worker:latest":
+            return {"claw.type": "generic", "claw.agent.file": "AGENTS.md", "other": "x"}
+        return None
+
+    fresh = plan_pod(load_pod(pod_dir, environ={}), current)
+    assert (fresh.images, fresh.warnings) == ((), ())
