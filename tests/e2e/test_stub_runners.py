@@ -1,0 +1,80 @@
+"""The stub openclaw runner behaves like the real one where claw looks: it logs, answers
+``openclaw health --json`` (noise on stderr, JSON on stdout), turns unhealthy on demand, and
+stops promptly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.docker
+
+ROOT = Path(__file__).parents[2]
+STUB = "claw-stub/openclaw:latest"
+
+
+def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
+
+
+@pytest.fixture(scope="session")
+def stub_images() -> None:
+    subprocess.run([str(ROOT / "scripts" / "build-stub-images")], check=True, capture_output=True)
+
+
+@pytest.fixture
+def gateway(stub_images: None) -> Iterator[str]:
+    name = f"claw-test-stub-{uuid.uuid4().hex[:12]}"
+    docker(
+        "run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp",
+        "-e", "STUB_LOG_RATE=50", "-e", "CLAW_SERVICE=bot", STUB,
+    )  # fmt: skip
+    yield name
+    docker("rm", "-f", name, check=False)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_gateway_logs_a_steady_stream(gateway: str) -> None:
+    wait_for(lambda: docker("logs", gateway).stdout.count("tick") >= 20)
+    lines = docker("logs", gateway).stdout.splitlines()
+    assert lines[0] == "[gateway] bot: listening (config none)"
+    assert lines[1:4] == ["[gateway] bot: tick 1", "[gateway] bot: tick 2", "[gateway] bot: tick 3"]
+
+
+def test_health_json_and_flipping_it(gateway: str) -> None:
+    done = docker("exec", gateway, "openclaw", "health", "--json")
+    assert done.stderr == "openclaw: checking gateway (stub)\n"
+    assert json.loads(done.stdout) == {"status": "ok", "detail": "", "version": "stub-1"}
+    docker("exec", gateway, "sh", "-c", "echo degraded > /tmp/claw-stub-health")
+    flipped = docker("exec", gateway, "openclaw", "health", "--json")
+    assert json.loads(flipped.stdout) == {
+        "status": "degraded",
+        "detail": "health file says degraded",
+        "version": "stub-1",
+    }
+
+
+def test_sigterm_stops_it_promptly(gateway: str) -> None:
+    wait_for(lambda: "tick" in docker("logs", gateway).stdout)
+    start = time.monotonic()
+    docker("stop", "-t", "10", gateway)
+    assert time.monotonic() - start < 5
+    state = json.loads(docker("inspect", gateway).stdout)[0]["State"]
+    assert (state["Status"], state["ExitCode"]) == ("exited", 0)
+    assert (
+        docker("logs", gateway).stdout.splitlines()[-1] == "[gateway] bot: SIGTERM, shutting down"
+    )
