@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from _timing import best_of
+
 from clawlib.clawfile import Clawfile, emit_dockerfile
 
 ROOT = Path(__file__).parents[1]
@@ -36,15 +38,6 @@ def large_clawfile(agents: int) -> str:
             f"ENV K{i}=v{i}",
         ]
     return "\n".join(lines) + "\n"
-
-
-def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

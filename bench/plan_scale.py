@@ -13,10 +13,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import best_of
 
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
@@ -55,18 +55,9 @@ def make_pod(root: Path, claws: int, claw_type: str) -> None:
     (root / "claw-pod.yml").write_text("\n".join(lines) + "\n")
 
 
-def best(runs: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def measure(root: Path, claws: int, claw_type: str) -> str:
     make_pod(root, claws, claw_type)
-    planned = best(3, lambda: plan_pod(load_pod(root, environ={}), lambda ref: None))
+    planned = best_of(3, lambda: plan_pod(load_pod(root, environ={}), lambda ref: None))
     tracemalloc.start()
     plan = plan_pod(load_pod(root, environ={}), lambda ref: None)
     peak = tracemalloc.get_traced_memory()[1]
@@ -76,7 +67,7 @@ def measure(root: Path, claws: int, claw_type: str) -> str:
     handles = (root / ".claw-runtime" / "handles.env").stat().st_size
     services = len(plan.pod.services)
     command = ["docker", "compose", "-f", str(root / "compose.generated.yml"), "config", "-q"]
-    compose = best(3, lambda: subprocess.run(command, check=True, capture_output=True))
+    compose = best_of(3, lambda: subprocess.run(command, check=True, capture_output=True))
     return (
         f"| {claws} | {planned * 1000:.0f} ms | {peak / 2**20:.1f} MiB | {size / 1024:.0f} KiB "
         f"+ {handles / 1024:.0f} KiB handles.env | {handles * services / 2**20:.1f} MiB | "
