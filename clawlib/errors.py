@@ -12,12 +12,16 @@ layer of the pipeline::
     ├── OutputWriteError             a generated file could not be written
     ├── DriverError                  a claw driver problem
     │   └── UnknownDriverError       no installed driver handles this claw type
+    ├── NotAppliedError              no generated compose file: the pod was never applied
     └── EngineError                  the Docker engine or the compose CLI
         ├── EngineUnavailableError   the engine does not answer
+        ├── EngineDisconnectedError  the engine went away in the middle of a stream
         ├── ComposeNotFoundError     no docker compose v2 on this machine
         ├── ImageNotFoundError       the image is not in the engine's local store
+        ├── ContainerNotFoundError   the container is gone (removed, or never existed)
         └── CommandFailedError       a docker / compose command exited non-zero
-            └── BuildFailedError     ``docker build`` failed
+            ├── BuildFailedError     ``docker build`` failed
+            └── ComposeFailedError   ``docker compose`` failed, naming the services concerned
 
 Errors carry their data as attributes (``path``, ``line``, ``returncode``, ``stderr`` ...) and build
 their message from it: *where* (``file:line``), *what* is wrong in the user's words, and *what is
@@ -36,12 +40,16 @@ __all__ = [
     "ClawfileError",
     "ClawfileNotFoundError",
     "CommandFailedError",
+    "ComposeFailedError",
     "ComposeNotFoundError",
+    "ContainerNotFoundError",
     "DriverError",
+    "EngineDisconnectedError",
     "EngineError",
     "EngineUnavailableError",
     "ImageNotFoundError",
     "InvalidValueError",
+    "NotAppliedError",
     "OutputWriteError",
     "PodError",
     "PodProblem",
@@ -180,6 +188,18 @@ class UnknownDriverError(DriverError):
         )
 
 
+class NotAppliedError(ClawError):
+    """The pod in ``directory`` has no generated compose file: it was never applied there."""
+
+    def __init__(self, directory: str, pod_file: str) -> None:
+        self.directory = directory
+        self.pod_file = pod_file
+        super().__init__(
+            f"no compose.generated.yml in {directory}: the pod has not been brought up "
+            f"(run: claw up -f {pod_file})"
+        )
+
+
 class EngineError(ClawError):
     """The Docker engine or the compose CLI failed or is missing."""
 
@@ -194,6 +214,24 @@ class EngineUnavailableError(EngineError):
             f"the Docker engine at {host} does not answer: {reason} "
             "(start it, e.g. with scripts/ensure-docker, or point DOCKER_HOST at a running one)"
         )
+
+
+class EngineDisconnectedError(EngineError):
+    """The engine at ``host`` stopped answering in the middle of a stream (stopped, restarted,
+    or the connection to it broke)."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        self.host = host
+        self.reason = reason
+        super().__init__(f"lost the connection to the Docker engine at {host}: {reason}")
+
+
+class ContainerNotFoundError(EngineError):
+    """The container ``ref`` does not exist (any more)."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        super().__init__(f"container {ref} not found (it was removed, or never existed)")
 
 
 class ComposeNotFoundError(EngineError):
@@ -243,3 +281,28 @@ class BuildFailedError(CommandFailedError):
 
     def _what(self) -> str:
         return "docker build"
+
+
+class ComposeFailedError(CommandFailedError):
+    """``docker compose <action>`` failed; ``services`` names the services its output blames
+    (empty when it blames none)."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        returncode: int,
+        stderr: str,
+        *,
+        action: str,
+        services: Sequence[str] = (),
+    ) -> None:
+        self.services = tuple(services)
+        self.action = action
+        super().__init__(argv, returncode, stderr)
+
+    def _what(self) -> str:
+        where = ""
+        if self.services:
+            noun = "service" if len(self.services) == 1 else "services"
+            where = f" for {noun} {', '.join(self.services)}"
+        return f"docker compose {self.action}{where}"

@@ -6,6 +6,7 @@ read through the Docker SDK (:class:`DockerView`). Nothing here imports the pipe
 
 from ._build import Builder, detect_builder, docker_build
 from ._compose import ComposeCommand, find_compose
+from ._containers import ContainerRecord, ExecResult, parse_engine_time
 from ._docker import DockerView, EngineInfo, ImageRecord, engine_host
 from ._extract import extract_image_file
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
@@ -14,8 +15,10 @@ __all__ = [
     "Builder",
     "CommandResult",
     "ComposeCommand",
+    "ContainerRecord",
     "DockerView",
     "EngineInfo",
+    "ExecResult",
     "ImageRecord",
     "ProcessRunner",
     "SubprocessRunner",
@@ -24,4 +27,5 @@ __all__ = [
     "engine_host",
     "extract_image_file",
     "find_compose",
+    "parse_engine_time",
 ]

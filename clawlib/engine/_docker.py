@@ -13,13 +13,22 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from clawlib.errors import EngineError, EngineUnavailableError, ImageNotFoundError
+from clawlib.errors import (
+    ContainerNotFoundError,
+    EngineError,
+    EngineUnavailableError,
+    ImageNotFoundError,
+)
+
+from ._containers import PROJECT_LABEL, ContainerRecord, ExecResult
 
 __all__ = ["DockerView", "EngineInfo", "ImageRecord", "engine_host"]
 
 _DEFAULT_HOST = "unix:///var/run/docker.sock"
 _TIMEOUT = 30
 _MIN_API_VERSION = "1.24"
+_POOL_SIZE = 64
+"""Connections kept per engine: health probes of a large pod run concurrently."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,9 @@ def _default_client() -> Any:
         server = probe.api.version(api_version=False)["ApiVersion"]
     finally:
         probe.close()
-    return docker.DockerClient(version=server, timeout=_TIMEOUT, **options)
+    return docker.DockerClient(
+        version=server, timeout=_TIMEOUT, max_pool_size=_POOL_SIZE, **options
+    )
 
 
 def _check_reachable(host: str) -> None:
@@ -165,6 +176,64 @@ class DockerView:
             labels=image.labels or {},
             created=str(image.attrs.get("Created", "")),
         )
+
+    def containers(self, project: str) -> tuple[ContainerRecord, ...]:
+        """Every container of the compose project ``project`` (running or not), found by
+        compose's project label, ordered by service and replica number."""
+        api = self._sdk().api
+
+        def listing() -> list[Any]:
+            filters = {"label": [f"{PROJECT_LABEL}={project}"]}
+            return list(api.containers(all=True, filters=filters))
+
+        records = []
+        for summary in self._call(listing):
+            try:
+                records.append(self.container(str(summary["Id"])))
+            except ContainerNotFoundError:
+                continue  # removed between the listing and the inspect
+        return tuple(sorted(records, key=lambda r: (r.service, r.number, r.name)))
+
+    def container(self, ref: str) -> ContainerRecord:
+        """The container ``ref`` (ID or name); :class:`ContainerNotFoundError` when it is gone."""
+        return ContainerRecord.from_inspect(self.inspect_container(ref))
+
+    def inspect_container(self, ref: str) -> dict[str, Any]:
+        """The engine's inspect document of container ``ref`` (read-only use)."""
+        from docker.errors import NotFound
+
+        api = self._sdk().api
+
+        def inspect() -> Any:
+            try:
+                return api.inspect_container(ref)
+            except NotFound as exc:
+                raise ContainerNotFoundError(ref) from exc
+
+        return dict(self._call(inspect))
+
+    def exec(self, ref: str, argv: tuple[str, ...]) -> ExecResult:
+        """Run ``argv`` in the running container ``ref`` and wait for it; stdout and stderr are
+        kept apart. Time-outs are the caller's business (see the health probes)."""
+        from docker.errors import NotFound
+
+        api = self._sdk().api
+
+        def run() -> ExecResult:
+            try:
+                created = api.exec_create(ref, list(argv), stdout=True, stderr=True)
+                out, err = api.exec_start(created["Id"], demux=True)
+                code = api.exec_inspect(created["Id"]).get("ExitCode")
+            except NotFound as exc:
+                raise ContainerNotFoundError(ref) from exc
+            return ExecResult(
+                exit_code=int(code) if code is not None else -1,
+                stdout=(out or b"").decode("utf-8", "replace"),
+                stderr=(err or b"").decode("utf-8", "replace"),
+            )
+
+        result: ExecResult = self._call(run)
+        return result
 
     def close(self) -> None:
         """Close the SDK client's connections."""

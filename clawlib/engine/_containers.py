@@ -1,0 +1,147 @@
+"""Containers as the engine reports them, in our own frozen records.
+
+A :class:`ContainerRecord` is built from the engine's inspect document (``docker inspect``), so it
+carries what ``claw ps`` and the health probes need: compose's project/service/number labels, the
+claw labels the image passed down (``claw.type``, ``claw.service``), state, health, restarts and
+published ports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+__all__ = [
+    "CRASH_LOOP_RESTARTS",
+    "PROJECT_LABEL",
+    "SERVICE_LABEL",
+    "ContainerRecord",
+    "ExecResult",
+    "parse_engine_time",
+]
+
+PROJECT_LABEL = "com.docker.compose.project"
+SERVICE_LABEL = "com.docker.compose.service"
+NUMBER_LABEL = "com.docker.compose.container-number"
+CRASH_LOOP_RESTARTS = 2
+"""Restarts after which a container that keeps dying young counts as crash-looping."""
+_YOUNG_SECONDS = 60.0
+_FRACTION = re.compile(r"(\.\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class ExecResult:
+    """How a command run in a container ended: exit code, and its stdout and stderr apart."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerRecord:
+    """One container, as the engine last described it."""
+
+    id: str
+    name: str
+    project: str
+    service: str
+    """Compose's service name (``worker-0`` for a replica of a counted claw)."""
+    number: int
+    image: str
+    state: str
+    """The engine's status: created, running, paused, restarting, removing, exited or dead."""
+    health: str | None = None
+    """The compose healthcheck's status (starting, healthy, unhealthy), None without one."""
+    claw_type: str | None = None
+    claw_service: str | None = None
+    """The claw service it belongs to (the base name shared by replicas), None if not a claw."""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    exit_code: int = 0
+    restart_count: int = 0
+    oom_killed: bool = False
+    ports: tuple[str, ...] = ()
+    """Published ports, as ``0.0.0.0:8080->80/tcp``."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def uptime(self, now: datetime) -> float | None:
+        """Seconds since it started, while it runs; None otherwise."""
+        if not self.running or self.started_at is None:
+            return None
+        return max(0.0, (now - self.started_at).total_seconds())
+
+    def crash_looping(self, now: datetime) -> bool:
+        """Restarting after a failure, or restarted repeatedly and up for under a minute."""
+        if self.state == "restarting":
+            return True
+        if self.restart_count < CRASH_LOOP_RESTARTS:
+            return False
+        up = self.uptime(now)
+        return up is None or up < _YOUNG_SECONDS
+
+    @classmethod
+    def from_inspect(cls, data: Mapping[str, Any]) -> ContainerRecord:
+        """Build a record from the engine's inspect document of a container."""
+        config = data.get("Config") or {}
+        state = data.get("State") or {}
+        labels = {str(k): str(v) for k, v in (config.get("Labels") or {}).items()}
+        health = state.get("Health") or {}
+        number = labels.get(NUMBER_LABEL, "")
+        return cls(
+            id=str(data.get("Id", "")),
+            name=str(data.get("Name", "")).lstrip("/"),
+            project=labels.get(PROJECT_LABEL, ""),
+            service=labels.get(SERVICE_LABEL, ""),
+            number=int(number) if number.isdigit() else 0,
+            image=str(config.get("Image", "")),
+            state=str(state.get("Status") or "unknown"),
+            health=str(health["Status"]) if health.get("Status") else None,
+            claw_type=labels.get("claw.type") or None,
+            claw_service=labels.get("claw.service") or None,
+            started_at=parse_engine_time(state.get("StartedAt")),
+            finished_at=parse_engine_time(state.get("FinishedAt")),
+            exit_code=int(state.get("ExitCode") or 0),
+            restart_count=int(data.get("RestartCount") or 0),
+            oom_killed=bool(state.get("OOMKilled")),
+            ports=_ports(data.get("NetworkSettings") or {}),
+            labels=labels,
+        )
+
+
+def parse_engine_time(value: object) -> datetime | None:
+    """The engine's RFC 3339 time (nanosecond precision) as an aware datetime; None for the
+    zero time (``0001-01-01T00:00:00Z``) or anything unreadable."""
+    if not isinstance(value, str) or not value or value.startswith("0001-"):
+        return None
+    # Python reads at most microseconds: cut the fraction to six digits.
+    text = _FRACTION.sub(lambda m: m.group(1)[:7], value.strip())
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _ports(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    published = []
+    for port, bindings in sorted((settings.get("Ports") or {}).items()):
+        for binding in bindings or ():
+            host = binding.get("HostIp") or "0.0.0.0"
+            published.append(f"{host}:{binding.get('HostPort')}->{port}")
+    return tuple(published)
