@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from clawlib._files import write_atomically
 from clawlib.clawfile import (
     Clawfile,
     ClawImageInfo,
@@ -28,7 +28,6 @@ from clawlib.engine import (
 from clawlib.errors import (
     ClawfileError,
     ClawfileNotFoundError,
-    OutputWriteError,
     UnknownDriverError,
 )
 
@@ -140,12 +139,15 @@ def build_image(
     on_generated: Callable[[GeneratedDockerfile], None] = lambda generated: None,
     view: DockerView | None = None,
     runner: ProcessRunner | None = None,
+    write: bool = True,
 ) -> BuildResult:
     """``claw build``: generate the Dockerfile from a Clawfile and build it with docker.
 
     Checks, before anything is written: the Clawfile parses, its claw type has a driver, the
     engine answers, and the builder can do what the Clawfile asks (heredocs need BuildKit).
     ``on_generated`` hears about the written Dockerfile, ``on_output`` gets docker's output lines.
+    With ``write=False`` the generated Dockerfile is built from a temporary file and nothing is
+    written beside the Clawfile (apply writes it later, with the rest of the generation).
     """
     build_input = resolve_build_input(path, file)
     planned = generate_dockerfile(build_input.clawfile, write=False)
@@ -159,16 +161,23 @@ def build_image(
             "heredocs need BuildKit, but docker here has only the classic builder "
             "(install Docker's buildx plugin, or rewrite the heredoc as RUN/COPY lines)",
         )
-    _write_generated(planned)
-    on_generated(planned)
-    image_id = docker_build(
-        planned.path,
-        build_input.context,
-        tags=tags,
-        builder=builder,
-        on_output=on_output,
-        runner=runner,
-    )
+    with ExitStack() as stack:
+        if write:
+            _write_generated(planned)
+            on_generated(planned)
+            dockerfile = planned.path
+        else:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="claw-build-"))
+            dockerfile = Path(scratch) / planned.path.name
+            dockerfile.write_text(planned.text, encoding="utf-8")
+        image_id = docker_build(
+            dockerfile,
+            build_input.context,
+            tags=tags,
+            builder=builder,
+            on_output=on_output,
+            runner=runner,
+        )
     return BuildResult(planned, image_id, tuple(tags), builder)
 
 
@@ -191,7 +200,7 @@ def _own(view: DockerView | None) -> Iterator[DockerView]:
 
 def _write_generated(generated: GeneratedDockerfile) -> None:
     if generated.changed:
-        _write_atomically(generated.path, generated.text)
+        write_atomically(generated.path, generated.text.encode("utf-8"))
 
 
 def _read_text(path: Path) -> str | None:
@@ -199,24 +208,3 @@ def _read_text(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename it over."""
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -13,6 +13,7 @@ layer of the pipeline::
     ├── DriverError                  a claw driver problem
     │   └── UnknownDriverError       no installed driver handles this claw type
     ├── NotAppliedError              no generated compose file: the pod was never applied
+    ├── NoPreviousGenerationError    nothing to roll back to
     └── EngineError                  the Docker engine or the compose CLI
         ├── EngineUnavailableError   the engine does not answer
         ├── EngineDisconnectedError  the engine went away in the middle of a stream
@@ -21,6 +22,7 @@ layer of the pipeline::
         ├── ContainerNotFoundError   the container is gone (removed, or never existed)
         └── CommandFailedError       a docker / compose command exited non-zero
             ├── BuildFailedError     ``docker build`` failed
+            ├── ImagePullError       an image a service needs could not be pulled
             └── ComposeFailedError   ``docker compose`` failed, naming the services concerned
 
 Errors carry their data as attributes (``path``, ``line``, ``returncode``, ``stderr`` ...) and build
@@ -48,7 +50,9 @@ __all__ = [
     "EngineError",
     "EngineUnavailableError",
     "ImageNotFoundError",
+    "ImagePullError",
     "InvalidValueError",
+    "NoPreviousGenerationError",
     "NotAppliedError",
     "OutputWriteError",
     "PodError",
@@ -200,6 +204,15 @@ class NotAppliedError(ClawError):
         )
 
 
+class NoPreviousGenerationError(ClawError):
+    """No previous generation of the generated files can be restored from ``path``."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot roll back: no previous generation in {path}: {reason}")
+
+
 class EngineError(ClawError):
     """The Docker engine or the compose CLI failed or is missing."""
 
@@ -306,3 +319,24 @@ class ComposeFailedError(CommandFailedError):
             noun = "service" if len(self.services) == 1 else "services"
             where = f" for {noun} {', '.join(self.services)}"
         return f"docker compose {self.action}{where}"
+
+
+class ImagePullError(CommandFailedError):
+    """``docker pull`` of ``image``, which ``services`` run, failed."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        returncode: int,
+        stderr: str,
+        *,
+        image: str,
+        services: Sequence[str],
+    ) -> None:
+        self.image = image
+        self.services = tuple(services)
+        super().__init__(argv, returncode, stderr)
+
+    def _what(self) -> str:
+        noun = "service" if len(self.services) == 1 else "services"
+        return f'pulling image "{self.image}" for {noun} {", ".join(self.services)}'

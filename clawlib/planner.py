@@ -13,26 +13,31 @@ import dataclasses
 import difflib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from clawlib._files import write_atomically
 from clawlib.clawfile import (
     ClawImageInfo,
     emit_dockerfile,
     generated_dockerfile_name,
     read_clawfile,
 )
-from clawlib.compose import HANDLES_ENV, RUNTIME_DIR, ClawService, render_compose
+from clawlib.compose import (
+    HANDLES_ENV,
+    RUNTIME_DIR,
+    ClawService,
+    project_name,
+    render_compose,
+)
 from clawlib.drivers import load_driver
 from clawlib.drivers.base import Driver, Materialised
 from clawlib.errors import (
     ClawError,
     DriverError,
     InvalidValueError,
-    OutputWriteError,
     PodError,
     PodProblem,
 )
@@ -140,6 +145,12 @@ class Plan:
     def directory(self) -> Path:
         return self.pod.directory
 
+    @property
+    def project(self) -> str:
+        """The compose project the generated file names (see
+        :func:`~clawlib.compose.project_name`)."""
+        return project_name(self.pod)
+
     def diff(self) -> PlanDiff:
         """Compare every planned file with the disk (runtime files no longer planned: removed)."""
         root = self.directory
@@ -170,7 +181,7 @@ class Plan:
                 target.unlink(missing_ok=True)
                 continue
             item = planned[change.path]
-            _write_atomically(target, item.content, 0o600 if item.secret else item.mode)
+            write_atomically(target, item.content, 0o600 if item.secret else item.mode)
         return diff
 
 
@@ -202,6 +213,10 @@ def plan_pod(
         return known[ref]
 
     problems: list[PodProblem] = []
+    try:
+        project_name(pod)
+    except InvalidValueError as exc:
+        problems.append(pod.problem(("name",), exc.detail))
     warnings = list(pod.warnings)
     metadata: dict[str, ImageMetadata] = {}
     builds: list[ImageBuild] = []
@@ -464,7 +479,10 @@ def _existing_runtime_files(root: Path) -> list[str]:
     found = []
     for path in runtime.rglob("*"):
         relative = PurePosixPath(path.relative_to(root))
-        # The runner's own files in its persona workspace are its memory: never removed.
+        # The runner's own files in its persona workspace are its memory: never removed. Dot
+        # directories at the top (the previous generation) are claw's own bookkeeping.
+        if relative.parts[1].startswith("."):
+            continue
         if path.is_file() and relative.parts[2:3] != (PERSONA_DIR,):
             found.append(relative.as_posix())
     return found
@@ -514,31 +532,3 @@ def _service_changes(old: bytes | None, new: str) -> tuple[tuple[str, ...], ...]
     removed = tuple(sorted(set(before) - set(after)))
     changed = tuple(sorted(n for n in set(before) & set(after) if before[n] != after[n]))
     return added, changed, removed
-
-
-def _make_private_dirs(directory: Path) -> None:
-    """Create ``directory`` and its missing parents, each readable by the owner only."""
-    missing = []
-    while not directory.exists():
-        missing.append(directory)
-        directory = directory.parent
-    for item in reversed(missing):
-        item.mkdir(mode=0o700)
-
-
-def _write_atomically(path: Path, content: bytes, mode: int) -> None:
-    try:
-        _make_private_dirs(path.parent)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise OutputWriteError(str(path), exc.strerror or str(exc)) from exc

@@ -5,6 +5,7 @@ from ._render import (
     HANDLES_ENV,
     RUNTIME_DIR,
     ClawService,
+    project_name,
     render_compose,
     service_names,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "HANDLES_ENV",
     "RUNTIME_DIR",
     "ClawService",
+    "project_name",
     "render_compose",
     "service_names",
 ]

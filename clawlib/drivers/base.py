@@ -22,8 +22,12 @@ __all__ = [
     "Healthcheck",
     "Materialised",
     "Mount",
+    "ProbeOutput",
     "RuntimeFile",
+    "state_health",
 ]
+
+HealthStatus = Literal["healthy", "unhealthy", "starting"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +89,25 @@ class Materialised:
 
 
 @dataclass(frozen=True, slots=True)
-class HealthResult:
-    """What a health probe found."""
+class ProbeOutput:
+    """What the driver's probe command did in the container: exit code, stdout, stderr."""
 
-    ok: bool
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True, slots=True)
+class HealthResult:
+    """What a health probe found: ``healthy``, ``unhealthy``, or ``starting`` (the container's
+    healthcheck has not decided yet), and why."""
+
+    status: HealthStatus
     detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "healthy"
 
 
 class Driver(ABC):
@@ -101,6 +119,12 @@ class Driver(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
+
+    probe_command: ClassVar[tuple[str, ...] | None] = None
+    """A command run in the container (``docker exec``) whose output :meth:`health_probe`
+    judges; None: the driver judges from the container's state alone."""
+    probe_timeout: ClassVar[float] = 15.0
+    """Seconds the probe command may take before the claw counts as unhealthy."""
 
     def validate(self, claw: ResolvedClaw) -> list[str]:
         """Check ``claw`` before anything is generated; return warnings.
@@ -130,10 +154,35 @@ class Driver(ABC):
             short = str(container.get("Id", ""))[:12]
             raise DriverError(f"{self.name}: container {short} is not running (status: {status})")
 
-    def health_probe(self, container: Mapping[str, Any], exec_output: str | None) -> HealthResult:
-        """Judge health from inspect data and, when the driver defines a probe command, its
-        output. The default: healthy when running."""
-        state = container.get("State") or {}
-        if state.get("Running"):
-            return HealthResult(True, "container running")
-        return HealthResult(False, f"container is not running (status: {state.get('Status')})")
+    def health_probe(
+        self, container: Mapping[str, Any], probe: ProbeOutput | None = None
+    ) -> HealthResult:
+        """Judge health from the container's inspect data and, when :attr:`probe_command` is
+        set, what that command printed (only called while the container runs).
+
+        The default: the container must be running, and its compose healthcheck (if any) decides
+        between healthy, unhealthy and starting.
+        """
+        return state_health(container)
+
+
+def state_health(container: Mapping[str, Any]) -> HealthResult:
+    """Health from the engine's view alone: running, and the healthcheck's verdict."""
+    state = container.get("State") or {}
+    if not state.get("Running"):
+        status = state.get("Status") or "unknown"
+        code = state.get("ExitCode")
+        exited = f", exit code {code}" if status == "exited" and code is not None else ""
+        return HealthResult("unhealthy", f"container is not running (status: {status}{exited})")
+    health = state.get("Health") or {}
+    verdict = health.get("Status")
+    if verdict == "unhealthy":
+        log = health.get("Log") or [{}]
+        output = str(log[-1].get("Output") or "").strip().splitlines()
+        reason = f": {output[-1]}" if output else ""
+        return HealthResult("unhealthy", f"healthcheck failing{reason}")
+    if verdict == "starting":
+        return HealthResult("starting", "healthcheck starting")
+    if verdict == "healthy":
+        return HealthResult("healthy", "container running, healthcheck passing")
+    return HealthResult("healthy", "container running")

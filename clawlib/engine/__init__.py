@@ -1,27 +1,41 @@
 """The engine edge: the only code that runs a process or opens a socket.
 
 ``docker compose`` and ``docker build`` run as commands (:class:`ProcessRunner`); the engine is
-read through the Docker SDK (:class:`DockerView`). Nothing here imports the pipeline.
+read through the Docker SDK (:class:`DockerView`), including the followed logs
+(:class:`LogStream`) and container events (:class:`EventStream`). Nothing here imports the
+pipeline.
 """
 
 from ._build import Builder, detect_builder, docker_build
-from ._compose import ComposeCommand, find_compose
+from ._compose import ComposeCommand, ComposeProject, blamed_services, find_compose
 from ._containers import ContainerRecord, ExecResult, parse_engine_time
-from ._docker import DockerView, EngineInfo, ImageRecord, engine_host
+from ._docker import DockerView, EngineInfo, ImageRecord, RawBody, engine_host
+from ._events import EngineEvent, EventKind, EventStream
 from ._extract import extract_image_file
+from ._logs import LogEnded, LogLine, LogSource, LogStream
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
 
 __all__ = [
     "Builder",
     "CommandResult",
     "ComposeCommand",
+    "ComposeProject",
     "ContainerRecord",
     "DockerView",
+    "EngineEvent",
     "EngineInfo",
+    "EventKind",
+    "EventStream",
     "ExecResult",
     "ImageRecord",
+    "LogEnded",
+    "LogLine",
+    "LogSource",
+    "LogStream",
     "ProcessRunner",
+    "RawBody",
     "SubprocessRunner",
+    "blamed_services",
     "detect_builder",
     "docker_build",
     "engine_host",

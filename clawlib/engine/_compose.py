@@ -1,15 +1,18 @@
-"""Finding docker compose v2: the ``docker compose`` plugin, else a ``docker-compose`` binary."""
+"""docker compose v2: finding it (the ``docker compose`` plugin, else a ``docker-compose``
+binary) and running the lifecycle commands of one project with it."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from clawlib.errors import ComposeNotFoundError
+from clawlib.errors import ComposeFailedError, ComposeNotFoundError
 
 from ._process import ProcessRunner, SubprocessRunner
 
-__all__ = ["ComposeCommand", "find_compose"]
+__all__ = ["ComposeCommand", "ComposeProject", "blamed_services", "find_compose"]
 
 _CANDIDATES: tuple[tuple[str, ...], ...] = (("docker", "compose"), ("docker-compose",))
 _VERSION = re.compile(r"\bv?(\d+)\.(\d+)\.(\d+)[\w.+-]*")
@@ -52,3 +55,103 @@ def find_compose(runner: ProcessRunner | None = None) -> ComposeCommand:
             continue
         return ComposeCommand(prefix, match.group(0).removeprefix("v"))
     raise ComposeNotFoundError(tried)
+
+
+class ComposeProject:
+    """``docker compose -p PROJECT -f FILE …`` for one project: the lifecycle commands.
+
+    Output lines are passed to ``on_line`` as compose prints them; a failure raises
+    :class:`ComposeFailedError` naming the services compose's output blames, with the exit
+    status and the tail of that output.
+    """
+
+    def __init__(
+        self,
+        command: ComposeCommand,
+        project: str,
+        file: Path,
+        runner: ProcessRunner | None = None,
+    ) -> None:
+        self.command = command
+        self.project = project
+        self.file = file
+        self.runner = runner or SubprocessRunner()
+
+    def argv(self, *args: str) -> tuple[str, ...]:
+        return (*self.command.argv, "-p", self.project, "-f", str(self.file), *args)
+
+    def up(
+        self,
+        services: Sequence[str] = (),
+        *,
+        force_recreate: bool = False,
+        on_line: Callable[[str], None] = lambda line: None,
+    ) -> None:
+        """``up -d`` (every service and ``--remove-orphans``, or just ``services`` with
+        ``--no-deps``), optionally ``--force-recreate``."""
+        args = ["up", "-d"]
+        if force_recreate:
+            args.append("--force-recreate")
+        args += ["--no-deps", *services] if services else ["--remove-orphans"]
+        self._stream("up", args, on_line)
+
+    def down(
+        self, *, volumes: bool = False, on_line: Callable[[str], None] = lambda line: None
+    ) -> None:
+        """``down --remove-orphans`` (and ``-v``: the project's named volumes too)."""
+        self._stream("down", ["down", "--remove-orphans", *(["-v"] if volumes else [])], on_line)
+
+    def stop(self, *, on_line: Callable[[str], None] = lambda line: None) -> None:
+        self._stream("stop", ["stop"], on_line)
+
+    def _stream(self, action: str, args: Sequence[str], on_line: Callable[[str], None]) -> None:
+        argv = self.argv(*args)
+        result = self.runner.stream(argv, on_line)
+        if result.returncode == 127 and "command not found" in result.stdout + result.stderr:
+            raise ComposeNotFoundError([(self.command.name, "command not found")])
+        if not result.ok:
+            output = result.stdout or result.stderr
+            raise ComposeFailedError(
+                argv,
+                result.returncode,
+                output,
+                action=action,
+                services=blamed_services(output, self.project),
+            )
+
+
+_PROGRESS = re.compile(r"^\s*(?:[✘✔⠿]\s*)?(?:Container\s+)?(\S+)\s+Error\b")
+
+
+def blamed_services(output: str, project: str) -> tuple[str, ...]:
+    """The services compose's output blames, in first-mention order: progress lines such as
+    `` web Error …`` or `` Container proj-web-1  Error …``, and container names
+    (``proj-web-1``) in error lines."""
+    found: list[str] = []
+    containers = re.compile(rf"\b{re.escape(project)}[-_]([A-Za-z0-9][A-Za-z0-9_.-]*)[-_]\d+\b")
+
+    def add(name: str) -> None:
+        if name and name not in found:
+            found.append(name)
+
+    for line in output.splitlines():
+        if "rror" not in line:
+            continue
+        progress = _PROGRESS.match(line)
+        if progress:
+            add(_service_of(progress.group(1), project) or progress.group(1))
+            continue
+        for match in containers.finditer(line):
+            add(match.group(1))
+    return tuple(found)
+
+
+def _service_of(container: str, project: str) -> str | None:
+    """``web`` for ``proj-web-1`` (or ``proj_web_1``) in ``project``; None otherwise."""
+    for sep in ("-", "_"):
+        prefix = project + sep
+        if container.startswith(prefix):
+            rest, _, number = container[len(prefix) :].rpartition(sep)
+            if rest and number.isdigit():
+                return rest
+    return None

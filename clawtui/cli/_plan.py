@@ -11,7 +11,7 @@ from clawlib import Plan, PlanDiff, load_pod, plan
 
 from ._output import print_json, printable
 
-__all__ = ["register"]
+__all__ = ["planned", "print_diff", "register"]
 
 _SYMBOLS = {"add": "+", "change": "~", "remove": "-"}
 _COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "~": "\x1b[33m"}
@@ -38,8 +38,9 @@ def register(commands: Any) -> None:
         parser.set_defaults(run=run)
 
 
-def _planned(args: argparse.Namespace) -> Plan:
-    result = plan(load_pod(args.file))
+def planned(pod_file: str) -> Plan:
+    """Plan the pod at ``pod_file``, printing its warnings to standard error."""
+    result = plan(load_pod(pod_file))
     for warning in result.warnings:
         where = f"{result.pod.display}:{warning.line}" if warning.line else result.pod.display
         if warning.yaml_path:
@@ -49,17 +50,17 @@ def _planned(args: argparse.Namespace) -> Plan:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    result = _planned(args)
+    result = planned(args.file)
     diff = result.diff()
     if args.json:
         print_json(_as_json(result, diff))
     else:
-        _print_diff(result, diff, sys.stdout)
+        print_diff(result, diff, sys.stdout)
     return 2 if diff.changed else 0
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    result = _planned(args)
+    result = planned(args.file)
     diff = result.write()
     for change in diff.files:
         print(f"{_SYMBOLS[change.kind]} {change.path}")
@@ -69,7 +70,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
+def print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
     colour = out.isatty()
 
     def paint(line: str) -> str:

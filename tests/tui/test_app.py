@@ -22,11 +22,12 @@ async def test_overview_lists_the_demo_clawfiles() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         summary = app.screen.query_one("#summary", Static)
-        assert str(summary.render()) == "2 Clawfiles in demo/"
+        assert str(summary.render()) == "3 Clawfiles in demo/"
         tree = app.screen.query_one(Tree)
         assert labels(tree) == [
             "agents/assistant/Clawfile  openclaw",
-            "agents/researcher/Clawfile  generic",
+            "agents/researcher/Clawfile  openclaw",
+            "agents/reviewer/Clawfile  generic",
         ]
         assistant = tree.root.children[0]
         assert [str(n.label) for n in assistant.children] == [

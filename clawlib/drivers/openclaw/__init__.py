@@ -9,14 +9,27 @@ openclaw resolves from its environment at run time.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from clawlib.drivers._config import dump_json, split_model_ref
-from clawlib.drivers.base import Driver, Healthcheck, Materialised, Mount, RuntimeFile
+from clawlib.drivers.base import (
+    Driver,
+    Healthcheck,
+    HealthResult,
+    Materialised,
+    Mount,
+    ProbeOutput,
+    RuntimeFile,
+    state_health,
+)
 from clawlib.errors import DriverError
 from clawlib.runtime import PERSONA_DIR, ResolvedClaw, clawdapus_md
 
 from ._config import effective_contract, jobs_json, openclaw_config
 
-__all__ = ["OpenclawDriver"]
+__all__ = ["OpenclawDriver", "parse_health"]
 
 
 class OpenclawDriver(Driver):
@@ -24,6 +37,7 @@ class OpenclawDriver(Driver):
 
     name = "openclaw"
     description = "openclaw gateway: openclaw.json, cron jobs, effective AGENTS.md"
+    probe_command = ("openclaw", "health", "--json")
 
     def validate(self, claw: ResolvedClaw) -> list[str]:
         problems = []
@@ -72,3 +86,47 @@ class OpenclawDriver(Driver):
             skill_dir="/claw/skills",
             warnings=config.warnings,
         )
+
+    def health_probe(
+        self, container: Mapping[str, Any], probe: ProbeOutput | None = None
+    ) -> HealthResult:
+        """``openclaw health --json``: healthy only when its status is ``ok``.
+
+        Only stdout is parsed (openclaw writes plugin noise to stderr); stderr is quoted only
+        when the command failed.
+        """
+        if probe is None:
+            return state_health(container)
+        stderr = probe.stderr.strip()
+        if probe.exit_code != 0:
+            said = stderr or probe.stdout.strip() or "health command failed with no output"
+            return HealthResult("unhealthy", f"health command exit code {probe.exit_code}: {said}")
+        try:
+            status, detail = parse_health(probe.stdout)
+        except ValueError as exc:
+            tail = f" (stderr: {stderr})" if stderr else ""
+            return HealthResult("unhealthy", f"{exc}{tail}")
+        if status == "ok":
+            return HealthResult("healthy", detail or "status ok")
+        return HealthResult("unhealthy", detail or f"status {status}")
+
+
+def parse_health(stdout: str) -> tuple[str, str]:
+    """(status, detail) of ``openclaw health --json`` output: the JSON object starting at the
+    first ``{`` (anything printed before it is skipped). Raises ValueError."""
+    start = stdout.find("{")
+    if start < 0:
+        raise ValueError("health probe: no JSON object found in output")
+    try:
+        value, end = json.JSONDecoder().raw_decode(stdout, start)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"health probe: failed to parse JSON: {exc.msg}") from exc
+    if stdout[end:].strip():
+        raise ValueError("health probe: failed to parse JSON: extra data after the object")
+    if not isinstance(value, dict):
+        raise ValueError("health probe: the JSON is not an object")
+    status, detail = value.get("status"), value.get("detail")
+    return (
+        status if isinstance(status, str) else str(status),
+        detail if isinstance(detail, str) else "",
+    )

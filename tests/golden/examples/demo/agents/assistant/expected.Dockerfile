@@ -1,6 +1,4 @@
-FROM claw-base/busybox:latest
-RUN mkdir -p /app/state
-WORKDIR /app
+FROM claw-stub/openclaw:latest
 
 LABEL claw.type="openclaw"
 LABEL claw.agent.file="AGENTS.md"

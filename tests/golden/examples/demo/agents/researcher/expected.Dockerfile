@@ -1,7 +1,6 @@
-FROM claw-base/busybox:latest
-WORKDIR /app
+FROM claw-stub/openclaw:latest
 
-LABEL claw.type="generic"
+LABEL claw.type="openclaw"
 LABEL claw.agent.file="AGENTS.md"
 LABEL claw.model.primary="anthropic/claude-sonnet-4"
 LABEL claw.surface.0="volume://notes read-only"

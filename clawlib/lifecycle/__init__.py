@@ -1,0 +1,28 @@
+"""Running a pod: apply a plan, bring it down, and see what runs and how healthy it is.
+
+This is where the pipeline meets the engine: it uses :mod:`clawlib.planner` for what should run
+and :mod:`clawlib.engine` to make it so (``docker compose``) and to look (the SDK, read-only).
+"""
+
+from ._apply import ApplyReport, Progress, ServiceOutcome, apply, check_project_name
+from ._generations import PREVIOUS_DIR, has_previous, rollback, save_previous
+from ._status import ContainerHealth, probe_health, run_concurrently
+from ._target import COMPOSE_FILE, PodTarget, locate
+
+__all__ = [
+    "COMPOSE_FILE",
+    "PREVIOUS_DIR",
+    "ApplyReport",
+    "ContainerHealth",
+    "PodTarget",
+    "Progress",
+    "ServiceOutcome",
+    "apply",
+    "check_project_name",
+    "has_previous",
+    "locate",
+    "probe_health",
+    "rollback",
+    "run_concurrently",
+    "save_previous",
+]

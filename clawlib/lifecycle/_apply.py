@@ -1,0 +1,323 @@
+"""Apply a plan: build, write, ``docker compose up -d``, recreate what changed, verify.
+
+The order is chosen so that a failure before compose runs changes nothing on disk: images are
+built (from a temporary Dockerfile) and missing images pulled first, then the previous generation
+is kept and the files are written, then compose brings the project to the new generation.
+
+compose recreates a container when its service definition or image changed, but not when only a
+file it bind-mounts changed; claw services whose runtime files changed and that compose left alone
+are therefore force-recreated, and only those. Every claw container then passes its driver's
+post-apply check, and every service must have a container: compose can exit 0 after failing to
+pull an image.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from clawlib.api import build_image
+from clawlib.compose import RUNTIME_DIR, service_names
+from clawlib.drivers import load_driver
+from clawlib.engine import (
+    ComposeProject,
+    ContainerRecord,
+    DockerView,
+    ProcessRunner,
+    SubprocessRunner,
+    find_compose,
+)
+from clawlib.errors import (
+    ClawError,
+    ContainerNotFoundError,
+    ImageNotFoundError,
+    ImagePullError,
+    InvalidValueError,
+)
+from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
+from clawlib.pod._yaml import load_yaml
+
+from ._generations import save_previous
+
+__all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply", "check_project_name"]
+
+Stage = Literal["check", "build", "pull", "write", "up", "recreate", "verify"]
+_PROJECT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of an apply, or one line of output of the command that step runs."""
+
+    stage: Stage
+    text: str
+    output: bool = False
+    """A line the command printed (docker build, docker pull, docker compose), not claw's own."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceOutcome:
+    """What apply did to one compose service, and whether its containers passed the checks."""
+
+    service: str
+    action: Literal["created", "recreated", "unchanged", "removed"]
+    containers: tuple[str, ...] = ()
+    claw_type: str | None = None
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    """The outcome of an apply: what was built, what changed on disk, and each service."""
+
+    project: str
+    diff: PlanDiff
+    built: tuple[str, ...] = ()
+    services: tuple[ServiceOutcome, ...] = ()
+    previous: Path | None = None
+    """Where the generation before this apply is kept (None: no file changed)."""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.ok for outcome in self.services)
+
+    @property
+    def failures(self) -> tuple[ServiceOutcome, ...]:
+        return tuple(outcome for outcome in self.services if not outcome.ok)
+
+
+def check_project_name(name: str) -> str:
+    """``name`` when compose accepts it as a project name; InvalidValueError otherwise."""
+    if not _PROJECT.match(name):
+        raise InvalidValueError(
+            f'"{name}" is not a valid project name (lower-case letters, digits, "_" and "-", '
+            "starting with a letter or digit)"
+        )
+    return name
+
+
+def apply(
+    plan: Plan,
+    *,
+    project: str | None = None,
+    on_progress: Callable[[Progress], None] = lambda progress: None,
+    view: DockerView | None = None,
+    runner: ProcessRunner | None = None,
+) -> ApplyReport:
+    """Make the engine run ``plan``: see the module docstring for the order of things.
+
+    Raises :class:`~clawlib.errors.EngineError` subclasses for an unreachable engine, missing
+    compose, a failed build or pull (nothing written then), or a failed ``docker compose up``
+    (files written, the previous generation kept). Post-apply check failures do not raise: they
+    are in the report's :attr:`ApplyReport.failures`.
+    """
+    runner = runner or SubprocessRunner()
+    name = check_project_name(project or plan.project)
+    root = plan.directory
+    with _own(view) as engine:
+        info = engine.info()
+        compose = find_compose(runner)
+        on_progress(
+            Progress(
+                "check",
+                f"engine {info.server_version} at {info.host}; {compose.name} "
+                f"{compose.version}; project {name}",
+            )
+        )
+        built, plan, notes = _build_images(plan, engine, runner, on_progress)
+        _pull_missing(plan, engine, runner, on_progress)
+
+        diff = plan.diff()
+        previous = None
+        if diff.changed:
+            previous = save_previous(root, [change.path for change in diff.files])
+            plan.write()
+            on_progress(Progress("write", diff.summary()))
+        else:
+            on_progress(Progress("write", "generated files unchanged"))
+
+        project_runner = ComposeProject(compose, name, root / COMPOSE_FILE, runner)
+        before = _containers_by_service(engine.containers(name))
+        on_progress(Progress("up", f"docker compose -p {name} up -d"))
+        project_runner.up(on_line=lambda line: on_progress(Progress("up", line, output=True)))
+        after = _containers_by_service(engine.containers(name))
+
+        stale = [
+            service
+            for service in _changed_claw_services(plan, diff)
+            if after.get(service) and _ids(after[service]) == _ids(before.get(service, ()))
+        ]
+        if stale:
+            on_progress(
+                Progress("recreate", f"recreating {', '.join(stale)}: runtime files changed")
+            )
+            project_runner.up(
+                stale,
+                force_recreate=True,
+                on_line=lambda line: on_progress(Progress("recreate", line, output=True)),
+            )
+            after = _containers_by_service(engine.containers(name))
+
+        outcomes = _verify(plan, engine, before, after, on_progress)
+        outcomes += [ServiceOutcome(s, "removed") for s in diff.services_removed]
+    return ApplyReport(name, diff, built, tuple(outcomes), previous, tuple(notes))
+
+
+def _build_images(
+    plan: Plan, engine: DockerView, runner: ProcessRunner, on_progress: Callable[[Progress], None]
+) -> tuple[tuple[str, ...], Plan, list[str]]:
+    """Build every image the plan needs; re-plan when one was built (its labels and the skill it
+    ships are then read from the image itself)."""
+    built: list[str] = []
+    for build in plan.images:
+        if build.image in built:
+            continue
+        on_progress(
+            Progress("build", f"building {build.image} for {build.service} ({build.reason})")
+        )
+        build_image(
+            build.context,
+            file=build.clawfile,
+            tags=(build.image,),
+            on_output=lambda line: on_progress(Progress("build", line, output=True)),
+            view=engine,
+            runner=runner,
+            write=False,
+        )
+        built.append(build.image)
+    if not built:
+        return (), plan, []
+    replanned = plan_pod(plan.pod)
+    notes = []
+    before = {f.path: f.content for f in plan.files}
+    after = {f.path: f.content for f in replanned.files}
+    if before != after:
+        changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+        notes.append(
+            "the plan changed once the images were built (read from the images now): "
+            + ", ".join(changed)
+        )
+    return tuple(built), replanned, notes
+
+
+def _pull_missing(
+    plan: Plan, engine: DockerView, runner: ProcessRunner, on_progress: Callable[[Progress], None]
+) -> None:
+    """Pull the images services run that are not in the local store, before anything is
+    written (compose would report a failed pull and still exit 0)."""
+    wanted: dict[str, list[str]] = {}
+    for service, definition in _services(plan.compose).items():
+        image = definition.get("image") if isinstance(definition, dict) else None
+        if not isinstance(image, str) or "$" in image or definition.get("build") is not None:
+            continue  # interpolated names are compose's to resolve; built images are built
+        wanted.setdefault(image, []).append(service)
+    for image, services in sorted(wanted.items()):
+        try:
+            engine.image(image)
+            continue
+        except ImageNotFoundError:
+            pass
+        on_progress(Progress("pull", f"pulling {image} for {', '.join(services)}"))
+        argv = ("docker", "pull", image)
+        result = runner.stream(argv, lambda line: on_progress(Progress("pull", line, output=True)))
+        if not result.ok:
+            raise ImagePullError(
+                argv, result.returncode, result.stdout, image=image, services=services
+            )
+
+
+def _changed_claw_services(plan: Plan, diff: PlanDiff) -> list[str]:
+    """Compose names of the claw services whose runtime files were added, changed or removed."""
+    touched = set()
+    for change in diff.files:
+        parts = PurePosixPath(change.path).parts
+        if len(parts) > 2 and parts[0] == RUNTIME_DIR and parts[1] in plan.claws:
+            touched.add(parts[1])
+    names = []
+    for base in sorted(touched):
+        service = plan.pod.services[base]
+        count = service.claw.count if service.claw is not None else 1
+        names += service_names(base, count)
+    return names
+
+
+def _verify(
+    plan: Plan,
+    engine: DockerView,
+    before: Mapping[str, tuple[ContainerRecord, ...]],
+    after: Mapping[str, tuple[ContainerRecord, ...]],
+    on_progress: Callable[[Progress], None],
+) -> list[ServiceOutcome]:
+    outcomes = []
+    for service, definition in _services(plan.compose).items():
+        records = after.get(service, ())
+        old = before.get(service, ())
+        if not old:
+            action: Literal["created", "recreated", "unchanged"] = "created"
+        elif _ids(old) != _ids(records):
+            action = "recreated"
+        else:
+            action = "unchanged"
+        labels = definition.get("labels") if isinstance(definition, dict) else None
+        base = labels.get("claw.service") if isinstance(labels, dict) else None
+        claw = plan.claws.get(str(base)) if base else None
+        problems = []
+        if not records:
+            problems.append("no container was created (see the compose output above)")
+        elif claw is not None:
+            driver = load_driver(claw.claw_type)
+            for record in records:
+                try:
+                    driver.post_apply(engine.inspect_container(record.id))
+                except ContainerNotFoundError:
+                    problems.append(f"container {record.name} disappeared")
+                except ClawError as exc:
+                    problems.append(f"{record.name}: {exc}")
+        outcome = ServiceOutcome(
+            service,
+            action,
+            tuple(r.name for r in records),
+            claw.claw_type if claw is not None else None,
+            tuple(problems),
+        )
+        verdict = "verified" if outcome.ok else "; ".join(problems)
+        on_progress(Progress("verify", f"{service}: {action}, {verdict}"))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _services(compose: str) -> dict[str, Any]:
+    data = load_yaml(compose, COMPOSE_FILE).data
+    services = data.get("services") if isinstance(data, dict) else None
+    return services if isinstance(services, dict) else {}
+
+
+def _containers_by_service(
+    records: tuple[ContainerRecord, ...],
+) -> dict[str, tuple[ContainerRecord, ...]]:
+    grouped: dict[str, list[ContainerRecord]] = {}
+    for record in records:
+        grouped.setdefault(record.service, []).append(record)
+    return {service: tuple(items) for service, items in grouped.items()}
+
+
+def _ids(records: tuple[ContainerRecord, ...]) -> tuple[str, ...]:
+    return tuple(sorted(record.id for record in records))
+
+
+@contextmanager
+def _own(view: DockerView | None) -> Iterator[DockerView]:
+    if view is not None:
+        yield view
+        return
+    with DockerView() as new:
+        yield new

@@ -1,0 +1,147 @@
+"""``claw ps [-f POD] [--json]`` and ``claw health [-f POD] [--json]``.
+
+Both list the project's containers by compose's labels and judge their health the claw way:
+each claw by its driver's probe (``openclaw health --json``), plain services by their state and
+compose healthcheck. The probes run concurrently, so a large pod answers in about the time of
+its slowest probe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from clawlib.engine import DockerView
+from clawlib.lifecycle import ContainerHealth, locate, probe_health
+
+from ._args import add_pod_arguments, format_duration
+from ._output import print_json, printable
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    ps = commands.add_parser(
+        "ps",
+        help="list the pod's containers: state, health, uptime, image, ports",
+        description="List the containers of the pod's compose project, claws and plain services.",
+    )
+    add_pod_arguments(ps)
+    ps.add_argument("--json", action="store_true", help="print JSON")
+    ps.set_defaults(run=_run_ps)
+    health = commands.add_parser(
+        "health",
+        help="probe every container's health (exit status 1 if any is not healthy)",
+        description=(
+            "Probe each claw with its driver (openclaw: `openclaw health --json`) and each plain "
+            "service by its state and healthcheck. Exit status 1 if any container is not "
+            "healthy (unhealthy, starting, or not judged) or none runs."
+        ),
+    )
+    add_pod_arguments(health)
+    health.add_argument("--json", action="store_true", help="print JSON")
+    health.set_defaults(run=_run_health)
+
+
+def _survey(args: argparse.Namespace) -> tuple[str, tuple[ContainerHealth, ...]]:
+    target = locate(args.file, args.project)
+    with DockerView() as view:
+        containers = view.containers(target.project)
+        return target.project, probe_health(view, containers)
+
+
+def _run_ps(args: argparse.Namespace) -> int:
+    project, survey = _survey(args)
+    now = datetime.now(UTC)
+    if args.json:
+        print_json([_ps_json(item, now) for item in survey])
+        return 0
+    if not survey:
+        print(f"No containers in project {project}.", file=sys.stderr)
+        return 0
+    rows = [("SERVICE", "CONTAINER", "TYPE", "STATE", "HEALTH", "UPTIME", "IMAGE", "PORTS")]
+    for item in survey:
+        c = item.container
+        up = c.uptime(now)
+        rows.append(
+            (
+                c.service,
+                c.name,
+                c.claw_type or "-",
+                _state(item, now),
+                item.status,
+                format_duration(up) if up is not None else "-",
+                c.image,
+                ", ".join(c.ports) or "-",
+            )
+        )
+    _print_table(rows)
+    return 0
+
+
+def _run_health(args: argparse.Namespace) -> int:
+    project, survey = _survey(args)
+    if args.json:
+        print_json(
+            [
+                {
+                    "service": item.container.service,
+                    "container": item.container.name,
+                    "claw_type": item.container.claw_type,
+                    "status": item.status,
+                    "detail": item.detail,
+                    "source": item.source,
+                    "checked_at": item.checked_at.isoformat(),
+                }
+                for item in survey
+            ]
+        )
+    elif not survey:
+        print(f"No containers in project {project}.", file=sys.stderr)
+    else:
+        rows = [("SERVICE", "CONTAINER", "STATUS", "DETAIL")]
+        rows += [
+            (item.container.service, item.container.name, item.status, item.detail)
+            for item in survey
+        ]
+        _print_table(rows)
+    return 0 if survey and all(item.ok for item in survey) else 1
+
+
+def _state(item: ContainerHealth, now: datetime) -> str:
+    c = item.container
+    if c.crash_looping(now):
+        return f"crash-looping ({c.restart_count} restarts, last exit {c.exit_code})"
+    if c.state == "exited":
+        return f"exited ({c.exit_code})"
+    return c.state
+
+
+def _ps_json(item: ContainerHealth, now: datetime) -> dict[str, Any]:
+    c = item.container
+    return {
+        "service": c.service,
+        "container": c.name,
+        "id": c.id,
+        "claw_type": c.claw_type,
+        "claw_service": c.claw_service,
+        "state": c.state,
+        "crash_looping": c.crash_looping(now),
+        "restarts": c.restart_count,
+        "exit_code": c.exit_code,
+        "health": item.status,
+        "health_detail": item.detail,
+        "uptime_seconds": c.uptime(now),
+        "started_at": c.started_at.isoformat() if c.started_at else None,
+        "image": c.image,
+        "ports": list(c.ports),
+    }
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print(printable("  ".join([*cells, row[-1]]).rstrip()))

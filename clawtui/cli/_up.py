@@ -1,0 +1,136 @@
+"""``claw up [-f POD] [-p PROJECT] [-d] [--plan] [-y]`` and ``claw down [-f POD] [-v]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from clawlib.engine import ComposeProject, find_compose
+from clawlib.lifecycle import ApplyReport, Progress, apply, check_project_name, locate
+
+from ._args import add_pod_arguments
+from ._output import printable
+from ._plan import planned, print_diff
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    up = commands.add_parser(
+        "up",
+        help="apply the pod: build, write the generated files, start and verify the services",
+        description=(
+            "Plan the pod, build the images it needs, write the generated files (keeping the "
+            "previous generation), run `docker compose up -d`, recreate the claws whose "
+            "generated inputs changed, and check every container. Without -d, then follow the "
+            "logs until Ctrl-C, which stops the pod."
+        ),
+    )
+    add_pod_arguments(up)
+    up.add_argument("-d", "--detach", action="store_true", help="return once the pod is up")
+    up.add_argument(
+        "--plan", action="store_true", help="show the plan's diff and ask before applying it"
+    )
+    up.add_argument(
+        "-y", "--yes", action="store_true", help="never ask (with or without --plan)"
+    )
+    up.set_defaults(run=_run_up)
+
+    down = commands.add_parser(
+        "down",
+        help="stop and remove the pod's containers and networks",
+        description=(
+            "Run `docker compose down` on the generated file: containers and networks of the "
+            "project go; the generated files stay."
+        ),
+    )
+    add_pod_arguments(down)
+    down.add_argument(
+        "-v", "--volumes", action="store_true", help="remove the project's named volumes too"
+    )
+    down.set_defaults(run=_run_down)
+
+
+def _run_up(args: argparse.Namespace) -> int:
+    if args.project is not None:
+        check_project_name(args.project)
+    plan = planned(args.file)
+    if args.plan:
+        print_diff(plan, plan.diff(), sys.stdout)
+        if not args.yes and not _confirm("Apply this plan?"):
+            return 1
+    report = apply(plan, project=args.project, on_progress=_show_progress)
+    _print_report(report)
+    if not report.ok:
+        return 1
+    if args.detach:
+        return 0
+    from ._logs import follow_until_interrupted
+
+    return follow_until_interrupted(plan.directory, report.project)
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; never wait on a non-terminal (that is an error: pass -y)."""
+    if not sys.stdin.isatty():
+        print(
+            "error: --plan asks before applying, but standard input is not a terminal; "
+            "nothing was applied (pass -y to apply without asking)",
+            file=sys.stderr,
+        )
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("Nothing applied.", file=sys.stderr)
+    return False
+
+
+def _show_progress(progress: Progress) -> None:
+    if progress.output:
+        print(f"    {printable(progress.text)}", file=sys.stderr, flush=True)
+    else:
+        print(f"claw: {printable(progress.text)}", file=sys.stderr, flush=True)
+
+
+def _print_report(report: ApplyReport) -> None:
+    for note in report.notes:
+        print(f"note: {printable(note)}", file=sys.stderr)
+    rows = [("SERVICE", "TYPE", "ACTION", "CONTAINERS", "CHECK")]
+    for outcome in report.services:
+        check = "ok" if outcome.ok else "FAILED: " + "; ".join(outcome.problems)
+        if outcome.action == "removed":
+            check = "-"
+        rows.append(
+            (
+                outcome.service,
+                outcome.claw_type or "-",
+                outcome.action,
+                ", ".join(outcome.containers) or "-",
+                check,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print(printable("  ".join([*cells, row[-1]]).rstrip()))
+    if report.ok:
+        print(f"Pod is up: project {report.project}.")
+    else:
+        failed = ", ".join(outcome.service for outcome in report.failures)
+        print(f"Pod is up with failures in: {failed} (project {report.project}).")
+
+
+def _run_down(args: argparse.Namespace) -> int:
+    target = locate(args.file, args.project)
+    project = ComposeProject(find_compose(), target.project, target.compose_file)
+    project.down(
+        volumes=args.volumes,
+        on_line=lambda line: print(f"    {printable(line)}", file=sys.stderr, flush=True),
+    )
+    print(f"Pod is down: project {target.project}.")
+    return 0

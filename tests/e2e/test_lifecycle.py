@@ -1,0 +1,274 @@
+"""The whole cycle on the real engine: plan → apply → ps → logs → health → change → apply →
+down, and the faults an operator meets (a missing image, a crash-looping container)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clawlib.errors import ImagePullError
+from clawlib.lifecycle import apply
+from clawlib.planner import plan_pod
+from clawlib.pod import load_pod
+from clawtui.cli import main
+
+pytestmark = pytest.mark.docker
+
+ROOT = Path(__file__).parents[2]
+
+CLAWFILE = """\
+FROM claw-stub/openclaw:latest
+CLAW_TYPE openclaw
+AGENT AGENTS.md
+MODEL primary anthropic/claude-sonnet-4
+CONFIGURE openclaw config set agents.defaults.heartbeat.every {every}
+"""
+
+
+def docker(*args: str, check: bool = True) -> str:
+    done = subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
+    return done.stdout.strip()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not met within {timeout:g} s")
+
+
+@pytest.fixture(scope="session")
+def stub_images() -> None:
+    subprocess.run([str(ROOT / "scripts" / "build-stub-images")], check=True, capture_output=True)
+
+
+@pytest.fixture
+def project(stub_images: None) -> Iterator[str]:
+    """A unique pod (and so project) name; everything of it is removed afterwards."""
+    name = f"claw-e2e-{uuid.uuid4().hex[:10]}"
+    yield name
+    for container in docker(
+        "ps", "-aq", "--filter", f"label=com.docker.compose.project={name}"
+    ).split():
+        docker("rm", "-f", "-v", container, check=False)
+    for network in docker(
+        "network", "ls", "-q", "--filter", f"label=com.docker.compose.project={name}"
+    ).split():
+        docker("network", "rm", network, check=False)
+    for volume in docker(
+        "volume", "ls", "-q", "--filter", f"label=com.docker.compose.project={name}"
+    ).split():
+        docker("volume", "rm", "-f", volume, check=False)
+    for image in docker("images", "-q", f"claw-local/{name}-*").split():
+        docker("image", "rm", "-f", image, check=False)
+
+
+def leftovers(project: str) -> dict[str, str]:
+    label = f"label=com.docker.compose.project={project}"
+    return {
+        "containers": docker("ps", "-aq", "--filter", label),
+        "networks": docker("network", "ls", "-q", "--filter", label),
+        "volumes": docker("volume", "ls", "-q", "--filter", label),
+    }
+
+
+def write_pod(directory: Path, project: str, *, every: str = "30m") -> Path:
+    for claw in ("alpha", "beta"):
+        (directory / claw).mkdir(parents=True, exist_ok=True)
+        (directory / claw / "Clawfile").write_text(CLAWFILE.format(every=every))
+        (directory / claw / "AGENTS.md").write_text(f"# {claw.title()}\n\nYou are {claw}.\n")
+    (directory / "claw-pod.yml").write_text(
+        textwrap.dedent(
+            f"""\
+            x-claw:
+              pod: {project}
+            services:
+              alpha:
+                build: ./alpha
+                environment:
+                  STUB_LOG_RATE: "20"
+                x-claw:
+                  agent: ./alpha/AGENTS.md
+              beta:
+                build: ./beta
+                environment:
+                  STUB_LOG_RATE: "20"
+                x-claw:
+                  agent: ./beta/AGENTS.md
+                  surfaces:
+                    - "volume://shared read-write"
+              web:
+                image: claw-base/busybox:latest
+                init: true
+                command:
+                  - sh
+                  - -c
+                  - mkdir -p /www && echo ok > /www/healthz && exec httpd -f -p 8080 -h /www
+                healthcheck:
+                  test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"]
+                  interval: 1s
+                  timeout: 2s
+                  retries: 3
+            volumes:
+              shared: {{}}
+            """
+        )
+    )
+    return directory
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
+    capsys.readouterr()
+    status = main(list(args))
+    return status, json.loads(capsys.readouterr().out)
+
+
+def test_full_cycle(project: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pod = write_pod(tmp_path / "pod", project)
+    first = apply(plan_pod(load_pod(pod, environ={})))
+    assert first.ok, first.failures
+    assert first.project == project
+    assert sorted(first.built) == [
+        f"claw-local/{project}-alpha:latest",
+        f"claw-local/{project}-beta:latest",
+    ]
+    assert {(s.service, s.action, s.claw_type) for s in first.services} == {
+        ("alpha", "created", "openclaw"),
+        ("beta", "created", "openclaw"),
+        ("web", "created", None),
+    }
+
+    def ps() -> dict[str, dict[str, Any]]:
+        status, rows = cli_json(capsys, "ps", "-f", str(pod), "--json")
+        assert status == 0
+        return {row["service"]: row for row in rows}
+
+    wait_for(lambda: all(r["health"] == "healthy" for r in ps().values()), what="all healthy")
+    rows = ps()
+    assert sorted(rows) == ["alpha", "beta", "web"]
+    for service in ("alpha", "beta"):
+        assert rows[service]["state"] == "running"
+        assert rows[service]["claw_type"] == "openclaw"
+        assert rows[service]["container"] == f"{project}-{service}-1"
+        assert rows[service]["health_detail"] == "status ok"
+    assert rows["web"]["claw_type"] is None
+
+    # One stub turns unhealthy: health says which, with the probe's detail, and exits 1.
+    docker("exec", f"{project}-beta-1", "sh", "-c", "echo degraded > /tmp/claw-stub-health")
+    status, health = cli_json(capsys, "health", "-f", str(pod), "--json")
+    assert status == 1
+    verdicts = {h["service"]: (h["status"], h["detail"]) for h in health}
+    assert verdicts == {
+        "alpha": ("healthy", "status ok"),
+        "beta": ("unhealthy", "health file says degraded"),
+        "web": ("healthy", "container running, healthcheck passing"),
+    }
+
+    # A CONFIGURE value changes in alpha's Clawfile: the plan shows exactly that.
+    beta_id = docker("inspect", "-f", "{{.Id}}", f"{project}-beta-1")
+    alpha_id = docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1")
+    (pod / "alpha" / "Clawfile").write_text(CLAWFILE.format(every="5m"))
+    changed = plan_pod(load_pod(pod, environ={}))
+    diff = changed.diff()
+    assert [(c.path, c.kind) for c in diff.files] == [
+        (".claw-runtime/alpha/config/openclaw.json", "change"),
+        ("alpha/Dockerfile.generated", "change"),
+    ]
+    config_diff = diff.files[0].diff
+    assert '-        "every": "30m"' in config_diff
+    assert '+        "every": "5m"' in config_diff
+    assert [b.service for b in changed.images] == ["alpha"]
+    assert (diff.services_added, diff.services_changed, diff.services_removed) == ((), (), ())
+
+    second = apply(changed)
+    assert second.ok, second.failures
+    assert {s.service: s.action for s in second.services} == {
+        "alpha": "recreated",
+        "beta": "unchanged",
+        "web": "unchanged",
+    }
+    assert docker("inspect", "-f", "{{.Id}}", f"{project}-beta-1") == beta_id
+    assert docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1") != alpha_id
+    assert changed.diff().files == ()
+
+    capsys.readouterr()
+    assert main(["down", "-f", str(pod), "-v"]) == 0
+    assert capsys.readouterr().out == f"Pod is down: project {project}.\n"
+    assert leftovers(project) == {"containers": "", "networks": "", "volumes": ""}
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_missing_image_changes_nothing_on_disk(project: str, tmp_path: Path) -> None:
+    pod = tmp_path / "pod"
+    pod.mkdir()
+    good = (
+        f"x-claw:\n  pod: {project}\nservices:\n  web:\n    image: claw-base/busybox:latest\n"
+        "    command: [sleep, '300']\n    init: true\n"
+    )
+    (pod / "claw-pod.yml").write_text(good)
+    assert apply(plan_pod(load_pod(pod, environ={}))).ok
+    missing = f"claw-test-missing/{uuid.uuid4().hex}:latest"
+    (pod / "claw-pod.yml").write_text(good + f"  broken:\n    image: {missing}\n")
+    before = snapshot(pod)
+    with pytest.raises(ImagePullError) as caught:
+        apply(plan_pod(load_pod(pod, environ={})))
+    assert caught.value.services == ("broken",)
+    assert str(caught.value).startswith(
+        f'pulling image "{missing}" for service broken failed with exit status 1:'
+    )
+    assert snapshot(pod) == before
+    assert (
+        docker(
+            "ps",
+            "-aq",
+            "--filter",
+            "label=com.docker.compose.service=broken",
+            "--filter",
+            f"label=com.docker.compose.project={project}",
+        )
+        == ""
+    )
+
+
+def test_ps_reports_a_crash_loop(
+    project: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pod = tmp_path / "pod"
+    pod.mkdir()
+    (pod / "claw-pod.yml").write_text(
+        f"x-claw:\n  pod: {project}\nservices:\n  flaky:\n    image: claw-base/busybox:latest\n"
+        "    command: [sh, -c, 'echo starting; exit 3']\n    restart: on-failure\n"
+    )
+    apply(plan_pod(load_pod(pod, environ={})))
+
+    def flaky() -> dict[str, Any]:
+        status, rows = cli_json(capsys, "ps", "-f", str(pod), "--json")
+        assert status == 0
+        return rows[0]
+
+    wait_for(lambda: flaky()["crash_looping"], what="crash loop seen")
+    row = flaky()
+    assert row["restarts"] >= 1
+    assert row["exit_code"] == 3
+    assert row["health"] == "unhealthy"
+    capsys.readouterr()
+    assert main(["ps", "-f", str(pod)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "crash-looping (" in table[1] or "restarting" in table[1]

@@ -1,0 +1,413 @@
+"""Lifecycle pieces that need no engine: project names, compose's blame, container records and
+crash loops, health verdicts, the previous generation, concurrency, and locating an applied pod."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clawlib.compose import project_name
+from clawlib.drivers.base import HealthResult, ProbeOutput, state_health
+from clawlib.drivers.openclaw import OpenclawDriver, parse_health
+from clawlib.engine import (
+    ComposeCommand,
+    ComposeProject,
+    ContainerRecord,
+    blamed_services,
+    parse_engine_time,
+)
+from clawlib.errors import (
+    ComposeFailedError,
+    InvalidValueError,
+    NoPreviousGenerationError,
+    NotAppliedError,
+    PodError,
+)
+from clawlib.lifecycle import (
+    PREVIOUS_DIR,
+    check_project_name,
+    has_previous,
+    locate,
+    rollback,
+    run_concurrently,
+    save_previous,
+)
+from clawlib.planner import plan_pod
+from clawlib.pod import load_pod
+from clawtui.cli._args import format_duration
+from tests.fakes import FakeRunner
+
+NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
+
+
+def pod_file(directory: Path, text: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "claw-pod.yml").write_text(text)
+    return directory
+
+
+# --- project names -------------------------------------------------------------------------------
+
+
+def test_project_name_from_the_pod_name(tmp_path: Path) -> None:
+    pod = load_pod(
+        pod_file(
+            tmp_path / "p",
+            "x-claw:\n  pod: Trading Desk.2\nservices:\n  web:\n    image: busybox\n",
+        )
+    )
+    assert project_name(pod) == "tradingdesk2"
+    plain = load_pod(pod_file(tmp_path / "_My_Pod", "services:\n  web:\n    image: busybox\n"))
+    assert project_name(plain) == "my_pod"
+
+
+def test_project_name_from_compose_name_and_the_generated_file(tmp_path: Path) -> None:
+    pod = load_pod(
+        pod_file(
+            tmp_path / "p",
+            "name: ops-1\nx-claw:\n  pod: desk\nservices:\n  web:\n    image: busybox\n",
+        )
+    )
+    assert project_name(pod) == "ops-1"
+    plan = plan_pod(
+        load_pod(
+            pod_file(
+                tmp_path / "q", "x-claw:\n  pod: Desk\nservices:\n  web:\n    image: busybox\n"
+            )
+        )
+    )
+    assert plan.compose.splitlines()[1] == "name: desk"
+
+
+def test_an_invalid_compose_name_is_a_pod_problem(tmp_path: Path) -> None:
+    pod = load_pod(
+        pod_file(tmp_path / "p", "name: Bad Name\nservices:\n  web:\n    image: busybox\n")
+    )
+    with pytest.raises(PodError) as caught:
+        plan_pod(pod)
+    assert str(caught.value) == (
+        f"{tmp_path}/p/claw-pod.yml:1: name: 'Bad Name' is not a valid compose project name "
+        "(lower-case letters, digits, '_' and '-', starting with a letter or digit)"
+    )
+
+
+def test_check_project_name() -> None:
+    assert check_project_name("a-b_1") == "a-b_1"
+    with pytest.raises(InvalidValueError) as caught:
+        check_project_name("-x")
+    assert str(caught.value) == (
+        '"-x" is not a valid project name (lower-case letters, digits, "_" and "-", starting '
+        "with a letter or digit)"
+    )
+
+
+# --- compose -------------------------------------------------------------------------------------
+
+
+def test_blamed_services() -> None:
+    pull = (
+        " bad Pulling \n"
+        ' bad Error Get "https://registry-1.docker.io/v2/": no such host\n'
+        "Error response from daemon: no such host\n"
+    )
+    assert blamed_services(pull, "demo") == ("bad",)
+    port = (
+        " Container demo-web-1  Starting\n"
+        " Container demo-web-1  Error response from daemon: driver failed on endpoint "
+        "demo-web-1: port is already allocated\n"
+    )
+    assert blamed_services(port, "demo") == ("web",)
+    assert blamed_services("Error: failed on endpoint demo-my-svc-2 and demo_db_1", "demo") == (
+        "my-svc",
+        "db",
+    )
+    assert blamed_services(" Container demo-web-1  Started\n", "demo") == ()
+
+
+def test_compose_project_commands_and_failure(tmp_path: Path) -> None:
+    compose = ComposeCommand(("docker", "compose"), "2.40.3")
+    file = tmp_path / "compose.generated.yml"
+    base = ("docker", "compose", "-p", "demo", "-f", str(file))
+    runner = FakeRunner(
+        streamed={
+            (*base, "up", "-d", "--remove-orphans"): (0, [" Container demo-web-1  Started"]),
+            (*base, "up", "-d", "--force-recreate", "--no-deps"): (0, []),
+            (*base, "down"): (1, [" Container demo-web-1  Error while removing: busy"]),
+        }
+    )
+    project = ComposeProject(compose, "demo", file, runner)
+    seen: list[str] = []
+    project.up(on_line=seen.append)
+    project.up(["a", "b"], force_recreate=True)
+    assert seen == [" Container demo-web-1  Started"]
+    with pytest.raises(ComposeFailedError) as caught:
+        project.down(volumes=True)
+    assert [call[0] for call in runner.calls] == [
+        (*base, "up", "-d", "--remove-orphans"),
+        (*base, "up", "-d", "--force-recreate", "--no-deps", "a", "b"),
+        (*base, "down", "--remove-orphans", "-v"),
+    ]
+    assert caught.value.services == ("web",)
+    assert str(caught.value) == (
+        "docker compose down for service web failed with exit status 1:\n"
+        "Container demo-web-1  Error while removing: busy"
+    )
+
+
+# --- containers ----------------------------------------------------------------------------------
+
+
+def inspect_doc(**state: Any) -> dict[str, Any]:
+    return {
+        "Id": "0123456789abcdef0123",
+        "Name": "/demo-assistant-1",
+        "RestartCount": state.pop("restarts", 0),
+        "Config": {
+            "Image": "claw-local/demo-assistant:latest",
+            "Labels": {
+                "com.docker.compose.project": "demo",
+                "com.docker.compose.service": "assistant",
+                "com.docker.compose.container-number": "1",
+                "claw.type": "openclaw",
+                "claw.service": "assistant",
+            },
+        },
+        "State": {
+            "Status": "running",
+            "Running": True,
+            "StartedAt": "2026-11-30T11:58:00.123456789Z",
+            "FinishedAt": "0001-01-01T00:00:00Z",
+            "ExitCode": 0,
+            **state,
+        },
+        "NetworkSettings": {
+            "Ports": {
+                "8080/tcp": [{"HostIp": "0.0.0.0", "HostPort": "18080"}],
+                "9000/tcp": None,
+            }
+        },
+    }
+
+
+def test_container_record_from_inspect() -> None:
+    record = ContainerRecord.from_inspect(inspect_doc(Health={"Status": "healthy"}))
+    assert (record.id, record.short_id, record.name) == (
+        "0123456789abcdef0123",
+        "0123456789ab",
+        "demo-assistant-1",
+    )
+    assert (record.project, record.service, record.number) == ("demo", "assistant", 1)
+    assert (record.claw_type, record.claw_service, record.health) == (
+        "openclaw",
+        "assistant",
+        "healthy",
+    )
+    assert record.started_at == datetime(2026, 11, 30, 11, 58, 0, 123456, tzinfo=UTC)
+    assert record.finished_at is None
+    assert record.ports == ("0.0.0.0:18080->8080/tcp",)
+    assert record.uptime(NOW) == pytest.approx(119.876544)
+    assert not record.crash_looping(NOW)
+
+
+def test_crash_loops() -> None:
+    def record(**state: Any) -> ContainerRecord:
+        return ContainerRecord.from_inspect(inspect_doc(**state))
+
+    assert record(Status="restarting", Running=False, restarts=1).crash_looping(NOW)
+    young = (NOW - timedelta(seconds=5)).isoformat()
+    assert record(restarts=2, StartedAt=young).crash_looping(NOW)
+    assert not record(restarts=1, StartedAt=young).crash_looping(NOW)
+    old = (NOW - timedelta(minutes=5)).isoformat()
+    assert not record(restarts=7, StartedAt=old).crash_looping(NOW)
+    assert record(Status="exited", Running=False, restarts=3).crash_looping(NOW)
+
+
+def test_parse_engine_time() -> None:
+    assert parse_engine_time("2026-11-30T05:16:19.123456789Z") == datetime(
+        2026, 11, 30, 5, 16, 19, 123456, tzinfo=UTC
+    )
+    assert parse_engine_time("0001-01-01T00:00:00Z") is None
+    assert parse_engine_time("yesterday") is None
+    assert parse_engine_time(None) is None
+
+
+# --- health --------------------------------------------------------------------------------------
+
+
+def test_state_health() -> None:
+    assert state_health({"State": {"Running": True}}) == HealthResult(
+        "healthy", "container running"
+    )
+    assert state_health({"State": {"Status": "exited", "ExitCode": 3}}) == HealthResult(
+        "unhealthy", "container is not running (status: exited, exit code 3)"
+    )
+    assert state_health(
+        {"State": {"Running": True, "Health": {"Status": "starting"}}}
+    ) == HealthResult("starting", "healthcheck starting")
+    failing = {"Status": "unhealthy", "Log": [{"Output": "connection refused\n"}]}
+    assert state_health({"State": {"Running": True, "Health": failing}}) == HealthResult(
+        "unhealthy", "healthcheck failing: connection refused"
+    )
+    assert state_health(
+        {"State": {"Running": True, "Health": {"Status": "healthy"}}}
+    ) == HealthResult("healthy", "container running, healthcheck passing")
+
+
+@pytest.mark.parametrize(
+    ("stdout", "expected"),
+    [
+        ('{"status":"ok","version":"2026.2.9"}', ("ok", "")),
+        ('WARNING: some plugin loaded\n{"status":"ok","detail":"fine"}\n', ("ok", "fine")),
+        ('{"status":"error","detail":"gateway unreachable"}', ("error", "gateway unreachable")),
+    ],
+)
+def test_parse_health(stdout: str, expected: tuple[str, str]) -> None:
+    assert parse_health(stdout) == expected
+
+
+@pytest.mark.parametrize(
+    ("stdout", "message"),
+    [
+        ("not json at all", "health probe: no JSON object found in output"),
+        ('{"status": ', "health probe: failed to parse JSON: Expecting value"),
+        (
+            '{"status":"ok"} trailing',
+            "health probe: failed to parse JSON: extra data after the object",
+        ),
+    ],
+)
+def test_parse_health_garbage(stdout: str, message: str) -> None:
+    with pytest.raises(ValueError, match=r"^health probe") as caught:
+        parse_health(stdout)
+    assert str(caught.value) == message
+
+
+def test_openclaw_probe_verdicts() -> None:
+    driver = OpenclawDriver()
+    running = {"State": {"Running": True}}
+    assert driver.probe_command == ("openclaw", "health", "--json")
+
+    def judge(code: int, out: str, err: str = "") -> HealthResult:
+        return driver.health_probe(running, ProbeOutput(code, out, err))
+
+    assert judge(0, '{"status":"ok"}', "noise") == HealthResult("healthy", "status ok")
+    assert judge(0, '{"status":"degraded","detail":"slow"}') == HealthResult("unhealthy", "slow")
+    assert judge(0, '{"status":"down"}') == HealthResult("unhealthy", "status down")
+    assert judge(0, "garbage", "boom") == HealthResult(
+        "unhealthy", "health probe: no JSON object found in output (stderr: boom)"
+    )
+    assert judge(2, "", "unknown command") == HealthResult(
+        "unhealthy", "health command exit code 2: unknown command"
+    )
+    assert judge(1, "", "") == HealthResult(
+        "unhealthy", "health command exit code 1: health command failed with no output"
+    )
+    stopped = {"State": {"Running": False, "Status": "exited", "ExitCode": 0}}
+    assert driver.health_probe(stopped) == HealthResult(
+        "unhealthy", "container is not running (status: exited, exit code 0)"
+    )
+
+
+# --- the previous generation ---------------------------------------------------------------------
+
+
+def test_save_and_roll_back(tmp_path: Path) -> None:
+    (tmp_path / "compose.generated.yml").write_text("old compose\n")
+    runtime = tmp_path / ".claw-runtime" / "bot"
+    runtime.mkdir(parents=True)
+    (runtime / "secret.json").write_text("old secret\n")
+    (runtime / "secret.json").chmod(0o600)
+    paths = ["compose.generated.yml", ".claw-runtime/bot/secret.json", ".claw-runtime/bot/new.md"]
+    assert not has_previous(tmp_path)
+    assert save_previous(tmp_path, paths) == tmp_path / PREVIOUS_DIR
+    assert has_previous(tmp_path)
+    # The apply that follows: two files change, one is added.
+    (tmp_path / "compose.generated.yml").write_text("new compose\n")
+    (runtime / "secret.json").write_text("new secret\n")
+    (runtime / "new.md").write_text("added\n")
+
+    assert rollback(tmp_path) == tuple(sorted(paths))
+    assert (tmp_path / "compose.generated.yml").read_text() == "old compose\n"
+    assert (runtime / "secret.json").read_text() == "old secret\n"
+    assert (runtime / "secret.json").stat().st_mode & 0o777 == 0o600
+    assert not (runtime / "new.md").exists()
+    # A second rollback undoes the first.
+    rollback(tmp_path)
+    assert (tmp_path / "compose.generated.yml").read_text() == "new compose\n"
+    assert (runtime / "new.md").read_text() == "added\n"
+    leftovers = sorted(p.name for p in (tmp_path / ".claw-runtime").iterdir())
+    assert leftovers == [".previous", "bot"]
+
+
+def test_nothing_to_roll_back(tmp_path: Path) -> None:
+    with pytest.raises(NoPreviousGenerationError) as caught:
+        rollback(tmp_path)
+    assert str(caught.value) == (
+        f"cannot roll back: no previous generation in {tmp_path}/.claw-runtime: none is kept"
+    )
+
+
+def test_the_kept_generation_is_not_a_stale_runtime_file(tmp_path: Path) -> None:
+    pod = pod_file(tmp_path / "p", "services:\n  web:\n    image: busybox\n")
+    plan = plan_pod(load_pod(pod, environ={}))
+    plan.write()
+    save_previous(pod, ["compose.generated.yml"])
+    assert plan.diff().files == ()
+
+
+# --- concurrency, locating, durations ------------------------------------------------------------
+
+
+def test_run_concurrently() -> None:
+    never = threading.Event()
+
+    def boom() -> int:
+        raise RuntimeError("boom")
+
+    start = time.monotonic()
+    results = run_concurrently([lambda: 1, boom, lambda: never.wait(5)], [1.0, 1.0, 0.3])
+    elapsed = time.monotonic() - start
+    never.set()
+    assert results[0] == 1
+    assert isinstance(results[1], RuntimeError)
+    assert isinstance(results[2], TimeoutError)
+    assert elapsed < 1.0
+
+
+def test_probes_run_side_by_side() -> None:
+    start = time.monotonic()
+    results = run_concurrently([lambda: time.sleep(0.3) or "done"] * 10, [5.0] * 10)
+    assert results == ["done"] * 10
+    assert time.monotonic() - start < 1.5
+
+
+def test_locate(tmp_path: Path) -> None:
+    pod = pod_file(tmp_path / "pod", "services:\n  web:\n    image: busybox\n")
+    with pytest.raises(NotAppliedError) as caught:
+        locate(pod / "claw-pod.yml")
+    assert str(caught.value) == (
+        f"no compose.generated.yml in {pod}: the pod has not been brought up "
+        f"(run: claw up -f {pod / 'claw-pod.yml'})"
+    )
+    (pod / "compose.generated.yml").write_text(
+        "name: desk\nservices:\n  web:\n    image: busybox\n"
+    )
+    target = locate(pod)
+    assert (target.directory, target.project) == (pod, "desk")
+    assert target.compose_file == pod / "compose.generated.yml"
+    assert locate(pod / "claw-pod.yml", "other").project == "other"
+    (pod / "compose.generated.yml").write_text("services:\n  web:\n    image: busybox\n")
+    assert locate(pod).project == "pod"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0s"), (45.9, "45s"), (182, "3m 2s"), (7500, "2h 5m"), (3 * 86400 + 4 * 3600, "3d 4h")],
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
