@@ -25,10 +25,13 @@ from clawlib.doctor import Check, DoctorReport, run_doctor
 from clawlib.errors import ClawError
 
 if TYPE_CHECKING:  # imported lazily below: pydantic and PyYAML cost more than the rest together
+    from clawlib.lifecycle import ApplyReport, apply
     from clawlib.planner import LabelLookup, Plan, PlanDiff, plan_pod
     from clawlib.pod import Pod, load_pod
 
 _LAZY = {
+    "ApplyReport": "clawlib.lifecycle",
+    "apply": "clawlib.lifecycle",
     "Plan": "clawlib.planner",
     "PlanDiff": "clawlib.planner",
     "plan_pod": "clawlib.planner",
@@ -53,6 +56,7 @@ def plan(pod: Pod, labels: LabelLookup | None = None) -> Plan:
 __version__ = "0.1.0"
 
 __all__ = [
+    "ApplyReport",
     "BuildInput",
     "BuildResult",
     "Check",
@@ -66,6 +70,7 @@ __all__ = [
     "PlanDiff",
     "Pod",
     "__version__",
+    "apply",
     "build_image",
     "generate_dockerfile",
     "inspect_image",

@@ -411,3 +411,45 @@ def test_locate(tmp_path: Path) -> None:
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+# --- apply refuses early -------------------------------------------------------------------------
+
+
+def plain_pod(tmp_path: Path) -> Path:
+    return pod_file(tmp_path / "pod", "services:\n  web:\n    image: busybox:latest\n")
+
+
+def test_apply_without_an_engine_writes_nothing(tmp_path: Path) -> None:
+    from clawlib.engine import DockerView
+    from clawlib.errors import EngineUnavailableError
+    from clawlib.lifecycle import apply
+    from tests.fakes import FakeSdkClient
+
+    pod = plain_pod(tmp_path)
+    plan = plan_pod(load_pod(pod, environ={}))
+    with pytest.raises(EngineUnavailableError):
+        apply(plan, view=DockerView(lambda: FakeSdkClient(down=True)), runner=FakeRunner())
+    assert sorted(p.name for p in pod.iterdir()) == ["claw-pod.yml"]
+
+
+def test_apply_without_compose_writes_nothing(tmp_path: Path) -> None:
+    from clawlib.engine import DockerView
+    from clawlib.errors import ComposeNotFoundError
+    from clawlib.lifecycle import apply
+    from tests.fakes import FakeSdkClient
+
+    pod = plain_pod(tmp_path)
+    plan = plan_pod(load_pod(pod, environ={}))
+    runner = FakeRunner()
+    with pytest.raises(ComposeNotFoundError) as caught:
+        apply(plan, view=DockerView(FakeSdkClient), runner=runner)
+    assert str(caught.value).startswith(
+        "docker compose v2 not found (docker compose version: docker: command not found; "
+        "docker-compose version: docker-compose: command not found)"
+    )
+    assert [call[0] for call in runner.calls] == [
+        ("docker", "compose", "version"),
+        ("docker-compose", "version"),
+    ]
+    assert sorted(p.name for p in pod.iterdir()) == ["claw-pod.yml"]

@@ -11,6 +11,7 @@ import clawlib
 
 def test_public_api() -> None:
     assert clawlib.__all__ == [
+        "ApplyReport",
         "BuildInput",
         "BuildResult",
         "Check",
@@ -24,6 +25,7 @@ def test_public_api() -> None:
         "PlanDiff",
         "Pod",
         "__version__",
+        "apply",
         "build_image",
         "generate_dockerfile",
         "inspect_image",
