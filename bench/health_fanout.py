@@ -76,7 +76,7 @@ def measure(claws: int) -> str:
             compose(project, file, "down", "-t", "1")
     return (
         f"| {claws} | {healthy}/{claws} | {single * 1000:.0f} ms | {fanout * 1000:.0f} ms "
-        f"| {fanout / single:.1f}× | {parallel * 1000:.0f} ms | {serial * 1000:.0f} ms |"
+        f"| {fanout / single:.1f}x | {parallel * 1000:.0f} ms | {serial * 1000:.0f} ms |"
     )
 
 

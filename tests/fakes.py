@@ -1,12 +1,17 @@
-"""Recording fakes for the engine seams (ProcessRunner, the SDK client)."""
+"""Recording fakes for the engine seams (ProcessRunner, the SDK client, the streamed bodies)."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import struct
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clawlib.engine import CommandResult
+from clawlib.engine import CommandResult, ContainerRecord, DockerView
+from clawlib.errors import ContainerNotFoundError, EngineUnavailableError
 
 
 @dataclass
@@ -109,3 +114,143 @@ class FakeSdkClient:
 
     def close(self) -> None:
         pass
+
+
+FAKE_HOST = "unix:///fake/docker.sock"
+
+
+def log_frame(stamp: str, text: str | bytes, stream: int = 1) -> bytes:
+    """One frame of the engine's multiplexed log, with its timestamp, as the engine sends it."""
+    data = text.encode() if isinstance(text, str) else text
+    payload = stamp.encode() + b" " + data
+    return struct.pack(">BxxxL", stream, len(payload)) + payload
+
+
+def chunked(*payloads: bytes, end: bool = True) -> bytes:
+    """``payloads`` in HTTP chunked transfer encoding, with the terminating chunk if ``end``."""
+    body = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in payloads)
+    return body + (b"0\r\n\r\n" if end else b"")
+
+
+def container_state(ref: str, state: str, exit_code: int = 0) -> ContainerRecord:
+    return ContainerRecord(
+        id=ref, name=ref, project="p", service="s", number=1, image="i", state=state,
+        exit_code=exit_code,
+    )  # fmt: skip
+
+
+@dataclass(eq=False)
+class FakeBody:
+    """A scripted streamed body over a real socket pair, so that ``select`` and abort behave as
+    with the engine. Once opened, the engine's side has sent ``pieces`` (framing removed) and
+    then ends the body (``complete`` says how), or with ``hold`` stays open like a quiet
+    followed log until the body is aborted or :meth:`end` is called."""
+
+    pieces: list[bytes]
+    complete: bool = True
+    hold: bool = False
+    aborted: threading.Event = field(default_factory=threading.Event)
+    closed: bool = False
+    opened: bool = False
+
+    def open(self) -> FakeBody:
+        """Start playing the engine: send the pieces (what a test sends fits the socket)."""
+        self._ours, self._engine = socket.socketpair()
+        self._ends_complete, self.complete = self.complete, False
+        self._engine.sendall(b"".join(self.pieces))
+        if not self.hold:
+            self.end()
+        self.opened = True
+        return self
+
+    def send(self, data: bytes) -> None:
+        """More bytes from the engine's side of a held body."""
+        self._engine.sendall(data)
+
+    def end(self) -> None:
+        """The engine's side closes: the reader sees the end after what was sent."""
+        self._engine.shutdown(socket.SHUT_WR)
+
+    def unread(self) -> int:
+        """Bytes sent and not read yet."""
+        try:
+            return len(self._ours.recv(1 << 20, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+        except BlockingIOError:
+            return 0
+
+    def fileno(self) -> int:
+        return self._ours.fileno()
+
+    def ready(self) -> bool:
+        return self.aborted.is_set()
+
+    def read(self) -> bytes:
+        return self.read_available()
+
+    def read_available(self) -> bytes:
+        try:
+            data = b"" if self.aborted.is_set() else self._ours.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            self.complete = self._ends_complete and not self.aborted.is_set()
+        return data
+
+    def abort(self) -> None:
+        self.aborted.set()
+        with contextlib.suppress(OSError):
+            self._ours.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._ours.close()
+        self._engine.close()
+        self.closed = True
+
+
+class FakeEngineView(DockerView):
+    """A DockerView whose log and event bodies and container checks are scripted per
+    container; every open is recorded with its parameters."""
+
+    def __init__(
+        self,
+        logs: dict[str, list[FakeBody | Exception]] | None = None,
+        states: dict[str, list[ContainerRecord | Exception]] | None = None,
+        events: list[FakeBody | Exception] | None = None,
+        *,
+        down: bool = False,
+    ) -> None:
+        super().__init__(client_factory=FakeSdkClient)
+        self.bodies = logs or {}
+        self.states = states or {}
+        self.event_bodies = events or []
+        self.down = down
+        self.log_calls: list[tuple[str, bool, int | None, str | None]] = []
+        self.event_calls: list[tuple[dict[str, list[str]], str | None]] = []
+
+    def ping(self) -> None:
+        if self.down:
+            raise EngineUnavailableError(FAKE_HOST, "connection refused")
+
+    def log_body(
+        self, container_id: str, *, follow: bool, tail: int | None, since: str | None
+    ) -> FakeBody:
+        self.log_calls.append((container_id, follow, tail, since))
+        script = self.bodies.get(container_id) or [ContainerNotFoundError(container_id)]
+        answer = script.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer.open()
+
+    def check_container(self, ref: str) -> ContainerRecord:
+        script = self.states.get(ref) or [ContainerNotFoundError(ref)]
+        answer = script.pop(0) if len(script) > 1 else script[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def event_body(self, *, filters: Mapping[str, Sequence[str]], since: str | None) -> FakeBody:
+        self.event_calls.append(({k: list(v) for k, v in filters.items()}, since))
+        answer = self.event_bodies.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer.open()

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 
 from clawlib import ClawError, __version__
 
-from . import _build, _doctor, _inspect, _plan, _ps, _tui, _up
+from . import _build, _doctor, _inspect, _logs, _plan, _ps, _tui, _up
 from ._output import print_error
 
 __all__ = ["main"]
 
-_COMMANDS = (_build, _inspect, _plan, _up, _ps, _doctor, _tui)
+_COMMANDS = (_build, _inspect, _plan, _up, _ps, _logs, _doctor, _tui)
 
 
 def _parser() -> argparse.ArgumentParser:

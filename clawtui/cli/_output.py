@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
 from typing import Any, TextIO
 
-__all__ = ["print_error", "print_json", "printable"]
+__all__ = ["print_error", "print_json", "print_table", "printable"]
 
 # C0 and C1 control characters (TAB kept): labels come from untrusted images, and an escape
 # sequence printed raw could rewrite the user's terminal.
@@ -31,3 +32,12 @@ def print_json(value: Any, stream: TextIO | None = None) -> None:
     print(
         json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False), file=stream or sys.stdout
     )
+
+
+def print_table(rows: Sequence[Sequence[str]], stream: TextIO | None = None) -> None:
+    """Print ``rows`` (the first is the header) as columns two spaces apart; the last column
+    is not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print(printable("  ".join([*cells, row[-1]]).rstrip()), file=stream or sys.stdout)

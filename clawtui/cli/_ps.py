@@ -17,7 +17,7 @@ from clawlib.engine import DockerView
 from clawlib.lifecycle import ContainerHealth, locate, probe_health
 
 from ._args import add_pod_arguments, format_duration
-from ._output import print_json, printable
+from ._output import print_json, print_table
 
 __all__ = ["register"]
 
@@ -77,7 +77,7 @@ def _run_ps(args: argparse.Namespace) -> int:
                 ", ".join(c.ports) or "-",
             )
         )
-    _print_table(rows)
+    print_table(rows)
     return 0
 
 
@@ -106,7 +106,7 @@ def _run_health(args: argparse.Namespace) -> int:
             (item.container.service, item.container.name, item.status, item.detail)
             for item in survey
         ]
-        _print_table(rows)
+        print_table(rows)
     return 0 if survey and all(item.ok for item in survey) else 1
 
 
@@ -138,10 +138,3 @@ def _ps_json(item: ContainerHealth, now: datetime) -> dict[str, Any]:
         "image": c.image,
         "ports": list(c.ports),
     }
-
-
-def _print_table(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print(printable("  ".join([*cells, row[-1]]).rstrip()))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from clawlib.engine import ComposeProject, find_compose
 from clawlib.lifecycle import ApplyReport, Progress, apply, check_project_name, locate
 
 from ._args import add_pod_arguments
-from ._output import printable
+from ._output import print_table, printable
 from ._plan import planned, print_diff
 
 __all__ = ["register"]
@@ -32,9 +33,7 @@ def register(commands: Any) -> None:
     up.add_argument(
         "--plan", action="store_true", help="show the plan's diff and ask before applying it"
     )
-    up.add_argument(
-        "-y", "--yes", action="store_true", help="never ask (with or without --plan)"
-    )
+    up.add_argument("-y", "--yes", action="store_true", help="never ask (with or without --plan)")
     up.set_defaults(run=_run_up)
 
     down = commands.add_parser(
@@ -56,6 +55,7 @@ def _run_up(args: argparse.Namespace) -> int:
     if args.project is not None:
         check_project_name(args.project)
     plan = planned(args.file)
+    started = datetime.now(UTC)
     if args.plan:
         print_diff(plan, plan.diff(), sys.stdout)
         if not args.yes and not _confirm("Apply this plan?"):
@@ -68,7 +68,7 @@ def _run_up(args: argparse.Namespace) -> int:
         return 0
     from ._logs import follow_until_interrupted
 
-    return follow_until_interrupted(plan.directory, report.project)
+    return follow_until_interrupted(plan.directory, report.project, started)
 
 
 def _confirm(question: str) -> bool:
@@ -114,10 +114,7 @@ def _print_report(report: ApplyReport) -> None:
                 check,
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print(printable("  ".join([*cells, row[-1]]).rstrip()))
+    print_table(rows)
     if report.ok:
         print(f"Pod is up: project {report.project}.")
     else:

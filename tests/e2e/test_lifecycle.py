@@ -4,6 +4,7 @@ down, and the faults an operator meets (a missing image, a crash-looping contain
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import textwrap
 import time
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from clawlib.engine import DockerView, LogLine, LogSource, LogStream
 from clawlib.errors import ImagePullError
 from clawlib.lifecycle import apply
 from clawlib.planner import plan_pod
@@ -162,6 +164,32 @@ def test_full_cycle(project: str, tmp_path: Path, capsys: pytest.CaptureFixture[
         assert rows[service]["container"] == f"{project}-{service}-1"
         assert rows[service]["health_detail"] == "status ok"
     assert rows["web"]["claw_type"] is None
+
+    # Logs: merged, each line prefixed by its container; following gives new lines of both.
+    capsys.readouterr()
+    assert main(["logs", "-f", str(pod), "--tail", "3", "alpha", "beta"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 6
+    assert sorted({line.split(" | ")[0].strip() for line in printed}) == ["alpha-1", "beta-1"]
+    assert all(
+        re.fullmatch(r"(alpha-1|beta-1 ) \| \[gateway\] \w+: tick \d+", line) for line in printed
+    )
+    with DockerView() as view:
+        sources = [
+            LogSource(c.id, c.name, c.service)
+            for c in view.containers(project)
+            if c.service in ("alpha", "beta")
+        ]
+        with LogStream(view, sources, follow=True, tail=0) as stream:
+            seen: dict[str, list[int]] = {"alpha": [], "beta": []}
+            deadline = time.monotonic() + 15
+            while min(len(ticks) for ticks in seen.values()) < 5 and time.monotonic() < deadline:
+                for item in stream.get_batch(100, timeout=0.5):
+                    assert isinstance(item, LogLine)
+                    seen[item.source.service].append(int(item.text.rsplit(" ", 1)[1]))
+    for ticks in seen.values():
+        assert len(ticks) >= 5
+        assert ticks == list(range(ticks[0], ticks[0] + len(ticks)))  # in order, none missing
 
     # One stub turns unhealthy: health says which, with the probe's detail, and exits 1.
     docker("exec", f"{project}-beta-1", "sh", "-c", "echo degraded > /tmp/claw-stub-health")

@@ -1,0 +1,671 @@
+"""Log and event streams over scripted engine bodies: HTTP chunk and log frame parsing wherever
+reads cut them, backpressure, close, what happens when a log ends, and event mapping."""
+
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from clawlib.engine import (
+    EngineEvent,
+    EventStream,
+    LogEnded,
+    LogLine,
+    LogSource,
+    LogStream,
+)
+from clawlib.engine._docker import ChunkedDecoder, _HttpBody
+from clawlib.engine._events import event_from_message
+from clawlib.engine._logs import FrameParser, _Pacer, since_param
+from clawlib.errors import (
+    ContainerNotFoundError,
+    EngineDisconnectedError,
+    EngineError,
+    EngineUnavailableError,
+    InvalidValueError,
+)
+from tests.fakes import (
+    FAKE_HOST,
+    FakeBody,
+    FakeEngineView,
+    chunked,
+    container_state,
+    log_frame,
+)
+
+EPOCH_0535 = 1796016035
+"""2026-11-30T05:20:35Z in seconds since the epoch."""
+S1 = "2026-11-30T05:20:35.000000001Z"
+S2 = "2026-11-30T05:20:35.000000002Z"
+S3 = "2026-11-30T05:20:36.5Z"
+T1 = datetime(2026, 11, 30, 5, 20, 35, tzinfo=UTC)
+A = LogSource("a", "pod-a-1", "a")
+B = LogSource("b", "pod-b-1", "b")
+
+
+def stamp(second: int) -> str:
+    return f"2026-11-30T05:20:{second:02d}.123456789Z"
+
+
+def at(second: int) -> datetime:
+    return datetime(2026, 11, 30, 5, 20, second, 123456, tzinfo=UTC)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 2.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.005)
+
+
+def drain(stream: LogStream | EventStream) -> list[Any]:
+    """Everything until the stream is finished (bounded)."""
+    items: list[Any] = []
+    deadline = time.monotonic() + 5
+    while not stream.finished:
+        assert time.monotonic() < deadline, "stream did not finish"
+        items += stream.get_batch(timeout=0.5)
+    return items
+
+
+def collect(stream: LogStream | EventStream, count: int) -> list[Any]:
+    """At least ``count`` items (bounded wait)."""
+    items: list[Any] = []
+    deadline = time.monotonic() + 5
+    while len(items) < count:
+        assert time.monotonic() < deadline, f"only {len(items)} items came"
+        items += stream.get_batch(timeout=0.5)
+    return items
+
+
+def texts(items: list[Any], source: LogSource | None = None) -> list[str]:
+    """Each line's text, and ``end: <reason>`` for the end of a source."""
+    return [
+        item.text if isinstance(item, LogLine) else f"end: {item.reason}"
+        for item in items
+        if source is None or item.source == source
+    ]
+
+
+def reader_threads(source: LogSource) -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == f"claw-logs-{source.name}"]
+
+
+# HTTP chunked transfer encoding.
+
+
+def test_chunks_decode_wherever_reads_cut_them() -> None:
+    payloads = [b"first payload", b"\r\n0\r\n tricky bytes", b"x" * 300]
+    body = chunked(*payloads)
+    for cut in range(len(body) + 1):
+        decoder = ChunkedDecoder()
+        assert decoder.feed(body[:cut]) + decoder.feed(body[cut:]) == b"".join(payloads)
+        assert decoder.done
+    decoder = ChunkedDecoder()
+    assert b"".join(decoder.feed(body[i : i + 1]) for i in range(len(body))) == b"".join(payloads)
+    assert decoder.done
+
+
+def test_chunk_extensions_and_malformed_sizes() -> None:
+    decoder = ChunkedDecoder()
+    assert decoder.feed(b"5;name=value\r\nhello\r\n") == b"hello"
+    assert not decoder.done
+    with pytest.raises(ValueError, match="invalid literal"):
+        ChunkedDecoder().feed(b"zz\r\nhello\r\n")
+    with pytest.raises(ValueError, match="chunk-size line too long"):
+        ChunkedDecoder().feed(b"1" * 2000)
+
+
+# Log frames.
+
+EXPECTED = [
+    LogLine(A, "first", "stdout", at(1)),
+    LogLine(A, "second, on stderr", "stderr", at(2)),
+    LogLine(A, "", "stdout", at(3)),
+]
+FRAMES = (
+    log_frame(stamp(1), "first\n")
+    + log_frame(stamp(2), "second, on stderr\n", stream=2)
+    + log_frame(stamp(3), "\n")
+)
+
+
+def test_frames_parse_wherever_reads_cut_them() -> None:
+    assert FrameParser(A).feed(FRAMES) == EXPECTED
+    for cut in range(len(FRAMES) + 1):
+        parser = FrameParser(A)
+        assert parser.feed(FRAMES[:cut]) + parser.feed(FRAMES[cut:]) == EXPECTED
+    parser = FrameParser(A)
+    lines = [line for i in range(len(FRAMES)) for line in parser.feed(FRAMES[i : i + 1])]
+    assert lines == EXPECTED
+
+
+def test_chunks_then_frames_cut_byte_by_byte() -> None:
+    body = chunked(FRAMES[:20], FRAMES[20:45], FRAMES[45:])
+    decoder = ChunkedDecoder()
+    parser = FrameParser(A)
+    lines = [line for i in range(len(body)) for line in parser.feed(decoder.feed(body[i : i + 1]))]
+    assert lines == EXPECTED
+    assert decoder.done
+
+
+def test_a_line_the_engine_cut_into_frames_is_joined() -> None:
+    frames = (
+        log_frame(stamp(1), b"caf\xc3")  # the engine cut inside a UTF-8 character
+        + log_frame(stamp(2), "meanwhile on stderr\n", stream=2)
+        + log_frame(stamp(3), b"\xa9 au ")
+        + log_frame(stamp(4), "lait\n")
+    )
+    assert FrameParser(A).feed(frames) == [
+        LogLine(A, "meanwhile on stderr", "stderr", at(2)),
+        LogLine(A, "café au lait", "stdout", at(1)),
+    ]
+
+
+def test_crlf_invalid_utf8_and_a_last_line_without_newline() -> None:
+    parser = FrameParser(A)
+    frames = (
+        log_frame(stamp(1), b"from windows\r\n")
+        + log_frame(stamp(2), b"bad \xff byte\n")
+        + log_frame(stamp(3), b"two\nlines\n")
+        + log_frame(stamp(4), b"no newline at the end")
+    )
+    assert parser.feed(frames) == [
+        LogLine(A, "from windows", "stdout", at(1)),
+        LogLine(A, "bad \ufffd byte", "stdout", at(2)),
+        LogLine(A, "two", "stdout", at(3)),
+        LogLine(A, "lines", "stdout", at(3)),
+    ]
+    assert parser.flush() == [LogLine(A, "no newline at the end", "stdout", at(4))]
+    assert parser.flush() == []
+
+
+def test_unreadable_timestamp_is_none() -> None:
+    parser = FrameParser(A)
+    assert parser.feed(log_frame("yesterday", "text\n")) == [LogLine(A, "text", "stdout", None)]
+    assert parser.restart() is None  # no time to resume from
+    assert FrameParser(A).restart() is None
+
+
+def test_parsed_lines_are_ordinary_frozen_dataclasses() -> None:
+    (line,) = FrameParser(A).feed(log_frame(S1, "hello\n"))
+    same = LogLine(A, "hello", "stdout", T1)
+    assert line == same
+    assert hash(line) == hash(same)
+    assert repr(line) == repr(same)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        line.text = "changed"  # type: ignore[misc]
+    assert dataclasses.replace(line, text="other").text == "other"
+
+
+def test_resume_point_and_lines_repeated_after_a_reconnect_are_skipped() -> None:
+    parser = FrameParser(A)
+    first = log_frame(S1, "one\n") + log_frame(S2, "two\n") + log_frame(S2, "three\n")
+    assert texts(parser.feed(first)) == ["one", "two", "three"]
+    assert parser.restart() == f"{EPOCH_0535}.000000002"
+    again = (
+        log_frame(S1, "one\n")
+        + log_frame(S2, "two\n")
+        + log_frame(S2, "three\n")
+        + log_frame(S2, "four, same nanosecond\n")
+        + log_frame(S3, "five\n")
+        + log_frame(S1, "an old stamp after new lines is kept\n")
+    )
+    assert texts(parser.feed(again)) == [
+        "four, same nanosecond",
+        "five",
+        "an old stamp after new lines is kept",
+    ]
+
+
+def test_since_param() -> None:
+    when = datetime(2026, 11, 30, 5, 20, 35, 123456, tzinfo=UTC)
+    assert since_param(when) == f"{EPOCH_0535}.123456000"
+    assert since_param(when.replace(tzinfo=None)) == f"{EPOCH_0535}.123456000"
+    paris = when.replace(tzinfo=timezone(timedelta(hours=1)))
+    assert since_param(paris) == f"{EPOCH_0535 - 3600}.123456000"
+
+
+def test_reads_are_paced_to_gather_a_batch() -> None:
+    times = iter([0.0, 1.0, 1.001, 1.002, 1.003, 1.004])
+    pacer = _Pacer(clock=lambda: next(times))
+    assert pacer.pause_after(100) == 0.02  # 100 bytes/s: wait the longest
+    assert pacer.pause_after(4096) == pytest.approx(8192 / 4_096_000)  # 4 MB/s
+    # A read that finds little on a fast log: the recent rate, halved, still holds.
+    assert pacer.pause_after(100) == pytest.approx(8192 / 2_048_000)
+    assert pacer.pause_after(8192) == 0.0  # a full batch: read again at once
+    assert pacer.pause_after(20_000) == 0.0
+
+
+# The HTTP body over a real socket.
+
+
+def http_body(head: bytes) -> tuple[_HttpBody, socket.socket]:
+    """A body over one end of a socket pair; the test plays the engine on the other end."""
+    ours, engine = socket.socketpair()
+    engine.sendall(head)
+    message = http.client.HTTPResponse(ours)
+    message.begin()
+
+    def close() -> None:
+        message.close()
+        ours.close()
+
+    raw = SimpleNamespace(_fp=message, connection=SimpleNamespace(sock=ours))
+    return _HttpBody(SimpleNamespace(raw=raw, close=close)), engine
+
+
+CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+def test_http_body_reads_chunks_to_the_end() -> None:
+    body, engine = http_body(CHUNKED_HEAD + chunked(b"hello ", end=False))
+    try:
+        assert body.read() == b"hello "
+        engine.sendall(chunked(b"world"))
+        assert body.read() == b"world"
+        assert body.read() == b""
+        assert body.complete
+        assert body.read() == b""  # the connection is kept alive: never read past the end
+    finally:
+        body.close()
+        engine.close()
+
+
+def test_http_body_with_a_length_and_a_broken_connection() -> None:
+    body, engine = http_body(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+    try:
+        assert (body.read(), body.read(), body.complete) == (b"hello", b"", True)
+    finally:
+        body.close()
+        engine.close()
+    body, engine = http_body(CHUNKED_HEAD + b"a\r\nhalf")
+    try:
+        assert body.read() == b"half"
+        engine.close()
+        assert (body.read(), body.complete) == (b"", False)
+    finally:
+        body.close()
+
+
+def test_http_body_abort_wakes_a_blocked_read() -> None:
+    body, engine = http_body(CHUNKED_HEAD)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(body.read()))
+    reader.start()
+    try:
+        time.sleep(0.05)  # let the read block
+        start = time.monotonic()
+        body.abort()
+        reader.join(1)
+        assert not reader.is_alive()
+        assert time.monotonic() - start < 1
+        assert (got, body.complete) == ([b""], False)
+    finally:
+        body.close()
+        engine.close()
+
+
+# LogStream.
+
+
+def test_two_sources_without_follow_keep_their_order() -> None:
+    view = FakeEngineView(
+        logs={
+            "a": [FakeBody([log_frame(stamp(1), "a1\n") + log_frame(stamp(2), "a2\n")])],
+            "b": [FakeBody([log_frame(stamp(1), "b1\n"), log_frame(stamp(3), "b2\nb3\n")])],
+        }
+    )
+    with LogStream(view, [A, B], follow=False, tail=5) as stream:
+        items = drain(stream)
+    assert texts(items, A) == ["a1", "a2", "end: end of log"]
+    assert texts(items, B) == ["b1", "b2", "b3", "end: end of log"]
+    assert sorted(view.log_calls) == [("a", False, 5, None), ("b", False, 5, None)]
+    assert stream.finished
+    assert stream.dropped == 0
+
+
+MANY = [log_frame(stamp(1), f"line {n}\n") for n in range(2000)]
+"""About 90 KiB of log: more than one read takes."""
+
+
+def test_a_full_buffer_blocks_the_reader_and_loses_nothing() -> None:
+    body = FakeBody(list(MANY))
+    stream = LogStream(FakeEngineView(logs={"a": [body]}), [A], follow=False, buffer_lines=3)
+    with stream:
+        total = len(b"".join(MANY))
+        wait_until(lambda: body.opened and 0 < body.unread() < total)  # one read taken
+        left = body.unread()
+        time.sleep(0.05)
+        assert body.unread() == left  # the reader waits for room instead of reading on
+        batches = []
+        while not stream.finished:
+            batches.append(stream.get_batch(max_items=1000, timeout=2))
+    assert max(len(batch) for batch in batches) == 3
+    assert texts([item for batch in batches for item in batch]) == [
+        *(f"line {n}" for n in range(2000)),
+        "end: end of log",
+    ]
+    assert stream.dropped == 0
+
+
+def test_close_stops_a_reader_blocked_on_a_full_buffer() -> None:
+    source = LogSource("a", "blocked-1", "blocked")
+    body = FakeBody(list(MANY), hold=True)
+    stream = LogStream(FakeEngineView(logs={"a": [body]}), [source], buffer_lines=5).start()
+    wait_until(lambda: body.opened and body.unread() > 0)
+    assert len(stream.get_batch(timeout=1)) == 5
+    start = time.monotonic()
+    stream.close()
+    assert time.monotonic() - start < 1
+    assert reader_threads(source) == []
+    assert body.closed
+    assert (stream.get_batch(timeout=1), stream.finished) == ([], True)
+    stream.close()  # idempotent
+
+
+def test_close_stops_a_reader_waiting_for_lines() -> None:
+    source = LogSource("a", "quiet-1", "quiet")
+    body = FakeBody([log_frame(stamp(1), "only line\n")], hold=True)
+    stream = LogStream(FakeEngineView(logs={"a": [body]}), [source]).start()
+    assert texts(stream.get_batch(timeout=2)) == ["only line"]
+    start = time.monotonic()
+    assert stream.get_batch(timeout=0.05) == []
+    assert 0.05 <= time.monotonic() - start < 1
+    assert not stream.finished
+    start = time.monotonic()
+    stream.close()
+    assert time.monotonic() - start < 1
+    assert body.aborted.is_set()
+    assert body.closed
+    assert reader_threads(source) == []
+    assert list(stream) == []
+
+
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [
+        (ContainerNotFoundError("a"), "container removed"),
+        (container_state("a", "removing"), "container removed"),
+        (container_state("a", "exited", 3), "container exited (code 3)"),
+        (container_state("a", "dead", 137), "container exited (code 137)"),
+        (container_state("a", "created"), "container exited (code 0)"),
+    ],
+)
+def test_why_a_followed_log_ended(state: Any, reason: str) -> None:
+    body = FakeBody([log_frame(stamp(1), "last words\n") + log_frame(stamp(2), b"no newline")])
+    view = FakeEngineView(logs={"a": [body]}, states={"a": [state]})
+    with LogStream(view, [A], tail=0) as stream:
+        assert texts(drain(stream)) == ["last words", "no newline", f"end: {reason}"]
+    assert view.log_calls == [("a", True, 0, None)]
+
+
+def test_reconnects_from_the_last_line_when_the_container_still_runs() -> None:
+    first = FakeBody(
+        [log_frame(S1, "one\n") + log_frame(S2, "two\n") + log_frame(S2, b"three\n")],
+        complete=False,
+    )
+    second = FakeBody(
+        [
+            log_frame(S2, "two\n") + log_frame(S2, "three\n"),
+            log_frame(S2, "four\n") + log_frame(S3, "five\n"),
+        ]
+    )
+    view = FakeEngineView(
+        logs={"a": [first, second]},
+        states={"a": [container_state("a", "running"), container_state("a", "exited")]},
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        items = drain(stream)
+    assert texts(items) == ["one", "two", "three", "four", "five", "end: container exited (code 0)"]
+    assert view.log_calls == [("a", True, 0, None), ("a", True, None, f"{EPOCH_0535}.000000002")]
+
+
+def test_a_reconnect_before_any_line_keeps_the_first_request() -> None:
+    since = datetime(2026, 11, 30, 5, 20, 35, tzinfo=UTC)
+    view = FakeEngineView(
+        logs={"a": [FakeBody([], complete=False), FakeBody([log_frame(S1, "late\n")])]},
+        states={"a": [container_state("a", "restarting"), container_state("a", "exited", 1)]},
+    )
+    with LogStream(view, [A], tail=10, since=since) as stream:
+        assert texts(drain(stream)) == ["late", "end: container exited (code 1)"]
+    assert view.log_calls == [("a", True, 10, f"{EPOCH_0535}.000000000")] * 2
+
+
+def test_engine_gone_mid_stream_ends_everything_after_the_buffered_lines() -> None:
+    broken = FakeBody([log_frame(stamp(1), "1\n2\n3\n")], complete=False)
+    quiet = FakeBody([], hold=True)
+    view = FakeEngineView(
+        logs={"a": [broken], "b": [quiet]},
+        states={"a": [EngineUnavailableError(FAKE_HOST, "connection refused")]},
+    )
+    with LogStream(view, [A, B]) as stream:
+        assert texts(collect(stream, 3)) == ["1", "2", "3"]
+        with pytest.raises(EngineDisconnectedError) as caught:
+            stream.get_batch(timeout=2)
+        assert (caught.value.host, caught.value.reason) == (FAKE_HOST, "connection refused")
+        assert str(caught.value) == (
+            "lost the connection to the Docker engine at unix:///fake/docker.sock: "
+            "connection refused"
+        )
+        with pytest.raises(EngineDisconnectedError):
+            stream.get_batch(timeout=0)
+        assert stream.finished
+        wait_until(lambda: quiet.closed)  # the other reader was stopped too
+        assert quiet.aborted.is_set()
+
+
+def test_engine_gone_when_reconnecting() -> None:
+    view = FakeEngineView(
+        logs={
+            "a": [
+                FakeBody([log_frame(S1, "before\n")], complete=False),
+                EngineUnavailableError(FAKE_HOST, "no such file or directory"),
+            ]
+        },
+        states={"a": [container_state("a", "running")]},
+    )
+    with LogStream(view, [A]) as stream:
+        assert texts(stream.get_batch(timeout=2)) == ["before"]
+        with pytest.raises(EngineDisconnectedError, match="no such file or directory"):
+            stream.get_batch(timeout=2)
+
+
+def test_iteration_yields_then_raises_when_the_engine_went_away() -> None:
+    view = FakeEngineView(
+        logs={"a": [FakeBody([log_frame(S1, "x\ny\n")], complete=False)]},
+        states={"a": [EngineUnavailableError(FAKE_HOST, "connection refused")]},
+    )
+    seen: list[LogLine | LogEnded] = []
+    with LogStream(view, [A]) as stream, pytest.raises(EngineDisconnectedError):
+        seen.extend(stream)
+    assert texts(seen) == ["x", "y"]
+
+
+def test_a_container_gone_at_start_or_unreadable_ends_its_source() -> None:
+    refused = EngineError(
+        "the Docker engine refused: configured logging driver does not support reading"
+    )
+    view = FakeEngineView(logs={"b": [refused]})
+    with LogStream(view, [A, B]) as stream:
+        items = drain(stream)
+    assert texts(items, A) == ["end: container removed"]
+    assert texts(items, B) == [
+        "end: log unreadable: the Docker engine refused: configured logging driver does not "
+        "support reading"
+    ]
+    assert all(isinstance(item, LogEnded) for item in items)
+
+
+def test_engine_down_at_start_raises_from_start() -> None:
+    source = LogSource("a", "never-1", "never")
+    stream = LogStream(FakeEngineView(down=True), [source])
+    with pytest.raises(EngineUnavailableError) as caught:
+        stream.start()
+    assert str(caught.value).startswith(
+        "the Docker engine at unix:///fake/docker.sock does not answer: connection refused"
+    )
+    assert reader_threads(source) == []
+    with pytest.raises(RuntimeError, match="start"):
+        stream.get_batch()
+
+
+def test_a_reader_failure_reaches_the_consumer() -> None:
+    view = FakeEngineView(
+        logs={"a": [FakeBody([log_frame(S1, "fine\n")])]},
+        states={"a": [RuntimeError("inspect broke")]},
+    )
+    with LogStream(view, [A]) as stream:
+        assert texts(stream.get_batch(timeout=2)) == ["fine"]
+        with pytest.raises(RuntimeError, match="inspect broke"):
+            stream.get_batch(timeout=2)
+
+
+def test_bad_options_and_the_view_shortcuts() -> None:
+    view = FakeEngineView()
+    with pytest.raises(InvalidValueError, match="at least 1 item, not 0"):
+        LogStream(view, [A], buffer_lines=0)
+    with pytest.raises(InvalidValueError, match="tail must be 0 or more lines, not -1"):
+        LogStream(view, [A], tail=-1)
+    logs = view.logs([A], tail=3)
+    assert isinstance(logs, LogStream)
+    assert (logs.sources, logs.finished, view.log_calls) == ((A,), False, [])
+    events = view.events(project="pod")
+    assert isinstance(events, EventStream)
+    assert (events.project, view.event_calls) == ("pod", [])
+
+
+# Events.
+
+NANOS = EPOCH_0535 * 1_000_000_000 + 123_456_789
+WHEN = datetime(2026, 11, 30, 5, 20, 35, 123456, tzinfo=UTC)
+
+
+def message(action: str, kind: str = "container", **attributes: str) -> dict[str, Any]:
+    labels = {
+        "name": "pod-a-1",
+        "image": "claw-stub/openclaw:latest",
+        "com.docker.compose.project": "pod",
+        "com.docker.compose.service": "a",
+    }
+    return {
+        "status": action,
+        "id": "c1",
+        "Type": kind,
+        "Action": action,
+        "Actor": {"ID": "c1", "Attributes": {**labels, **attributes}},
+        "scope": "local",
+        "time": NANOS // 1_000_000_000,
+        "timeNano": NANOS,
+    }
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["create", "start", "restart", "stop", "kill", "oom", "pause", "unpause", "destroy"],
+)
+def test_lifecycle_events(kind: str) -> None:
+    assert event_from_message(message(kind, signal="15")) == EngineEvent(
+        kind=kind,  # type: ignore[arg-type]
+        container_id="c1",
+        name="pod-a-1",
+        project="pod",
+        service="a",
+        time=WHEN,
+    )
+
+
+def test_die_and_health_events() -> None:
+    die = event_from_message(message("die", exitCode="137"))
+    assert die is not None
+    assert (die.kind, die.exit_code, die.health) == ("die", 137, None)
+    for health in ("healthy", "unhealthy", "starting"):
+        event = event_from_message(message(f"health_status: {health}"))
+        assert event is not None
+        assert (event.kind, event.health, event.exit_code) == ("health_status", health, None)
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["exec_create: sh -c true", "exec_start: sh -c true", "exec_die", "attach", "resize",
+     "rename", "top", "commit", "copy", "archive-path", "extract-to-dir", "export", "update"],
+)  # fmt: skip
+def test_other_actions_are_skipped(action: str) -> None:
+    assert event_from_message(message(action)) is None
+
+
+def test_other_event_types_and_missing_labels() -> None:
+    assert event_from_message(message("create", kind="network")) is None
+    bare = {"Type": "container", "Action": "start", "Actor": {"ID": "c2"}, "time": 10}
+    assert event_from_message(bare) == EngineEvent(
+        "start", "c2", "", "", "", datetime(1970, 1, 1, 0, 0, 10, tzinfo=UTC)
+    )
+
+
+def test_event_stream_filters_and_ends_when_the_engine_stops_answering() -> None:
+    documents = [
+        message("start"),
+        message("exec_create: sh"),
+        message("start", **{"com.docker.compose.project": "other"}),
+        message("die", exitCode="3"),
+        message("health_status: healthy"),
+    ]
+    data = b"".join(json.dumps(d).encode() + b"\n" for d in documents)
+    cut = data.index(b"exitCode")  # inside the die event's document
+    body = FakeBody([data[:cut]], hold=True)
+    view = FakeEngineView(events=[body])
+    with EventStream(view, project="pod", since=WHEN) as stream:
+        assert [e.kind for e in stream.get_batch(timeout=2)] == ["start"]
+        wait_until(lambda: body.unread() == 0)  # the first half of "die" was read
+        body.send(data[cut:])
+        events = collect(stream, 2)
+        assert [(e.kind, e.exit_code, e.health) for e in events] == [
+            ("die", 3, None),
+            ("health_status", None, "healthy"),
+        ]
+        view.down = True
+        body.abort()  # the connection breaks
+        with pytest.raises(EngineDisconnectedError, match="connection refused"):
+            stream.get_batch(timeout=2)
+    assert view.event_calls == [
+        (
+            {"type": ["container"], "label": ["com.docker.compose.project=pod"]},
+            f"{EPOCH_0535}.123456000",
+        )
+    ]
+
+
+def test_event_stream_ended_by_a_live_engine_and_without_project() -> None:
+    view = FakeEngineView(events=[FakeBody([json.dumps(message("start")).encode() + b"\n"])])
+    with EventStream(view) as stream:
+        assert [e.kind for e in stream.get_batch(timeout=2)] == ["start"]
+        with pytest.raises(EngineDisconnectedError, match="the engine ended the event stream"):
+            stream.get_batch(timeout=2)
+    assert view.event_calls == [({"type": ["container"]}, None)]
+
+
+def test_event_stream_engine_down() -> None:
+    with pytest.raises(EngineUnavailableError):
+        EventStream(FakeEngineView(down=True)).start()
+    view = FakeEngineView(events=[EngineUnavailableError(FAKE_HOST, "connection refused")])
+    with EventStream(view) as stream, pytest.raises(EngineDisconnectedError):
+        list(stream)
+
+
+def test_an_unreadable_event_reaches_the_consumer() -> None:
+    view = FakeEngineView(events=[FakeBody([b'{"Type": "container", "Act\n'])])
+    with EventStream(view) as stream, pytest.raises(EngineError) as caught:
+        stream.get_batch(timeout=2)
+    assert str(caught.value) == (
+        'the Docker engine sent an unreadable event: b\'{"Type": "container", "Act\''
+    )
