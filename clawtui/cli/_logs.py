@@ -30,7 +30,7 @@ from clawlib.errors import ClawError, InvalidValueError
 from clawlib.lifecycle import COMPOSE_FILE, locate
 
 from ._args import add_pod_arguments
-from ._output import printable
+from ._output import print_output, printable
 
 __all__ = ["follow_until_interrupted", "parse_since", "register"]
 
@@ -129,9 +129,7 @@ def follow_until_interrupted(directory: Path, project: str, since: datetime) -> 
             pass
     print("claw: stopping the pod (Ctrl-C again to leave it running)", file=sys.stderr, flush=True)
     try:
-        ComposeProject(find_compose(), project, directory / COMPOSE_FILE).stop(
-            on_line=lambda line: print(f"    {printable(line)}", file=sys.stderr, flush=True)
-        )
+        ComposeProject(find_compose(), project, directory / COMPOSE_FILE).stop(on_line=print_output)
     except KeyboardInterrupt:
         return 130
     except ClawError as exc:

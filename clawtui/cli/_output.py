@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-__all__ = ["print_error", "print_json", "print_table", "printable"]
+__all__ = ["print_error", "print_json", "print_output", "print_table", "printable"]
 
 # C0 and C1 control characters (TAB kept): labels come from untrusted images, and an escape
 # sequence printed raw could rewrite the user's terminal.
@@ -41,3 +41,8 @@ def print_table(rows: Sequence[Sequence[str]], stream: TextIO | None = None) -> 
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print(printable("  ".join([*cells, row[-1]]).rstrip()), file=stream or sys.stdout)
+
+
+def print_output(line: str) -> None:
+    """A line a command (docker, compose) printed, indented under claw's own, to stderr."""
+    print(f"    {printable(line.strip())}", file=sys.stderr, flush=True)

@@ -11,7 +11,7 @@ from clawlib.engine import ComposeProject, find_compose
 from clawlib.lifecycle import ApplyReport, Progress, apply, check_project_name, locate
 
 from ._args import add_pod_arguments
-from ._output import print_table, printable
+from ._output import print_output, print_table, printable
 from ._plan import planned, print_diff
 
 __all__ = ["register"]
@@ -92,7 +92,7 @@ def _confirm(question: str) -> bool:
 
 def _show_progress(progress: Progress) -> None:
     if progress.output:
-        print(f"    {printable(progress.text)}", file=sys.stderr, flush=True)
+        print_output(progress.text)
     else:
         print(f"claw: {printable(progress.text)}", file=sys.stderr, flush=True)
 
@@ -127,7 +127,7 @@ def _run_down(args: argparse.Namespace) -> int:
     project = ComposeProject(find_compose(), target.project, target.compose_file)
     project.down(
         volumes=args.volumes,
-        on_line=lambda line: print(f"    {printable(line)}", file=sys.stderr, flush=True),
+        on_line=print_output,
     )
     print(f"Pod is down: project {target.project}.")
     return 0

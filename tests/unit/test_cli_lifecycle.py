@@ -50,3 +50,56 @@ def test_commands_on_a_pod_never_applied(
         f"error: no compose.generated.yml in {pod}: the pod has not been brought up "
         f"(run: claw up -f {pod / 'claw-pod.yml'})\n"
     )
+
+
+def test_parse_since() -> None:
+    from datetime import UTC, datetime
+
+    from clawlib.errors import InvalidValueError
+    from clawtui.cli._logs import parse_since
+
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert parse_since("42s", now) == datetime(2026, 11, 30, 11, 59, 18, tzinfo=UTC)
+    assert parse_since("1h30m", now) == datetime(2026, 11, 30, 10, 30, tzinfo=UTC)
+    assert parse_since("2d", now) == datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert parse_since("2026-11-30T10:00:00Z", now) == datetime(2026, 11, 30, 10, tzinfo=UTC)
+    assert parse_since("2026-11-30T10:00:00", now) == datetime(2026, 11, 30, 10, tzinfo=UTC)
+    with pytest.raises(InvalidValueError) as caught:
+        parse_since("yesterday", now)
+    assert str(caught.value) == (
+        "--since 'yesterday' is neither a time (2026-11-30T10:00:00Z) nor a duration "
+        "(42s, 10m, 1h30m, 2d)"
+    )
+
+
+def test_logs_select_by_service_or_claw_name() -> None:
+    from clawlib.engine import ContainerRecord
+    from clawlib.errors import InvalidValueError
+    from clawtui.cli._logs import _select
+
+    def record(service: str, claw: str | None) -> ContainerRecord:
+        return ContainerRecord(
+            id=service, name=f"demo-{service}-1", project="demo", service=service, number=1,
+            image="x", state="running", claw_service=claw,
+        )  # fmt: skip
+
+    containers = [
+        record("researcher-0", "researcher"),
+        record("researcher-1", "researcher"),
+        record("web", None),
+    ]
+    assert [c.service for c in _select(containers, ["researcher"], "demo")] == [
+        "researcher-0",
+        "researcher-1",
+    ]
+    assert [c.service for c in _select(containers, ["web", "researcher-1"], "demo")] == [
+        "web",
+        "researcher-1",
+    ]
+    assert _select(containers, [], "demo") == containers
+    with pytest.raises(InvalidValueError) as caught:
+        _select(containers, ["nope"], "demo")
+    assert str(caught.value) == (
+        'no service "nope" is running in project demo (services: researcher, researcher-0, '
+        "researcher-1, web)"
+    )
