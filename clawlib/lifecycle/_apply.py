@@ -37,11 +37,12 @@ from clawlib.errors import (
     ImageNotFoundError,
     ImagePullError,
     InvalidValueError,
+    OutputWriteError,
 )
 from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
 from clawlib.pod._yaml import load_yaml
 
-from ._generations import save_previous
+from ._generations import rollback, save_previous
 
 __all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply", "check_project_name"]
 
@@ -140,7 +141,11 @@ def apply(
         previous = None
         if diff.changed:
             previous = save_previous(root, [change.path for change in diff.files])
-            plan.write()
+            try:
+                plan.write()
+            except OutputWriteError:
+                rollback(root)  # put back the files written before the one that failed
+                raise
             on_progress(Progress("write", diff.summary()))
         else:
             on_progress(Progress("write", "generated files unchanged"))

@@ -453,3 +453,30 @@ def test_apply_without_compose_writes_nothing(tmp_path: Path) -> None:
         ("docker-compose", "version"),
     ]
     assert sorted(p.name for p in pod.iterdir()) == ["claw-pod.yml"]
+
+
+def test_a_failed_write_puts_the_previous_files_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clawlib.planner
+    from clawlib.engine import DockerView
+    from clawlib.errors import OutputWriteError
+    from clawlib.lifecycle import apply
+    from tests.fakes import FakeSdkClient
+
+    pod = plain_pod(tmp_path)
+    (pod / "web").mkdir()
+    (pod / "claw-pod.yml").write_text("services:\n  web:\n    build: ./web\n")
+    (pod / "compose.generated.yml").write_text("the previous generation\n")
+    real = clawlib.planner.write_atomically
+
+    def write_then_fail(path: Path, content: bytes, mode: int = 0o644) -> None:
+        real(path, content, mode)
+        raise OutputWriteError(str(path), "No space left on device")
+
+    monkeypatch.setattr(clawlib.planner, "write_atomically", write_then_fail)
+    runner = FakeRunner(answers={("docker", "compose", "version"): (0, "v2.40.3", "")})
+    plan = plan_pod(load_pod(pod, environ={}))
+    with pytest.raises(OutputWriteError):
+        apply(plan, view=DockerView(FakeSdkClient), runner=runner)
+    assert (pod / "compose.generated.yml").read_text() == "the previous generation\n"
