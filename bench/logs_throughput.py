@@ -18,6 +18,10 @@ lag is how old, at the end of the window, the newest line of the most behind con
 follower that keeps up delivers what the containers produce, and they share the machine's cores
 with the engine and the reader, so these rates swing with the load.
 
+Two more untimed windows measure the Python heap (tracemalloc) while LogStream follows the pod:
+once with a consumer that keeps up, once with one that takes nothing (the buffer fills, the
+reader waits: memory must stay bounded).
+
 Then the pod is stopped and both read the end of the existing log, CATCH_UP lines in all
 (`logs --tail K --no-color` without -f, against LogStream(follow=False, tail=K)), twice each:
 nothing is being produced, so this is how fast each reader can go. The project is always taken
@@ -35,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +51,7 @@ WARM_UP = 1.5
 ROUNDS = 4
 CATCH_UP = 200_000
 CATCH_UP_ROUNDS = 2
+HEAP_WINDOW = 3.0
 
 
 def write_pod(root: Path, count: int) -> Path:
@@ -166,6 +172,25 @@ def measure_ours(
     return lines / elapsed, peak, cpu, lag
 
 
+def heap_peak(view: DockerView, project: str, *, stalled: bool) -> float:
+    """Peak Python heap (MiB, tracemalloc) while following the pod for HEAP_WINDOW seconds; a
+    stalled consumer takes nothing, so the buffer fills and the reader waits."""
+    sources = [LogSource(r.id, r.name, r.service) for r in view.containers(project)]
+    tracemalloc.start()
+    try:
+        with LogStream(view, sources, tail=0) as stream:
+            deadline = time.monotonic() + HEAP_WINDOW
+            while time.monotonic() < deadline:
+                if stalled:
+                    time.sleep(0.1)
+                else:
+                    stream.get_batch(10_000, timeout=0.1)
+            assert stream.dropped == 0
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
 def catch_up_compose(project: str, file: Path, tail: int) -> float:
     """Lines/s of `docker compose logs --tail K` reading a stopped pod's log to its end."""
     argv = compose(project, file, "logs", "--tail", str(tail), "--no-color")
@@ -188,7 +213,7 @@ def catch_up_ours(view: DockerView, project: str, tail: int) -> float:
 Sample = tuple[float, ...]
 
 
-def measure(count: int, window: float) -> tuple[str, str]:
+def measure(count: int, window: float) -> tuple[str, str, str]:
     project = f"claw-bench-logs-{uuid.uuid4().hex[:8]}"
     theirs: list[Sample] = []
     ours: list[Sample] = []
@@ -207,6 +232,10 @@ def measure(count: int, window: float) -> tuple[str, str]:
                     else:
                         ours.append(measure_ours(view, project, window))
                         theirs.append(measure_compose(project, file, window))
+                heap = (
+                    heap_peak(view, project, stalled=False),
+                    heap_peak(view, project, stalled=True),
+                )
                 stop = compose(project, file, "stop", "-t", "1")
                 subprocess.run(stop, check=True, capture_output=True)
                 for _ in range(CATCH_UP_ROUNDS):
@@ -236,7 +265,8 @@ def measure(count: int, window: float) -> tuple[str, str]:
         f"| {count} | {tail * count:,} | {compose_rate:,.0f} | {ours_rate:,.0f} "
         f"| {100 * ours_rate / compose_rate:.0f} % |"
     )
-    return live, catch_up
+    memory = f"| {count} | {heap[0]:.1f} MiB | {heap[1]:.1f} MiB |"
+    return live, catch_up, memory
 
 
 def main() -> None:
@@ -250,7 +280,7 @@ def main() -> None:
         "| LogStream lag at end (worst) | ours / compose | rounds: compose vs ours (lag) |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for live, _ in results:
+    for live, _, _ in results:
         print(live)
     print(
         f"\nCatching up (the end of a stopped pod's log, best of {CATCH_UP_ROUNDS})\n\n"
@@ -258,8 +288,15 @@ def main() -> None:
         "| LogStream(follow=False) lines/s | ours / compose |"
     )
     print("|---|---|---|---|---|")
-    for _, catch_up in results:
+    for _, catch_up, _ in results:
         print(catch_up)
+    print(
+        f"\nPython heap peak while following ({HEAP_WINDOW:.0f} s, tracemalloc, buffer of "
+        "10,000 lines)\n\n| containers | consumer keeping up | consumer stalled |"
+    )
+    print("|---|---|---|")
+    for _, _, memory in results:
+        print(memory)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 from clawlib.errors import EngineDisconnectedError, EngineError, EngineUnavailableError
 
 from ._containers import PROJECT_LABEL, SERVICE_LABEL
-from ._logs import _Feed, since_param
+from ._docker import engine_host
+from ._feed import Feed
+from ._frames import since_param
 
 if TYPE_CHECKING:
     from ._docker import DockerView, RawBody
@@ -96,7 +98,7 @@ def _event_time(message: Mapping[str, Any]) -> datetime:
     return _EPOCH + timedelta(seconds=int(message.get("time") or 0))
 
 
-class EventStream(_Feed[EngineEvent]):
+class EventStream(Feed[EngineEvent]):
     """Container events from now (or from ``since``), of one compose project if ``project`` is
     given. Same reading pattern as :class:`LogStream`: ``start``, ``get_batch``, iteration,
     ``close``. The stream has no natural end: it ends with :class:`EngineDisconnectedError`
@@ -140,8 +142,6 @@ class EventStream(_Feed[EngineEvent]):
         except EngineUnavailableError as exc:
             self._disconnected(exc)
             return
-        from ._docker import engine_host
-
         self._fail(EngineDisconnectedError(engine_host(), "the engine ended the event stream"))
 
     def _pump(self, body: RawBody) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import select
 import socket
 import threading
 import time
@@ -277,6 +278,25 @@ def test_http_body_reads_chunks_to_the_end() -> None:
         assert body.read() == b""
         assert body.complete
         assert body.read() == b""  # the connection is kept alive: never read past the end
+    finally:
+        body.close()
+        engine.close()
+
+
+def test_http_body_read_without_waiting() -> None:
+    body, engine = http_body(CHUNKED_HEAD + chunked(b"came with the headers", end=False))
+    try:
+        assert body.ready()  # buffered with the headers: select() would not see it
+        assert body.read_available() == b"came with the headers"
+        assert not body.ready()
+        engine.sendall(b"5\r\n")
+        assert select.select([body.fileno()], [], [], 2)[0] == [body.fileno()]
+        assert body.read_available() is None  # only framing so far
+        engine.sendall(b"hello\r\n0\r\n\r\n")
+        assert select.select([body.fileno()], [], [], 2)[0] == [body.fileno()]
+        assert body.read_available() == b"hello"
+        assert body.ready()  # the end is known: no need to wait for the socket
+        assert (body.read_available(), body.complete) == (b"", True)
     finally:
         body.close()
         engine.close()
