@@ -6,6 +6,7 @@ and :mod:`clawlib.engine` to make it so (``docker compose``) and to look (the SD
 
 from ._apply import ApplyReport, Progress, ServiceOutcome, apply, check_project_name
 from ._generations import PREVIOUS_DIR, has_previous, rollback, save_previous
+from ._live import Change, LiveContainers
 from ._status import ContainerHealth, probe_health, run_concurrently
 from ._target import COMPOSE_FILE, PodTarget, locate
 
@@ -13,7 +14,9 @@ __all__ = [
     "COMPOSE_FILE",
     "PREVIOUS_DIR",
     "ApplyReport",
+    "Change",
     "ContainerHealth",
+    "LiveContainers",
     "PodTarget",
     "Progress",
     "ServiceOutcome",

@@ -3,6 +3,7 @@ down, and the faults an operator meets (a missing image, a crash-looping contain
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from clawlib.engine import DockerView, LogLine, LogSource, LogStream
-from clawlib.errors import ImagePullError
+from clawlib.errors import ContainerNotFoundError, ImagePullError
 from clawlib.lifecycle import apply
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
@@ -300,3 +301,32 @@ def test_ps_reports_a_crash_loop(
     assert main(["ps", "-f", str(pod)]) == 0
     table = capsys.readouterr().out.splitlines()
     assert "crash-looping (" in table[1] or "restarting" in table[1]
+
+
+def test_live_containers_follow_the_engine_events(project: str) -> None:
+    from clawlib.engine import EventStream
+    from clawlib.lifecycle import LiveContainers
+
+    name = f"{project}-web-1"
+    docker(
+        "run", "-d", "--name", name, "--init",
+        "-l", f"com.docker.compose.project={project}", "-l", "com.docker.compose.service=web",
+        "claw-base/busybox:latest", "sleep", "300",
+    )  # fmt: skip
+    with DockerView() as view, EventStream(view, project=project) as events:
+        live = LiveContainers(project, view.containers(project))
+        assert [(c.name, c.state) for c in live.containers] == [(name, "running")]
+        docker("stop", "-t", "1", name)
+        docker("rm", name)
+        changes = []
+        deadline = time.monotonic() + 15
+        while name in [c.name for c in live.containers] and time.monotonic() < deadline:
+            for item in events.get_batch(100, timeout=0.5):
+                change = live.apply(item)
+                if change.container is not None:
+                    changes.append((change.container.state, change.container.exit_code))
+                if change.inspect:
+                    with contextlib.suppress(ContainerNotFoundError):  # destroy comes next
+                        live.put(view.container(change.inspect))
+    assert changes == [("exited", 143)]  # sleep ended by the SIGTERM of docker stop
+    assert live.containers == ()
