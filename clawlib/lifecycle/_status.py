@@ -76,10 +76,9 @@ def _judge(view: DockerView, container: ContainerRecord, timeout: float | None) 
         return ContainerHealth(container, "unhealthy", "container removed", "state", now)
     current = ContainerRecord.from_inspect(inspected)
     if current.crash_looping(now):
-        detail = (
-            f"crash-looping: restarted {current.restart_count} times, "
-            f"last exit code {current.exit_code}"
-        )
+        # The engine resets the exit code while the container runs again.
+        last = "running again" if current.running else f"last exit code {current.exit_code}"
+        detail = f"crash-looping: restarted {current.restart_count} times, {last}"
         return ContainerHealth(current, "unhealthy", detail, "state", now)
     if driver is None:
         result = state_health(inspected)

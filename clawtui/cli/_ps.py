@@ -113,7 +113,9 @@ def _run_health(args: argparse.Namespace) -> int:
 def _state(item: ContainerHealth, now: datetime) -> str:
     c = item.container
     if c.crash_looping(now):
-        return f"crash-looping ({c.restart_count} restarts, last exit {c.exit_code})"
+        # The engine resets the exit code while the container runs again.
+        last = "running again" if c.running else f"last exit {c.exit_code}"
+        return f"crash-looping ({c.restart_count} restarts, {last})"
     if c.state == "exited":
         return f"exited ({c.exit_code})"
     return c.state
