@@ -100,9 +100,10 @@ def _run_logs(args: argparse.Namespace) -> int:
         )
         try:
             with stream:
-                if args.follow:
-                    _follow(stream, printer)
+                if args.follow or len(containers) == 1:
+                    _follow(stream, printer, show_ends=args.follow)
                 else:
+                    # Merging needs every line first; one container's log is streamed as read.
                     lines = [item for item in stream if isinstance(item, LogLine)]
                     lines.sort(key=_time_of)  # stable: each container keeps its own order
                     for line in lines:
@@ -138,13 +139,14 @@ def follow_until_interrupted(directory: Path, project: str, since: datetime) -> 
     return 0
 
 
-def _follow(stream: LogStream, printer: _Printer) -> None:
+def _follow(stream: LogStream, printer: _Printer, *, show_ends: bool = True) -> None:
     """Print batches as they come (one flush per batch, not per line) until every container's
     log has ended; an engine that goes away ends it with an EngineError."""
     while True:
         batch = stream.get_batch(2000, timeout=0.5)
         for item in batch:
-            printer.show(item)
+            if show_ends or isinstance(item, LogLine):
+                printer.show(item)
         printer.flush()
         if not batch and stream.finished:
             return
