@@ -9,9 +9,10 @@ pipeline.
 from ._build import Builder, detect_builder, docker_build
 from ._compose import ComposeCommand, ComposeProject, blamed_services, find_compose
 from ._containers import ContainerRecord, ExecResult, parse_engine_time
-from ._docker import DockerView, EngineInfo, ImageRecord, RawBody, engine_host
+from ._docker import DockerView, EngineInfo, ImageRecord, engine_host
 from ._events import EngineEvent, EventKind, EventStream
 from ._extract import extract_image_file
+from ._http import RawBody
 from ._logs import LogEnded, LogLine, LogSource, LogStream
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
 

@@ -25,7 +25,8 @@ from ._feed import Feed
 from ._frames import since_param
 
 if TYPE_CHECKING:
-    from ._docker import DockerView, RawBody
+    from ._docker import DockerView
+    from ._http import RawBody
 
 __all__ = ["EngineEvent", "EventKind", "EventStream", "event_from_message"]
 

@@ -16,7 +16,8 @@ from clawlib.errors import (
 )
 
 if TYPE_CHECKING:
-    from ._docker import DockerView, RawBody
+    from ._docker import DockerView
+    from ._http import RawBody
 
 __all__ = ["Feed"]
 

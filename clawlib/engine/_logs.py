@@ -36,7 +36,8 @@ from ._feed import Feed
 from ._frames import FrameParser, LogEnded, LogLine, LogSource, since_param
 
 if TYPE_CHECKING:
-    from ._docker import DockerView, RawBody
+    from ._docker import DockerView
+    from ._http import RawBody
 
 __all__ = ["FrameParser", "LogEnded", "LogLine", "LogSource", "LogStream", "since_param"]
 

@@ -25,8 +25,8 @@ from clawlib.engine import (
     LogSource,
     LogStream,
 )
-from clawlib.engine._docker import ChunkedDecoder, _HttpBody
 from clawlib.engine._events import event_from_message
+from clawlib.engine._http import ChunkedDecoder, HttpBody
 from clawlib.engine._logs import FrameParser, _Pacer, since_param
 from clawlib.errors import (
     ContainerNotFoundError,
@@ -251,7 +251,7 @@ def test_reads_are_paced_to_gather_a_batch() -> None:
 # The HTTP body over a real socket.
 
 
-def http_body(head: bytes) -> tuple[_HttpBody, socket.socket]:
+def http_body(head: bytes) -> tuple[HttpBody, socket.socket]:
     """A body over one end of a socket pair; the test plays the engine on the other end."""
     ours, engine = socket.socketpair()
     engine.sendall(head)
@@ -263,7 +263,7 @@ def http_body(head: bytes) -> tuple[_HttpBody, socket.socket]:
         ours.close()
 
     raw = SimpleNamespace(_fp=message, connection=SimpleNamespace(sock=ours))
-    return _HttpBody(SimpleNamespace(raw=raw, close=close)), engine
+    return HttpBody(SimpleNamespace(raw=raw, close=close)), engine
 
 
 CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
