@@ -144,7 +144,7 @@ def apply(
             try:
                 plan.write()
             except OutputWriteError:
-                rollback(root)  # put back the files written before the one that failed
+                rollback(root, swap=False)  # put back what was written before the failure
                 raise
             on_progress(Progress("write", diff.summary()))
         else:

@@ -41,9 +41,11 @@ def has_previous(root: Path) -> bool:
     return (root / PREVIOUS_DIR / _MANIFEST).is_file()
 
 
-def rollback(root: Path) -> tuple[str, ...]:
+def rollback(root: Path, *, swap: bool = True) -> tuple[str, ...]:
     """Put the previous generation back; the generation it replaces becomes the previous one
-    (so a second rollback undoes the first). Returns the paths restored or removed.
+    (so a second rollback undoes the first), unless ``swap`` is false (apply undoing a write
+    that failed half-way: what it replaces is not a generation worth keeping). Returns the paths
+    restored or removed.
 
     The current versions are staged first and swapped in only after every file is restored:
     interrupted half-way, the kept generation is still whole and the rollback can be run again.
@@ -56,7 +58,7 @@ def rollback(root: Path) -> tuple[str, ...]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise NoPreviousGenerationError(str(kept), f"it is unreadable ({exc})") from exc
     try:
-        staging = _stage(root, entries)
+        staging = _stage(root, entries) if swap else None
         for path in sorted(entries):
             entry = entries[path]
             if entry.get("present"):
@@ -64,7 +66,8 @@ def rollback(root: Path) -> tuple[str, ...]:
                 write_atomically(root / path, content, int(entry.get("mode", 0o644)))
             else:
                 (root / path).unlink(missing_ok=True)
-        _swap(staging, kept)
+        if staging is not None:
+            _swap(staging, kept)
     except OSError as exc:
         raise OutputWriteError(str(kept), exc.strerror or str(exc)) from exc
     return tuple(sorted(entries))

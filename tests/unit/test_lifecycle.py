@@ -480,3 +480,6 @@ def test_a_failed_write_puts_the_previous_files_back(
     with pytest.raises(OutputWriteError):
         apply(plan, view=DockerView(FakeSdkClient), runner=runner)
     assert (pod / "compose.generated.yml").read_text() == "the previous generation\n"
+    # The kept generation is still the one before this apply, not the half-written one.
+    kept = pod / PREVIOUS_DIR / "files" / "compose.generated.yml"
+    assert kept.read_text() == "the previous generation\n"
