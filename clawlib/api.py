@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,7 +151,7 @@ def build_image(
     """
     build_input = resolve_build_input(path, file)
     planned = generate_dockerfile(build_input.clawfile, write=False)
-    with _own(view) as engine:
+    with DockerView.borrow(view) as engine:
         engine.info()
     builder = detect_builder(runner)
     if planned.clawfile.heredoc_lines and not builder.supports_heredocs:
@@ -183,19 +183,9 @@ def build_image(
 
 def inspect_image(ref: str, view: DockerView | None = None) -> InspectedImage:
     """``claw inspect``: the claw metadata of the local image ``ref``."""
-    with _own(view) as engine:
+    with DockerView.borrow(view) as engine:
         image = engine.image(ref)
     return InspectedImage(image, ClawImageInfo.from_labels(image.labels))
-
-
-@contextmanager
-def _own(view: DockerView | None) -> Iterator[DockerView]:
-    """The caller's view as it is, or a new one closed after use."""
-    if view is not None:
-        yield view
-        return
-    with DockerView() as new:
-        yield new
 
 
 def _write_generated(generated: GeneratedDockerfile) -> None:

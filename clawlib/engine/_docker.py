@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -320,6 +321,16 @@ class DockerView:
         from ._events import EventStream
 
         return EventStream(self, **options)
+
+    @staticmethod
+    @contextmanager
+    def borrow(view: DockerView | None) -> Iterator[DockerView]:
+        """The caller's view as it is (left open), or a new one closed after use."""
+        if view is not None:
+            yield view
+            return
+        with DockerView() as new:
+            yield new
 
     def close(self) -> None:
         """Close the SDK client's connections."""

@@ -14,8 +14,7 @@ pull an image.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -124,7 +123,7 @@ def apply(
     runner = runner or SubprocessRunner()
     name = check_project_name(project or plan.project)
     root = plan.directory
-    with _own(view) as engine:
+    with DockerView.borrow(view) as engine:
         info = engine.info()
         compose = find_compose(runner)
         on_progress(
@@ -317,12 +316,3 @@ def _containers_by_service(
 
 def _ids(records: tuple[ContainerRecord, ...]) -> tuple[str, ...]:
     return tuple(sorted(record.id for record in records))
-
-
-@contextmanager
-def _own(view: DockerView | None) -> Iterator[DockerView]:
-    if view is not None:
-        yield view
-        return
-    with DockerView() as new:
-        yield new
