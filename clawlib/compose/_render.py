@@ -38,6 +38,8 @@ __all__ = [
     "HANDLES_ENV",
     "RUNTIME_DIR",
     "ClawService",
+    "check_project_name",
+    "normalise_project_name",
     "project_name",
     "render_compose",
     "service_names",
@@ -86,8 +88,25 @@ def project_name(pod: Pod) -> str:
                 "'_' and '-', starting with a letter or digit)"
             )
         return declared
-    name = re.sub(r"[^a-z0-9_-]+", "", pod.name.lower()).lstrip("_-")
-    return name or "pod"
+    return normalise_project_name(pod.name, "pod")
+
+
+def normalise_project_name(text: str, fallback: str) -> str:
+    """``text`` made a valid project name as compose does it: lower case, only
+    ``a-z 0-9 _ -``, starting with a letter or digit; ``fallback`` if nothing is left."""
+    return re.sub(r"[^a-z0-9_-]+", "", text.lower()).lstrip("_-") or fallback
+
+
+def check_project_name(name: str) -> str:
+    """``name`` when compose accepts it as a project name; InvalidValueError otherwise."""
+    from clawlib.errors import InvalidValueError
+
+    if not _PROJECT_NAME.match(name):
+        raise InvalidValueError(
+            f'"{name}" is not a valid project name (lower-case letters, digits, "_" and "-", '
+            "starting with a letter or digit)"
+        )
+    return name
 
 
 def render_compose(

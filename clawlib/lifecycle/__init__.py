@@ -4,7 +4,9 @@ This is where the pipeline meets the engine: it uses :mod:`clawlib.planner` for 
 and :mod:`clawlib.engine` to make it so (``docker compose``) and to look (the SDK, read-only).
 """
 
-from ._apply import ApplyReport, Progress, ServiceOutcome, apply, check_project_name
+from clawlib.compose import check_project_name
+
+from ._apply import ApplyReport, Progress, ServiceOutcome, apply
 from ._generations import PREVIOUS_DIR, has_previous, rollback, save_previous
 from ._live import Change, LiveContainers
 from ._status import ContainerHealth, probe_health, run_concurrently

@@ -13,14 +13,13 @@ pull an image.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from clawlib.api import build_image
-from clawlib.compose import RUNTIME_DIR, service_names
+from clawlib.compose import RUNTIME_DIR, check_project_name, service_names
 from clawlib.drivers import load_driver
 from clawlib.engine import (
     ComposeProject,
@@ -35,7 +34,6 @@ from clawlib.errors import (
     ContainerNotFoundError,
     ImageNotFoundError,
     ImagePullError,
-    InvalidValueError,
     OutputWriteError,
 )
 from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
@@ -43,10 +41,9 @@ from clawlib.pod._yaml import load_yaml
 
 from ._generations import rollback, save_previous
 
-__all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply", "check_project_name"]
+__all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply"]
 
 Stage = Literal["check", "build", "pull", "write", "up", "recreate", "verify"]
-_PROJECT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +90,6 @@ class ApplyReport:
     @property
     def failures(self) -> tuple[ServiceOutcome, ...]:
         return tuple(outcome for outcome in self.services if not outcome.ok)
-
-
-def check_project_name(name: str) -> str:
-    """``name`` when compose accepts it as a project name; InvalidValueError otherwise."""
-    if not _PROJECT.match(name):
-        raise InvalidValueError(
-            f'"{name}" is not a valid project name (lower-case letters, digits, "_" and "-", '
-            "starting with a letter or digit)"
-        )
-    return name
 
 
 def apply(

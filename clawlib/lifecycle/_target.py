@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from clawlib.compose import normalise_project_name
 from clawlib.errors import NotAppliedError, PodError
 from clawlib.pod import POD_FILE
 from clawlib.pod._yaml import load_yaml
@@ -43,10 +43,8 @@ def locate(pod: str | Path = POD_FILE, project: str | None = None) -> PodTarget:
     if project is None:
         data = load_yaml(text, str(compose_file)).data
         name = data.get("name") if isinstance(data, dict) else None
-        project = name if isinstance(name, str) and name else _basename_project(directory)
+        if isinstance(name, str) and name:
+            project = name
+        else:  # compose's own default for a file without name: the directory's, made valid
+            project = normalise_project_name(directory.name, "default")
     return PodTarget(directory, compose_file, project)
-
-
-def _basename_project(directory: Path) -> str:
-    """Compose's own default for a file without ``name:``: the directory's name, made valid."""
-    return re.sub(r"[^a-z0-9_-]+", "", directory.name.lower()).lstrip("_-") or "default"
