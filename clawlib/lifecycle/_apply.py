@@ -121,7 +121,8 @@ def apply(
             )
         )
         built, plan, notes = _build_images(plan, engine, runner, on_progress)
-        _pull_missing(plan, engine, runner, on_progress)
+        services = _services(plan.compose)
+        _pull_missing(services, engine, runner, on_progress)
 
         diff = plan.diff()
         previous = None
@@ -158,7 +159,7 @@ def apply(
             )
             after = _containers_by_service(engine.containers(name))
 
-        outcomes = _verify(plan, engine, before, after, on_progress)
+        outcomes = _verify(plan, services, engine, before, after, on_progress)
         outcomes += [ServiceOutcome(s, "removed") for s in diff.services_removed]
     return ApplyReport(name, diff, built, tuple(outcomes), previous, tuple(notes))
 
@@ -201,28 +202,31 @@ def _build_images(
 
 
 def _pull_missing(
-    plan: Plan, engine: DockerView, runner: ProcessRunner, on_progress: Callable[[Progress], None]
+    services: Mapping[str, Any],
+    engine: DockerView,
+    runner: ProcessRunner,
+    on_progress: Callable[[Progress], None],
 ) -> None:
     """Pull the images services run that are not in the local store, before anything is
     written (compose would report a failed pull and still exit 0)."""
     wanted: dict[str, list[str]] = {}
-    for service, definition in _services(plan.compose).items():
+    for service, definition in services.items():
         image = definition.get("image") if isinstance(definition, dict) else None
         if not isinstance(image, str) or "$" in image or definition.get("build") is not None:
             continue  # interpolated names are compose's to resolve; built images are built
         wanted.setdefault(image, []).append(service)
-    for image, services in sorted(wanted.items()):
+    for image, users in sorted(wanted.items()):
         try:
             engine.image(image)
             continue
         except ImageNotFoundError:
             pass
-        on_progress(Progress("pull", f"pulling {image} for {', '.join(services)}"))
+        on_progress(Progress("pull", f"pulling {image} for {', '.join(users)}"))
         argv = ("docker", "pull", image)
         result = runner.stream(argv, lambda line: on_progress(Progress("pull", line, output=True)))
         if not result.ok:
             raise ImagePullError(
-                argv, result.returncode, result.stdout, image=image, services=services
+                argv, result.returncode, result.stdout, image=image, services=users
             )
 
 
@@ -243,13 +247,14 @@ def _changed_claw_services(plan: Plan, diff: PlanDiff) -> list[str]:
 
 def _verify(
     plan: Plan,
+    services: Mapping[str, Any],
     engine: DockerView,
     before: Mapping[str, tuple[ContainerRecord, ...]],
     after: Mapping[str, tuple[ContainerRecord, ...]],
     on_progress: Callable[[Progress], None],
 ) -> list[ServiceOutcome]:
     outcomes = []
-    for service, definition in _services(plan.compose).items():
+    for service, definition in services.items():
         records = after.get(service, ())
         old = before.get(service, ())
         if not old:

@@ -15,13 +15,15 @@ from datetime import UTC, datetime
 from typing import Literal, TypeVar
 
 from clawlib.drivers import load_driver
-from clawlib.drivers.base import HealthResult, ProbeOutput, state_health
+from clawlib.drivers.base import Driver, HealthResult, ProbeOutput, state_health
 from clawlib.engine import ContainerRecord, DockerView
 from clawlib.errors import ClawError, ContainerNotFoundError
 
 __all__ = ["ContainerHealth", "probe_health", "run_concurrently"]
 
 T = TypeVar("T")
+_LIMIT = 15.0
+"""Seconds a probe may take when its driver does not say."""
 HealthState = Literal["healthy", "unhealthy", "starting", "error"]
 
 
@@ -50,9 +52,23 @@ def probe_health(
     ``docker exec`` while the container runs, else its state. Other containers: running, and
     their compose healthcheck's verdict. ``timeout`` overrides each driver's probe time limit.
     """
-    jobs = [lambda c=c: _judge(view, c, timeout) for c in containers]
-    limits = [_limit(c, timeout) + 5.0 for c in containers]
-    results = run_concurrently(jobs, limits)
+    drivers: dict[str, Driver | ClawError] = {}
+    for kind in {c.claw_type for c in containers if c.claw_type}:
+        try:
+            drivers[kind] = load_driver(kind)
+        except ClawError as exc:  # reported on each of its containers
+            drivers[kind] = exc
+
+    def limit(container: ContainerRecord) -> float:
+        driver = drivers.get(container.claw_type or "")
+        if timeout is not None:
+            return timeout
+        return driver.probe_timeout if isinstance(driver, Driver) else _LIMIT
+
+    jobs = [
+        lambda c=c: _judge(view, c, drivers.get(c.claw_type or ""), limit(c)) for c in containers
+    ]
+    results = run_concurrently(jobs, [limit(c) + 5.0 for c in containers])
     health = []
     for container, result in zip(containers, results, strict=True):
         if isinstance(result, ContainerHealth):
@@ -62,14 +78,15 @@ def probe_health(
     return tuple(health)
 
 
-def _judge(view: DockerView, container: ContainerRecord, timeout: float | None) -> ContainerHealth:
+def _judge(
+    view: DockerView,
+    container: ContainerRecord,
+    driver: Driver | ClawError | None,
+    limit: float,
+) -> ContainerHealth:
     now = datetime.now(UTC)
-    driver = None
-    if container.claw_type is not None:
-        try:
-            driver = load_driver(container.claw_type)
-        except ClawError as exc:
-            return ContainerHealth(container, "error", str(exc), "none", now)
+    if isinstance(driver, ClawError):
+        return ContainerHealth(container, "error", str(driver), "none", now)
     try:
         inspected = view.inspect_container(container.id)
     except ContainerNotFoundError:
@@ -87,7 +104,6 @@ def _judge(view: DockerView, container: ContainerRecord, timeout: float | None) 
     if driver.probe_command is None or not current.running:
         result = driver.health_probe(inspected, None)
         return ContainerHealth(current, result.status, result.detail, "state", now)
-    limit = _limit(container, timeout)
     command = driver.probe_command
     outcome = run_concurrently([lambda: view.exec(container.id, command)], [limit])[0]
     if isinstance(outcome, TimeoutError):
@@ -100,17 +116,6 @@ def _judge(view: DockerView, container: ContainerRecord, timeout: float | None) 
         probe = ProbeOutput(outcome.exit_code, outcome.stdout, outcome.stderr)
         result = driver.health_probe(inspected, probe)
     return ContainerHealth(current, result.status, result.detail, "driver", now)
-
-
-def _limit(container: ContainerRecord, timeout: float | None) -> float:
-    if timeout is not None:
-        return timeout
-    if container.claw_type is None:
-        return 15.0
-    try:
-        return load_driver(container.claw_type).probe_timeout
-    except ClawError:
-        return 15.0
 
 
 def _error(container: ContainerRecord, exc: BaseException) -> ContainerHealth:

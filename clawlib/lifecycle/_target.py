@@ -7,12 +7,11 @@ from pathlib import Path
 
 from clawlib.compose import normalise_project_name
 from clawlib.errors import NotAppliedError, PodError
+from clawlib.planner import COMPOSE_FILE
 from clawlib.pod import POD_FILE
 from clawlib.pod._yaml import load_yaml
 
 __all__ = ["COMPOSE_FILE", "PodTarget", "locate"]
-
-COMPOSE_FILE = "compose.generated.yml"
 
 
 @dataclass(frozen=True, slots=True)
