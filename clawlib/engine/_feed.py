@@ -143,12 +143,7 @@ class Feed(Generic[T]):
                 return
             self._closed = True
             self._items.clear()
-            bodies = list(self._bodies)
-            self._halt.set()
-            self._readable.notify_all()
-            self._writable.notify_all()
-        for body in bodies:
-            body.abort()
+        self._stop_readers()
         deadline = time.monotonic() + _CLOSE_WAIT
         for thread in self._threads:
             if thread is not threading.current_thread():
@@ -177,6 +172,12 @@ class Feed(Generic[T]):
         with self._lock:
             if self._error is None and not self._closed:
                 self._error = error
+        self._stop_readers()
+
+    def _stop_readers(self) -> None:
+        """Halt every reader and wake every waiter; abort the open bodies so that a reader
+        blocked on its socket returns at once."""
+        with self._lock:
             bodies = list(self._bodies)
             self._halt.set()
             self._readable.notify_all()

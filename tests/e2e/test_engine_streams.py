@@ -53,7 +53,7 @@ def project() -> str:
 
 
 @pytest.fixture
-def run(project: str) -> Iterator[Run]:
+def run(project: str, stub_images: None) -> Iterator[Run]:
     """Start a container of ``project`` (``docker run -d``); all are removed afterwards."""
     names: list[str] = []
 

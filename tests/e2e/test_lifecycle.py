@@ -10,7 +10,7 @@ import subprocess
 import textwrap
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from clawlib.lifecycle import apply
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
 from clawtui.cli import main
+from tests.e2e.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
@@ -39,20 +40,6 @@ CONFIGURE openclaw config set agents.defaults.heartbeat.every {every}
 def docker(*args: str, check: bool = True) -> str:
     done = subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
     return done.stdout.strip()
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not met within {timeout:g} s")
-
-
-@pytest.fixture(scope="session")
-def stub_images() -> None:
-    subprocess.run([str(ROOT / "scripts" / "build-stub-images")], check=True, capture_output=True)
 
 
 @pytest.fixture

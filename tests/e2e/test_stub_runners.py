@@ -8,10 +8,12 @@ import json
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
@@ -23,11 +25,6 @@ def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
 
 
-@pytest.fixture(scope="session")
-def stub_images() -> None:
-    subprocess.run([str(ROOT / "scripts" / "build-stub-images")], check=True, capture_output=True)
-
-
 @pytest.fixture
 def gateway(stub_images: None) -> Iterator[str]:
     name = f"claw-test-stub-{uuid.uuid4().hex[:12]}"
@@ -37,15 +34,6 @@ def gateway(stub_images: None) -> Iterator[str]:
     )  # fmt: skip
     yield name
     docker("rm", "-f", name, check=False)
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def test_gateway_logs_a_steady_stream(gateway: str) -> None:
