@@ -26,7 +26,6 @@ from tests.e2e.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
-ROOT = Path(__file__).parents[2]
 
 CLAWFILE = """\
 FROM claw-stub/openclaw:latest

@@ -9,7 +9,6 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,6 @@ from tests.e2e.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
-ROOT = Path(__file__).parents[2]
 STUB = "claw-stub/openclaw:latest"
 
 
