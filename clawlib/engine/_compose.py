@@ -85,13 +85,16 @@ class ComposeProject:
         services: Sequence[str] = (),
         *,
         force_recreate: bool = False,
+        build: bool = False,
         on_line: Callable[[str], None] = lambda line: None,
     ) -> None:
         """``up -d`` (every service and ``--remove-orphans``, or just ``services`` with
-        ``--no-deps``), optionally ``--force-recreate``."""
+        ``--no-deps``), optionally ``--force-recreate`` and ``--build``."""
         args = ["up", "-d"]
         if force_recreate:
             args.append("--force-recreate")
+        if build:
+            args.append("--build")
         args += ["--no-deps", *services] if services else ["--remove-orphans"]
         self._stream("up", args, on_line)
 
@@ -101,8 +104,23 @@ class ComposeProject:
         """``down --remove-orphans`` (and ``-v``: the project's named volumes too)."""
         self._stream("down", ["down", "--remove-orphans", *(["-v"] if volumes else [])], on_line)
 
-    def stop(self, *, on_line: Callable[[str], None] = lambda line: None) -> None:
-        self._stream("stop", ["stop"], on_line)
+    def stop(
+        self, services: Sequence[str] = (), *, on_line: Callable[[str], None] = lambda line: None
+    ) -> None:
+        """``stop`` every service, or just ``services``."""
+        self._stream("stop", ["stop", *services], on_line)
+
+    def start(
+        self, services: Sequence[str] = (), *, on_line: Callable[[str], None] = lambda line: None
+    ) -> None:
+        """``start`` the stopped containers of every service, or just ``services``."""
+        self._stream("start", ["start", *services], on_line)
+
+    def restart(
+        self, services: Sequence[str] = (), *, on_line: Callable[[str], None] = lambda line: None
+    ) -> None:
+        """``restart`` every service, or just ``services``."""
+        self._stream("restart", ["restart", *services], on_line)
 
     def _stream(self, action: str, args: Sequence[str], on_line: Callable[[str], None]) -> None:
         argv = self.argv(*args)

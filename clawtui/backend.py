@@ -1,0 +1,191 @@
+"""What the app asks of the pipeline and the engine, behind one seam.
+
+:class:`PodBackend` is the app's only way out: planning, listing and inspecting containers, the
+event and log feeds, health probes, apply and compose actions. Every method may block, so the
+app calls them from thread workers only. :class:`EngineBackend` is the real one, over clawlib;
+the tests drive the app with a recording fake of the same shape.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+from clawlib.engine import (
+    ComposeProject,
+    ContainerRecord,
+    DockerView,
+    EngineEvent,
+    LogEnded,
+    LogLine,
+    LogSource,
+    find_compose,
+)
+from clawlib.errors import EngineUnavailableError, ImageNotFoundError
+
+if TYPE_CHECKING:
+    from clawlib.lifecycle import ApplyReport, ContainerHealth, Progress
+    from clawlib.planner import Plan
+
+__all__ = [
+    "Action",
+    "EngineBackend",
+    "Feed",
+    "PodBackend",
+]
+
+T_co = TypeVar("T_co", covariant=True)
+
+Action = Literal["start", "stop", "restart", "rebuild", "down"]
+
+
+class Feed(Protocol[T_co]):
+    """A started stream read in batches (clawlib's :class:`~clawlib.engine.LogStream` and
+    :class:`~clawlib.engine.EventStream` have this shape)."""
+
+    def get_batch(self, max_items: int = 1000, timeout: float | None = None) -> list[T_co]: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class PodBackend(Protocol):
+    """Everything the app does outside its own process. Every call may block."""
+
+    def plan(self, pod_file: Path) -> Plan:
+        """Load and plan the pod (raises :class:`~clawlib.errors.PodError` for a bad pod)."""
+        ...
+
+    def ping(self) -> None:
+        """Raise :class:`~clawlib.errors.EngineUnavailableError` unless the engine answers."""
+        ...
+
+    def containers(self, project: str) -> tuple[ContainerRecord, ...]: ...
+
+    def container(self, ref: str) -> ContainerRecord: ...
+
+    def inspect(self, ref: str) -> Mapping[str, Any]:
+        """The engine's inspect document of a container."""
+        ...
+
+    def events(self, project: str) -> Feed[EngineEvent]:
+        """The project's container events from now on, started."""
+        ...
+
+    def logs(
+        self, sources: Sequence[LogSource], *, tail: int | None, since: datetime | None
+    ) -> Feed[LogLine | LogEnded]:
+        """The followed logs of ``sources``, started."""
+        ...
+
+    def probe(self, containers: Sequence[ContainerRecord]) -> tuple[ContainerHealth, ...]: ...
+
+    def apply(
+        self, plan: Plan, project: str, on_progress: Callable[[Progress], None]
+    ) -> ApplyReport: ...
+
+    def act(
+        self,
+        action: Action,
+        directory: Path,
+        project: str,
+        services: Sequence[str],
+        on_line: Callable[[str], None],
+    ) -> None:
+        """Run a compose action on ``services`` of the applied pod in ``directory`` (all of
+        them for ``down``)."""
+        ...
+
+    def shell_argv(self, container: ContainerRecord) -> list[str]:
+        """The interactive command that opens a shell in ``container``."""
+        ...
+
+
+class EngineBackend:
+    """The real backend: clawlib over the local Docker engine.
+
+    One :class:`DockerView` is shared by every worker (its connection pool is thread-safe);
+    planning reads image labels through it and plans from the Clawfiles when the engine is
+    unreachable, so the pod tree still shows what would run.
+    """
+
+    def __init__(self) -> None:
+        self.view = DockerView()
+
+    def plan(self, pod_file: Path) -> Plan:
+        from clawlib import load_pod, plan
+
+        def labels(ref: str) -> Mapping[str, str] | None:
+            try:
+                return self.view.image(ref).labels
+            except (ImageNotFoundError, EngineUnavailableError):
+                return None
+
+        return plan(load_pod(pod_file), labels)
+
+    def ping(self) -> None:
+        self.view.ping()
+
+    def containers(self, project: str) -> tuple[ContainerRecord, ...]:
+        return self.view.containers(project)
+
+    def container(self, ref: str) -> ContainerRecord:
+        return self.view.container(ref)
+
+    def inspect(self, ref: str) -> Mapping[str, Any]:
+        return self.view.inspect_container(ref)
+
+    def events(self, project: str) -> Feed[EngineEvent]:
+        return self.view.events(project=project).start()
+
+    def logs(
+        self, sources: Sequence[LogSource], *, tail: int | None, since: datetime | None
+    ) -> Feed[LogLine | LogEnded]:
+        return self.view.logs(sources, tail=tail, since=since).start()
+
+    def probe(self, containers: Sequence[ContainerRecord]) -> tuple[ContainerHealth, ...]:
+        from clawlib.lifecycle import probe_health
+
+        return probe_health(self.view, containers)
+
+    def apply(
+        self, plan: Plan, project: str, on_progress: Callable[[Progress], None]
+    ) -> ApplyReport:
+        from clawlib.lifecycle import apply
+
+        return apply(plan, project=project, on_progress=on_progress, view=self.view)
+
+    def act(
+        self,
+        action: Action,
+        directory: Path,
+        project: str,
+        services: Sequence[str],
+        on_line: Callable[[str], None],
+    ) -> None:
+        from clawlib.lifecycle import COMPOSE_FILE
+
+        compose = ComposeProject(find_compose(), project, directory / COMPOSE_FILE)
+        if action == "down":
+            compose.down(on_line=on_line)
+        elif action == "rebuild":
+            compose.up(services, build=True, force_recreate=True, on_line=on_line)
+        elif action == "start":
+            compose.start(services, on_line=on_line)
+        elif action == "stop":
+            compose.stop(services, on_line=on_line)
+        else:
+            compose.restart(services, on_line=on_line)
+
+    def shell_argv(self, container: ContainerRecord) -> list[str]:
+        docker = shutil.which("docker") or "docker"
+        probe = "command -v bash >/dev/null 2>&1 && exec bash || exec sh"
+        return [docker, "exec", "-it", container.id, "sh", "-c", probe]
+
+    def close(self) -> None:
+        self.view.close()
