@@ -41,6 +41,7 @@ EventKind = Literal[
     "pause",
     "unpause",
     "destroy",
+    "rename",
     "health_status",
 ]
 _KINDS = frozenset(get_args(EventKind))

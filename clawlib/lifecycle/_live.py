@@ -2,9 +2,9 @@
 
 A :class:`LiveContainers` starts from one listing and then folds each :class:`EngineEvent`
 into it: a start makes a container running, a die records its exit code, a health_status its
-health, a destroy removes it. An event about a container it has never seen (a ``create``, or one
-that arrived before the listing) cannot be folded in — events carry no image or labels beyond
-compose's — so :meth:`LiveContainers.apply` says which container to inspect, and
+health, a rename its name, a destroy removes it. An event about a container it has never seen
+(a ``create``, or one that arrived before the listing) cannot be folded in — events carry no
+image or labels beyond compose's — so :meth:`LiveContainers.apply` says which container to inspect, and
 :meth:`LiveContainers.put` adds the record. It says so after a ``die`` too: whether the engine
 restarts the container (its restart count, the ``restarting`` state that marks a crash loop) is
 only in the inspect data. After the event stream broke, list again
@@ -95,4 +95,7 @@ def _fold(record: ContainerRecord, event: EngineEvent) -> ContainerRecord:
         return replace(record, state="running")
     if event.kind == "health_status" and event.health:
         return replace(record, health=event.health)
+    if event.kind == "rename" and event.name:
+        # compose recreates a container under a temporary name, then renames it.
+        return replace(record, name=event.name)
     return record  # create, stop, kill, restart: the die or start around them says it

@@ -615,10 +615,16 @@ def test_die_and_health_events() -> None:
         assert (event.kind, event.health, event.exit_code) == ("health_status", health, None)
 
 
+def test_a_rename_carries_the_new_name() -> None:
+    renamed = event_from_message(message("rename", name="demo-web-1", oldName="/abc_demo-web-1"))
+    assert renamed is not None
+    assert (renamed.kind, renamed.name) == ("rename", "demo-web-1")
+
+
 @pytest.mark.parametrize(
     "action",
     ["exec_create: sh -c true", "exec_start: sh -c true", "exec_die", "attach", "resize",
-     "rename", "top", "commit", "copy", "archive-path", "extract-to-dir", "export", "update"],
+     "top", "commit", "copy", "archive-path", "extract-to-dir", "export", "update"],
 )  # fmt: skip
 def test_other_actions_are_skipped(action: str) -> None:
     assert event_from_message(message(action)) is None

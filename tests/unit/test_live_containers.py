@@ -59,6 +59,10 @@ def test_events_fold_into_the_records() -> None:
     assert oom is not None
     assert oom.oom_killed
     assert live.apply(event("kill", "a")) == Change()
+    # compose's recreate creates the new container as 0123456789ab_demo-api-1, then renames it.
+    renamed = live.apply(EngineEvent("rename", "a", "demo-api-9", "demo", "api", T1)).container
+    assert renamed is not None
+    assert renamed.name == "demo-api-9"
     assert live.apply(event("destroy", "a")) == Change(removed="a")
     assert live.containers == ()
 
