@@ -230,12 +230,20 @@ def lex(text: str, path: str = "Clawfile") -> LexedFile:
                 line=first + 1,
                 end_line=index,
                 # A continuation left open at the end of the file would swallow whatever is
-                # written after it, so such an instruction is written back as its logical line.
-                source=logical if continues else "\n".join(lines[first:index]),
+                # written after it, so such an instruction is written back as its logical line,
+                # without the escape characters it may still end with (``FROM \\``).
+                source=_closed(logical, escape) if continues else "\n".join(lines[first:index]),
                 heredocs=tuple(heredocs),
             )
         )
     return LexedFile(tuple(directives), escape, tuple(instructions), tuple(warnings))
+
+
+def _closed(logical: str, escape: str) -> str:
+    """``logical`` without the escape characters (and blanks) that would continue it again."""
+    while logical.rstrip(" \t").endswith(escape):
+        logical = logical.rstrip(" \t")[: -len(escape)]
+    return logical
 
 
 def _parser_directives(lines: list[str], path: str) -> tuple[list[ParserDirective], int]:

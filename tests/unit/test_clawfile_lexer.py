@@ -52,6 +52,8 @@ def test_source_keeps_the_physical_lines() -> None:
 def test_continuation_open_at_end_of_file_is_written_back_joined() -> None:
     (instruction,) = lex("RUN a \\\n  b \\\n").instructions
     assert instruction.source == "RUN a   b "
+    (dangling,) = lex("FROM \\\\").instructions  # FROM \\ : still ends with the escape
+    assert dangling.source == "FROM "
 
 
 def test_escape_directive_changes_the_continuation_character() -> None:
