@@ -2,43 +2,93 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import Screen
 
-from clawtui.screens.overview import OverviewScreen
+from clawlib.pod import POD_FILE
 
-__all__ = ["ClawApp", "PodNotFoundError", "make_app"]
+from .backend import EngineBackend, PodBackend
+from .screens.help import HelpScreen, bindings_by_group, key_label
+from .screens.main import MainScreen
 
-POD_FILE = "claw-pod.yml"
+__all__ = ["ClawApp", "PodNotFoundError", "make_app", "resolve_pod_file"]
 
 
 class PodNotFoundError(Exception):
-    """The path given for the pod is neither a directory nor a pod file."""
+    """The path given for the pod is neither a pod file nor a directory holding one."""
 
 
 class ClawApp(App[None]):
-    """The claw terminal UI for one pod directory."""
+    """The claw terminal UI for one pod."""
 
     TITLE = "claw"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit", id="quit")]
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+    HELP_GROUP = "Everywhere"
 
-    def __init__(self, pod_dir: Path) -> None:
+    def __init__(self, pod_file: Path, backend: PodBackend) -> None:
         super().__init__()
-        self.pod_dir = pod_dir
-        self.sub_title = pod_dir.name
+        self.pod_file = pod_file
+        self.pod_dir = pod_file.parent
+        self.backend = backend
+        self.sub_title = pod_file.parent.name
 
     def on_mount(self) -> None:
-        self.push_screen(OverviewScreen(self.pod_dir))
+        self.push_screen(MainScreen(self.backend, self.pod_file))
+
+    def on_unmount(self) -> None:
+        close = getattr(self.backend, "close", None)
+        if close is not None:
+            close()
+
+    def _help_nodes(self, screen: Screen[object]) -> list[tuple[str, DOMNode, list[Binding]]]:
+        nodes = [screen, *screen.query("*"), self]
+        return bindings_by_group(nodes)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        groups = [(title, bindings) for title, _, bindings in self._help_nodes(self.screen)]
+        self.push_screen(HelpScreen(groups))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for title, node, bindings in self._help_nodes(screen):
+            if node is self:
+                continue
+            for binding in bindings:
+                about = f"{binding.tooltip} · " if binding.tooltip else ""
+                yield SystemCommand(
+                    binding.description,
+                    f"{about}{title} · key {key_label(binding)}",
+                    lambda node=node, action=binding.action: self.call_next(
+                        node.run_action, action
+                    ),
+                )
 
 
-def make_app(pod: str | Path = ".") -> ClawApp:
-    """The app for the pod at ``pod``: a directory or its ``claw-pod.yml``."""
+def resolve_pod_file(pod: str | Path) -> Path:
+    """The pod file ``pod`` names: itself, or the ``claw-pod.yml`` of a directory."""
     path = Path(pod)
-    if path.is_file():
-        return ClawApp(path.parent.resolve())
     if path.is_dir():
-        return ClawApp(path.resolve())
-    raise PodNotFoundError(f"{pod}: no such pod directory or {POD_FILE}")
+        path = path / POD_FILE
+        if not path.is_file():
+            raise PodNotFoundError(f"{pod}: no {POD_FILE} in this directory")
+    elif not path.is_file():
+        raise PodNotFoundError(f"{pod}: no such pod file or directory")
+    return path.resolve()
+
+
+def make_app(pod: str | Path = ".", backend: PodBackend | None = None) -> ClawApp:
+    """The app for the pod at ``pod`` (a directory or its ``claw-pod.yml``), over ``backend``
+    (default: the local Docker engine)."""
+    return ClawApp(resolve_pod_file(pod), backend or EngineBackend())

@@ -37,16 +37,16 @@ __all__ = [
     "PodBackend",
 ]
 
-T_co = TypeVar("T_co", covariant=True)
+T = TypeVar("T")
 
 Action = Literal["start", "stop", "restart", "rebuild", "down"]
 
 
-class Feed(Protocol[T_co]):
+class Feed(Protocol[T]):
     """A started stream read in batches (clawlib's :class:`~clawlib.engine.LogStream` and
     :class:`~clawlib.engine.EventStream` have this shape)."""
 
-    def get_batch(self, max_items: int = 1000, timeout: float | None = None) -> list[T_co]: ...
+    def get_batch(self, max_items: int = 1000, timeout: float | None = None) -> list[T]: ...
 
     @property
     def finished(self) -> bool: ...

@@ -1,13 +1,13 @@
 """The containers of a project kept current from the engine's event stream, without polling.
 
-A :class:`LiveContainers` starts from one listing and then folds each :class:`EngineEvent`
-into it: a start makes a container running, a die records its exit code, a health_status its
-health, a rename its name, a destroy removes it. An event about a container it has never seen
-(a ``create``, or one that arrived before the listing) cannot be folded in — events carry no
-image or labels beyond compose's — so :meth:`LiveContainers.apply` says which container to inspect, and
-:meth:`LiveContainers.put` adds the record. It says so after a ``die`` too: whether the engine
-restarts the container (its restart count, the ``restarting`` state that marks a crash loop) is
-only in the inspect data. After the event stream broke, list again
+A :class:`LiveContainers` starts from one listing and then folds each :class:`EngineEvent` into
+it: a start makes a container running, a die records its exit code, a health_status its health,
+a rename its name, a destroy removes it. An event about a container it has never seen (a
+``create``, or one that arrived before the listing) cannot be folded in — events carry no image
+or labels beyond compose's — so :meth:`LiveContainers.apply` says which container to inspect,
+and :meth:`LiveContainers.put` adds the record. It says so after a ``die`` too: whether the
+engine restarts the container (its restart count, the ``restarting`` state that marks a crash
+loop) is only in the inspect data. After the event stream broke, list again
 (:meth:`LiveContainers.reset`): events missed meanwhile cannot be replayed.
 """
 

@@ -136,8 +136,8 @@ class FakeBackend:
     action_error: BaseException | None = None
     calls: list[tuple[Any, ...]] = dataclasses.field(default_factory=list)
     event_feeds: list[FakeFeed[EngineEvent]] = dataclasses.field(default_factory=list)
-    log_feeds: list[tuple[tuple[LogSource, ...], FakeFeed[LogLine | LogEnded]]] = (
-        dataclasses.field(default_factory=list)
+    log_feeds: list[tuple[tuple[LogSource, ...], FakeFeed[LogLine | LogEnded]]] = dataclasses.field(
+        default_factory=list
     )
 
     def add(self, *containers: ContainerRecord) -> None:
@@ -242,9 +242,13 @@ class FakeBackend:
         current = self.records.get(event.container_id)
         if event.kind == "destroy":
             self.records.pop(event.container_id, None)
-        elif current is not None and event.kind in ("start", "die"):
-            state = "running" if event.kind == "start" else "exited"
-            self.records[current.id] = dataclasses.replace(current, state=state)
+        elif current is not None and event.kind == "start":
+            self.records[current.id] = dataclasses.replace(current, state="running")
+        elif current is not None and event.kind == "die":
+            exit_code = event.exit_code or 0
+            self.records[current.id] = dataclasses.replace(
+                current, state="exited", exit_code=exit_code
+            )
         for feed in self.event_feeds:
             if not feed.closed:
                 feed.push(event)

@@ -175,7 +175,7 @@ def test_printable() -> None:
 
 
 def test_tui_on_a_missing_pod(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["tui", str(tmp_path / "missing")]) == 1
-    assert capsys.readouterr().err == (
-        f"error: {tmp_path}/missing: no such pod directory or claw-pod.yml\n"
-    )
+    assert main(["tui", str(tmp_path / "missing")]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}/missing: no such pod file or directory\n"
+    assert main(["tui", "-f", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}: no claw-pod.yml in this directory\n"

@@ -1,0 +1,185 @@
+"""The pod as the tree shows it: what the plan says should run, joined with what runs.
+
+Pure functions over clawlib's values, no Textual: the generated compose file gives the planned
+services (a counted claw is one compose service per replica, grouped by its ``claw.service``
+label), the engine's listing gives the containers, and :func:`pod_groups` joins the two into
+groups → rows. A planned service without a container is a ``missing`` row; a container of the
+project that the plan does not know is shown too, as ``not in plan``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from clawlib.engine import ContainerRecord
+from clawlib.errors import ClawError
+from clawlib.lifecycle import ContainerHealth
+from clawlib.pod._yaml import load_yaml
+
+__all__ = [
+    "ContainerRow",
+    "PlannedService",
+    "ServiceGroup",
+    "container_state",
+    "planned_services",
+    "pod_groups",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedService:
+    """One compose service of the generated file."""
+
+    name: str
+    group: str
+    """The claw service it is a replica of (``claw.service``), else its own name."""
+    claw_type: str | None
+    image: str
+    ordinal: int | None
+    definition: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerRow:
+    """A compose service and its container, if it has one."""
+
+    service: str
+    ordinal: int | None
+    container: ContainerRecord | None
+    planned: bool
+
+    @property
+    def key(self) -> str:
+        return f"container:{self.container.id if self.container else self.service}"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceGroup:
+    """A claw (all its replicas) or a plain service."""
+
+    name: str
+    claw_type: str | None
+    image: str
+    rows: tuple[ContainerRow, ...]
+    planned: bool
+
+    @property
+    def key(self) -> str:
+        return f"service:{self.name}"
+
+    @property
+    def containers(self) -> tuple[ContainerRecord, ...]:
+        return tuple(row.container for row in self.rows if row.container is not None)
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The compose services behind the group (one per replica)."""
+        return tuple(row.service for row in self.rows)
+
+
+def planned_services(
+    compose: str,
+    source: str = "compose.generated.yml",
+    claw_types: Mapping[str, str] | None = None,
+) -> tuple[PlannedService, ...]:
+    """The services of a generated compose file, in file order (raises ClawError if
+    unreadable). The file does not say a claw's type (its image does): ``claw_types`` maps claw
+    service names to it, from the plan."""
+    claw_types = claw_types or {}
+    data = load_yaml(compose, source).data
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, dict):
+        return ()
+    found = []
+    for name, definition in services.items():
+        if not isinstance(definition, dict):
+            continue
+        labels = definition.get("labels")
+        labels = labels if isinstance(labels, dict) else {}
+        ordinal = str(labels.get("claw.ordinal", ""))
+        group = str(labels.get("claw.service") or name)
+        found.append(
+            PlannedService(
+                name=str(name),
+                group=group,
+                claw_type=claw_types.get(group),
+                image=str(definition.get("image") or ""),
+                ordinal=int(ordinal) if ordinal.isdigit() else None,
+                definition=definition,
+            )
+        )
+    return tuple(found)
+
+
+def read_planned(
+    compose: str | None, source: str, claw_types: Mapping[str, str] | None = None
+) -> tuple[PlannedService, ...]:
+    """:func:`planned_services`, or nothing when there is no file or it cannot be read."""
+    if compose is None:
+        return ()
+    try:
+        return planned_services(compose, source, claw_types)
+    except ClawError:
+        return ()
+
+
+def pod_groups(
+    planned: Sequence[PlannedService], containers: Sequence[ContainerRecord]
+) -> tuple[ServiceGroup, ...]:
+    """Planned services grouped by claw, each replica with its container; then the project's
+    containers that no planned service accounts for, grouped the same way."""
+    by_service: dict[str, list[ContainerRecord]] = {}
+    for container in containers:
+        by_service.setdefault(container.service, []).append(container)
+    groups: dict[str, list[ContainerRow]] = {}
+    kinds: dict[str, tuple[str | None, str]] = {}
+    for service in planned:
+        matched = sorted(by_service.pop(service.name, ()), key=lambda c: (c.number, c.name))
+        # Without a plan (only the generated file), the containers' image labels say the type.
+        claw_type = service.claw_type or next((c.claw_type for c in matched if c.claw_type), None)
+        kind = kinds.get(service.group)
+        if kind is None or (kind[0] is None and claw_type):
+            kinds[service.group] = (claw_type, service.image)
+        rows = groups.setdefault(service.group, [])
+        if not matched:
+            rows.append(ContainerRow(service.name, service.ordinal, None, planned=True))
+        rows += [ContainerRow(service.name, service.ordinal, c, planned=True) for c in matched]
+    result = [
+        ServiceGroup(name, kinds[name][0], kinds[name][1], tuple(rows), planned=True)
+        for name, rows in groups.items()
+    ]
+    strays: dict[str, list[ContainerRecord]] = {}
+    for compose_service, unplanned in by_service.items():
+        for container in unplanned:
+            strays.setdefault(container.claw_service or compose_service, []).append(container)
+    for name in sorted(strays):
+        stray = sorted(strays[name], key=lambda c: (c.service, c.number, c.name))
+        stray_rows = tuple(ContainerRow(c.service, None, c, planned=False) for c in stray)
+        first = stray[0]
+        result.append(ServiceGroup(name, first.claw_type, first.image, stray_rows, planned=False))
+    return tuple(result)
+
+
+def container_state(row: ContainerRow, now: datetime) -> str:
+    """running / exited (N) / crash-looping / restarting / created / paused / missing."""
+    container = row.container
+    if container is None:
+        return "missing"
+    if container.crash_looping(now):
+        return "crash-looping"
+    if container.state == "exited":
+        return f"exited ({container.exit_code})"
+    return container.state
+
+
+def health_verdict(container: ContainerRecord | None, probed: ContainerHealth | None) -> str | None:
+    """The badge for a container: the last probe's verdict when it is about this container,
+    else compose's healthcheck status, else None."""
+    if container is None:
+        return None
+    if probed is not None and probed.container.id == container.id:
+        return probed.status
+    return container.health

@@ -1,0 +1,195 @@
+"""The pod tree: pod → services (claw type, count, image) → containers, with state and health."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from clawlib.lifecycle import ContainerHealth
+
+from ..model import ContainerRow, ServiceGroup, container_state, health_verdict
+
+__all__ = ["POD_KEY", "PodTree"]
+
+POD_KEY = "pod"
+
+_STATE_COLOURS = {
+    "running": "ok",
+    "missing": "muted",
+    "created": "muted",
+    "paused": "warning",
+    "restarting": "warning",
+    "crash-looping": "error",
+}
+_HEALTH_COLOURS = {
+    "healthy": "ok",
+    "unhealthy": "error",
+    "starting": "warning",
+    "error": "muted",
+}
+_HEALTH_MARKS = {"healthy": "♥", "unhealthy": "✗", "starting": "…", "error": "?"}
+
+
+class PodTree(Tree[str]):
+    """The pod's services and containers; each node's data is its key (``pod``,
+    ``service:NAME``, ``container:ID`` or ``container:SERVICE`` for a missing one)."""
+
+    HELP_GROUP = "Tree"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "pod-tree--ok",
+        "pod-tree--warning",
+        "pod-tree--error",
+        "pod-tree--muted",
+        "pod-tree--accent",
+    }
+    DEFAULT_CSS = """
+    PodTree { scrollbar-size-vertical: 1; }
+    PodTree > .pod-tree--ok { color: $success; }
+    PodTree > .pod-tree--warning { color: $warning; }
+    PodTree > .pod-tree--error { color: $error; }
+    PodTree > .pod-tree--muted { color: $text-muted; }
+    PodTree > .pod-tree--accent { color: $accent; }
+    """
+
+    def __init__(self, pod: str, *, id: str | None = None) -> None:
+        super().__init__(pod, data=POD_KEY, id=id)
+        self.show_root = True
+        self.guide_depth = 3
+        self._shape: list[str] = []
+        self._by_key: dict[str, TreeNode[str]] = {POD_KEY: self.root}
+        self.groups: tuple[ServiceGroup, ...] = ()
+
+    def show(
+        self,
+        pod: str,
+        groups: Sequence[ServiceGroup],
+        health: Mapping[str, ContainerHealth],
+        now: datetime,
+        note: str = "",
+    ) -> None:
+        """Show ``groups`` (health by container name); keep the cursor on the same key."""
+        self.groups = tuple(groups)
+        shape = [g.key for g in groups] + [r.key for g in groups for r in g.rows]
+        if shape != self._shape:
+            self._rebuild(groups)
+            self._shape = shape
+        running = sum(1 for g in groups for c in g.containers if c.running)
+        total = sum(len(g.rows) for g in groups)
+        summary = f"{len(groups)} services · {running}/{total} running"
+        self.root.set_label(
+            Text.assemble((pod, "bold"), "  ", (note or summary, self._colour("muted")))
+        )
+        for group in groups:
+            self._by_key[group.key].set_label(self._group_label(group, health, now))
+            for row in group.rows:
+                self._by_key[row.key].set_label(self._row_label(group, row, health, now))
+
+    def _rebuild(self, groups: Sequence[ServiceGroup]) -> None:
+        selected = self.cursor_node.data if self.cursor_node is not None else None
+        collapsed = {key for key, node in self._by_key.items() if not node.is_expanded}
+        self.clear()
+        self.root.expand()
+        self._by_key = {POD_KEY: self.root}
+        for group in groups:
+            node = self.root.add(group.name, data=group.key, expand=group.key not in collapsed)
+            self._by_key[group.key] = node
+            for row in group.rows:
+                self._by_key[row.key] = node.add_leaf(row.service, data=row.key)
+        target = self._by_key.get(selected or POD_KEY, self.root)
+        self.move_cursor(target)
+
+    def _colour(self, name: str) -> Style:
+        """The style of ``ok``, ``warning``, ``error``, ``muted`` or ``accent`` (theme colours)."""
+        return self.get_component_rich_style(f"pod-tree--{name}", partial=True)
+
+    def _group_label(
+        self, group: ServiceGroup, health: Mapping[str, ContainerHealth], now: datetime
+    ) -> Text:
+        kind = group.claw_type or "plain"
+        count = f" ×{len(group.rows)}" if len(group.rows) > 1 else ""
+        label = Text.assemble(
+            (group.name, "bold"),
+            (count, "bold"),
+            "  ",
+            (kind, self._colour("accent") if group.claw_type else self._colour("muted")),
+        )
+        # What needs attention first; the image last, where a narrow tree cuts it.
+        states = [container_state(row, now) for row in group.rows]
+        worst = _worst_state(states)
+        if worst != "running":
+            label.append("  ")
+            label.append(worst, self._colour(_state_colour(worst)))
+        verdicts = [health_verdict(row.container, health.get(_name(row))) for row in group.rows]
+        verdict = _worst_health([v for v in verdicts if v])
+        if verdict:
+            label.append("  ")
+            label.append(_HEALTH_MARKS[verdict], self._colour(_HEALTH_COLOURS[verdict]))
+        if not group.planned:
+            label.append("  not in plan", self._colour("warning"))
+        label.append(f"  {group.image}", self._colour("muted"))
+        return label
+
+    def _row_label(
+        self,
+        group: ServiceGroup,
+        row: ContainerRow,
+        health: Mapping[str, ContainerHealth],
+        now: datetime,
+    ) -> Text:
+        name = row.container.name if row.container else row.service
+        label = Text()
+        if row.ordinal is not None:
+            label.append(f"#{row.ordinal} ", self._colour("muted"))
+        label.append(name)
+        state = container_state(row, now)
+        label.append("  ")
+        label.append(state, self._colour(_state_colour(state)))
+        verdict = health_verdict(row.container, health.get(_name(row)))
+        if verdict:
+            label.append("  ")
+            label.append(
+                f"{_HEALTH_MARKS[verdict]} {verdict}", self._colour(_HEALTH_COLOURS[verdict])
+            )
+        if row.container and row.container.restart_count:
+            label.append(f"  ↻{row.container.restart_count}", self._colour("warning"))
+        return label
+
+
+def _name(row: ContainerRow) -> str:
+    return row.container.name if row.container else ""
+
+
+def _state_colour(state: str) -> str:
+    if state.startswith("exited"):
+        return "error" if state != "exited (0)" else "muted"
+    return _STATE_COLOURS.get(state, "muted")
+
+
+_STATE_ORDER = ("crash-looping", "restarting", "exited", "missing", "paused", "created")
+
+
+def _worst_state(states: Sequence[str]) -> str:
+    for worst in _STATE_ORDER:
+        for state in states:
+            if state.startswith(worst):
+                return state
+    return "running" if states else "missing"
+
+
+def _worst_health(verdicts: Sequence[str]) -> str | None:
+    for worst in ("unhealthy", "starting", "error", "healthy"):
+        if worst in verdicts:
+            return worst
+    return None

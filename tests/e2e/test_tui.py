@@ -1,0 +1,107 @@
+"""The real app on a real pod: logs flow into the pane, a change shows in the plan's diff, and
+apply recreates the claw, which the tree then shows healthy again."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from clawlib.lifecycle import apply
+from clawlib.planner import plan_pod
+from clawlib.pod import load_pod
+from clawtui.app import ClawApp, make_app
+from clawtui.screens.main import MainScreen
+from clawtui.screens.plan import PlanScreen
+from clawtui.widgets.log_pane import LogPane
+from clawtui.widgets.pod_tree import PodTree
+from tests.e2e.pods import CLAWFILE, docker, write_pod
+
+pytestmark = pytest.mark.docker
+
+
+async def until(pilot: Pilot[None], check: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"{what} not seen within {timeout:g} s"
+        await pilot.pause(0.1)
+
+
+def main_screen(app: ClawApp) -> MainScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def tree_text(app: ClawApp) -> str:
+    tree = main_screen(app).query_one(PodTree)
+    labels = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        labels.append(str(node.label))
+        for child in node.children:
+            walk(child)
+
+    walk(tree.root)
+    return "\n".join(labels)
+
+
+async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
+    pod = write_pod(tmp_path / "pod", project)
+    assert apply(plan_pod(load_pod(pod, environ={}))).ok
+    alpha_before = docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1")
+
+    app = make_app(pod)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await until(
+            pilot,
+            lambda: f"{project}-alpha-1  running  ♥ healthy" in tree_text(app),
+            30,
+            "alpha running and healthy in the tree",
+        )
+        # Select alpha's container: its stub's log lines arrive in the pane.
+        await pilot.press("down", "down")
+        assert main_screen(app).selected == f"container:{alpha_before}"
+        pane = main_screen(app).query_one(LogPane)
+        await until(pilot, lambda: "[gateway]" in pane.plain_text(), 20, "alpha's log lines")
+        assert f"{project}-alpha-1" in pane.plain_text()
+
+        # A change to the pod shows in the plan's diff.
+        (pod / "alpha" / "Clawfile").write_text(CLAWFILE.format(every="5m"))
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen), 5, "the plan screen")
+        files = app.screen.query_one(OptionList)
+        await until(pilot, lambda: files.option_count > 0, 30, "the plan's changed files")
+        listed = [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
+        assert any(".claw-runtime/alpha/config/openclaw.json" in item for item in listed)
+
+        # Apply recreates alpha; the tree shows the new container healthy again.
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", 5, "confirm")
+        await pilot.press("y")
+        await until(
+            pilot,
+            lambda: docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1") != alpha_before,
+            120,
+            "alpha recreated",
+        )
+        plan_screen = app.screen
+        assert isinstance(plan_screen, PlanScreen)
+        await until(pilot, lambda: plan_screen.report is not None, 120, "the apply report")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen), 5, "back to the tree")
+        alpha_after = docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1")
+        await until(
+            pilot,
+            lambda: (
+                f"{project}-alpha-1  running  ♥ healthy" in tree_text(app)
+                and any(c.id == alpha_after and c.running for c in main_screen(app).containers)
+            ),
+            60,
+            "the recreated alpha healthy in the tree",
+        )
+        await pilot.press("q")

@@ -1,0 +1,251 @@
+"""The pod view against a recording fake engine: tree, live events, logs, health, actions,
+engine loss and reconnect, pod-file problems, help and the command palette."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import TabbedContent
+
+from clawtui.app import ClawApp, make_app
+from clawtui.screens.help import HelpScreen
+from clawtui.screens.main import MainScreen, editor_argv
+from clawtui.screens.problems import ProblemsScreen
+from clawtui.widgets.log_pane import LogPane
+from clawtui.widgets.pod_tree import PodTree
+from clawtui.widgets.status_bar import StatusBar
+from tests.tui.fake_backend import FakeBackend, event, record
+
+SIZE = (130, 36)
+
+
+async def until(pilot: Pilot[None], check: Callable[[], object], timeout: float = 5.0) -> None:
+    """Let the app run until ``check()`` is true (fails after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.02)
+
+
+def main_screen(app: ClawApp) -> MainScreen:
+    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def tree_lines(app: ClawApp) -> list[str]:
+    tree = main_screen(app).query_one(PodTree)
+    lines = []
+
+    def walk(node, depth: int) -> None:  # type: ignore[no-untyped-def]
+        lines.append("  " * depth + str(node.label))
+        for child in node.children:
+            walk(child, depth + 1)
+
+    walk(tree.root, 0)
+    return lines
+
+
+def status(app: ClawApp) -> str:
+    return str(main_screen(app).query_one(StatusBar).render())
+
+
+async def ready(pilot: Pilot[None], app: ClawApp) -> None:
+    """Planned, connected and probed."""
+    await until(pilot, lambda: main_screen(app).plan is not None)
+    await until(pilot, lambda: "engine connected" in status(app))
+    await until(pilot, lambda: len(main_screen(app).health) == 5)
+
+
+async def test_tree_shows_planned_services_with_state_and_health(
+    demo: Path, backend: FakeBackend
+) -> None:
+    backend.health["demo-reviewer-1"] = ("unhealthy", "gateway not answering")
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: "unhealthy" in "\n".join(tree_lines(app)))
+        assert tree_lines(app) == [
+            "demo  4 services · 5/5 running",
+            "  assistant  openclaw  ♥  claw-local/demo-assistant:latest",
+            "    demo-assistant-1  running  ♥ healthy",
+            "  researcher ×2  openclaw  ♥  claw-local/demo-researcher:latest",
+            "    #0 demo-researcher-0-1  running  ♥ healthy",
+            "    #1 demo-researcher-1-1  running  ♥ healthy",
+            "  reviewer  generic  ✗  claw-local/demo-reviewer:latest",
+            "    demo-reviewer-1  running  ✗ unhealthy",
+            "  notes-web  plain  ♥  claw-base/busybox:latest",
+            "    demo-notes-web-1  running  ♥ healthy",
+        ]
+        assert "project demo" in status(app)
+        assert "plan: 17 to add, 0 to change, 0 to remove (p to preview)" in status(app)
+
+
+async def test_events_keep_the_tree_live_without_listing_again(
+    demo: Path, backend: FakeBackend
+) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        listings = backend.calls.count(("containers", "demo"))
+        reviewer = backend.records[record("reviewer", claw_type="generic").id]
+        backend.emit(event("die", reviewer, exit_code=3))
+        await until(pilot, lambda: "demo-reviewer-1  exited (3)" in "\n".join(tree_lines(app)))
+        backend.emit(event("destroy", reviewer))
+        await until(pilot, lambda: "    reviewer  missing" in tree_lines(app))
+        assert backend.calls.count(("containers", "demo")) == listings
+
+
+async def test_engine_down_then_back(demo: Path, backend: FakeBackend) -> None:
+    backend.engine_up = False
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "engine unreachable" in status(app))
+        assert "connection refused" in status(app)
+        await until(pilot, lambda: main_screen(app).plan is not None)
+        # The tree comes from the plan alone: every container missing.
+        assert "    demo-assistant-1  running  ♥ healthy" not in tree_lines(app)
+        assert "    assistant  missing" in tree_lines(app)
+        backend.engine_up = True
+        await until(pilot, lambda: "engine connected" in status(app), timeout=8)
+        await until(pilot, lambda: "demo-assistant-1  running" in "\n".join(tree_lines(app)))
+        # A lost event stream is reported, and followed again.
+        backend.disconnect()
+        await until(pilot, lambda: "engine unreachable" in status(app))
+        backend.engine_up = True
+        await until(pilot, lambda: "engine connected" in status(app), timeout=8)
+
+
+async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: any(c[0] == "logs" for c in backend.calls))
+        pod_follow = next(c for c in backend.calls if c[0] == "logs")
+        assert pod_follow[1] == (
+            "demo-assistant-1",
+            "demo-researcher-0-1",
+            "demo-researcher-1-1",
+            "demo-reviewer-1",
+            "demo-notes-web-1",
+        )
+        await pilot.press("down", "down", "down")  # pod → assistant → its container → researcher
+        await until(
+            pilot,
+            lambda: (
+                backend.calls[-1][:2] == ("logs", ("demo-researcher-0-1", "demo-researcher-1-1"))
+                if backend.calls[-1][0] == "logs"
+                else any(
+                    c[:2] == ("logs", ("demo-researcher-0-1", "demo-researcher-1-1"))
+                    for c in backend.calls
+                )
+            ),
+        )
+        r0 = backend.records[record("researcher-0", claw_service="researcher").id]
+        backend.log(r0, "reading the notes", "found 3 items")
+        pane = main_screen(app).query_one(LogPane)
+        await until(pilot, lambda: "found 3 items" in pane.plain_text())
+
+
+async def test_action_on_a_claw_covers_its_replicas(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    (demo.parent / "compose.generated.yml").write_text("name: demo\nservices: {}\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("down", "down", "down", "r")
+        await until(pilot, lambda: any(c[0] == "act" for c in backend.calls))
+        assert ("act", "restart", "demo", ("researcher-0", "researcher-1")) in backend.calls
+        await until(pilot, lambda: "restart researcher: done" in status(app))
+
+
+async def test_down_asks_first(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("D")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert not any(c[0] == "act" for c in backend.calls)
+        await pilot.press("D")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await until(pilot, lambda: ("act", "down", "demo", ()) in backend.calls)
+
+
+async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) -> None:
+    text = demo.read_text().replace('"volume://notes read-only"', '"volume://notes read-sorta"')
+    demo.write_text(text.replace("count: 2", "count: -1"))
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        problems = [str(s.render()) for s in app.screen.query(".problem")]
+        assert len(problems) == 2
+        assert "services.researcher.x-claw.count" in problems[0]
+        assert "services.researcher.x-claw.surfaces[0]" in problems[1]
+        assert "read-sorta" in problems[1]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert "pod file: 2 problems (E)" in status(app)
+        await pilot.press("E")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+
+
+async def test_editing_the_pod_file_marks_the_plan_out_of_date(
+    demo: Path, backend: FakeBackend
+) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        demo.write_text(demo.read_text().replace('STUB_LOG_RATE: "1"', 'STUB_LOG_RATE: "9"'))
+        import os
+
+        os.utime(demo, (time.time() + 5, time.time() + 5))
+        await until(pilot, lambda: "plan out of date" in status(app), timeout=6)
+
+
+async def test_help_lists_every_key_and_the_palette_offers_every_action(
+    demo: Path, backend: FakeBackend
+) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        groups = {title: [b.description for b in bindings] for title, bindings in app.screen.groups}
+        assert groups["Pod view"][:4] == ["Plan", "Edit", "Problems", "Probe"]
+        assert "Quit" in groups["Everywhere"]
+        await pilot.press("escape")
+        commands = {c.title for c in app.get_system_commands(main_screen(app))}
+        assert {
+            "Restart",
+            "Stop",
+            "Start",
+            "Rebuild",
+            "Shell",
+            "Down",
+            "Plan",
+        } <= commands
+
+
+async def test_number_keys_switch_tabs(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        tabs = main_screen(app).query_one(TabbedContent)
+        for key, tab in (("2", "health"), ("3", "config"), ("4", "inspect"), ("1", "logs")):
+            await pilot.press(key)
+            assert tabs.active == tab
+
+
+def test_editor_command(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pod = tmp_path / "claw-pod.yml"
+    monkeypatch.setenv("EDITOR", "code --wait")
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert editor_argv(pod, 12) == ["code", "--wait", "+12", str(pod)]
+    assert editor_argv(pod) == ["code", "--wait", str(pod)]
+    monkeypatch.setenv("VISUAL", "vim")
+    assert editor_argv(pod, 3) == ["vim", "+3", str(pod)]

@@ -1,0 +1,113 @@
+"""The pod tree's model: planned services joined with the project's containers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from clawlib.errors import PodError
+from clawtui.model import (
+    ContainerRow,
+    container_state,
+    health_verdict,
+    planned_services,
+    pod_groups,
+    read_planned,
+)
+from tests.tui.fake_backend import START, record
+
+COMPOSE = """\
+name: demo
+services:
+  assistant:
+    image: demo-assistant:latest
+    labels:
+      claw.pod: demo
+      claw.service: assistant
+  researcher-0:
+    image: demo-researcher:latest
+    labels:
+      claw.ordinal: "0"
+      claw.pod: demo
+      claw.service: researcher
+  researcher-1:
+    image: demo-researcher:latest
+    labels:
+      claw.ordinal: "1"
+      claw.pod: demo
+      claw.service: researcher
+  notes-web:
+    image: busybox
+    labels:
+      claw.pod: demo
+      claw.service: notes-web
+"""
+
+
+def test_planned_services_in_file_order_grouped_by_claw() -> None:
+    services = planned_services(
+        COMPOSE, claw_types={"assistant": "openclaw", "researcher": "openclaw"}
+    )
+    assert [(s.name, s.group, s.claw_type, s.image, s.ordinal) for s in services] == [
+        ("assistant", "assistant", "openclaw", "demo-assistant:latest", None),
+        ("researcher-0", "researcher", "openclaw", "demo-researcher:latest", 0),
+        ("researcher-1", "researcher", "openclaw", "demo-researcher:latest", 1),
+        ("notes-web", "notes-web", None, "busybox", None),
+    ]
+
+
+def test_unreadable_compose_is_an_error_or_nothing() -> None:
+    with pytest.raises(PodError):
+        planned_services("services: [", "x.yml")
+    assert read_planned("services: [", "x.yml") == ()
+    assert read_planned(None, "x.yml") == ()
+    assert read_planned("just text", "x.yml") == ()
+
+
+def test_groups_join_containers_and_mark_missing_and_strays() -> None:
+    """Without the plan's claw types, the containers' labels say them."""
+    assistant = record("assistant")
+    r1 = record("researcher-1", claw_service="researcher", state="exited")
+    stray = record("old-bot", claw_type=None)
+    groups = pod_groups(planned_services(COMPOSE), [r1, stray, assistant])
+    assert [(g.name, g.claw_type, g.planned, g.services) for g in groups] == [
+        ("assistant", "openclaw", True, ("assistant",)),
+        ("researcher", "openclaw", True, ("researcher-0", "researcher-1")),
+        ("notes-web", None, True, ("notes-web",)),
+        ("old-bot", None, False, ("old-bot",)),
+    ]
+    researcher = groups[1]
+    assert [(r.service, r.ordinal, r.container) for r in researcher.rows] == [
+        ("researcher-0", 0, None),
+        ("researcher-1", 1, r1),
+    ]
+    assert researcher.containers == (r1,)
+    assert researcher.rows[0].key == "container:researcher-0"
+    assert researcher.rows[1].key == f"container:{r1.id}"
+    assert groups[3].rows[0].planned is False
+
+
+def test_container_states() -> None:
+    now = START + timedelta(minutes=5)
+
+    def state(**kw: object) -> str:
+        return container_state(ContainerRow("a", None, record("a", **kw), True), now)  # type: ignore[arg-type]
+
+    assert container_state(ContainerRow("a", None, None, True), now) == "missing"
+    assert state() == "running"
+    assert state(state="exited") == "exited (0)"
+    assert state(state="restarting") == "crash-looping"
+    assert state(state="created") == "created"
+
+
+def test_health_verdict_prefers_a_probe_of_this_container() -> None:
+    from clawlib.lifecycle import ContainerHealth
+
+    c = record("a", health="starting")
+    other = record("a", number=2)
+    probe = ContainerHealth(c, "healthy", "ok", "driver", datetime.now(UTC))
+    assert health_verdict(c, probe) == "healthy"
+    assert health_verdict(c, None) == "starting"
+    assert health_verdict(other, probe) is None  # a probe of the container it replaced
+    assert health_verdict(None, probe) is None
