@@ -495,7 +495,7 @@ class MainScreen(Screen[None]):
                 self.replan()
 
         shown = f"{self.directory.name}/{self.pod_file.name}"
-        self.app.push_screen(ProblemsScreen(self.plan_error, shown), done)
+        self.app.push_screen(ProblemsScreen(self.plan_error, self.pod_file, shown), done)
 
     def action_edit(self) -> None:
         """Open the pod file in $VISUAL / $EDITOR (at the first problem's line), re-plan after."""

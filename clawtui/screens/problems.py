@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,12 +18,17 @@ from clawlib.errors import ClawError, PodError
 __all__ = ["ProblemsScreen", "problem_rows"]
 
 
-def problem_rows(error: ClawError) -> list[tuple[str, str, str]]:
-    """(where, YAML path, what) for each problem of ``error``; one row for other errors."""
+def problem_rows(
+    error: ClawError, pod_file: Path | None = None, shown: str = ""
+) -> list[tuple[str, str, str]]:
+    """(where, YAML path, what) for each problem of ``error``; one row for other errors. The
+    pod file itself is named ``shown`` (the app knows it by its absolute path)."""
     if isinstance(error, PodError):
+        path = error.path
+        if pod_file is not None and shown and Path(os.path.abspath(path)) == pod_file:
+            path = shown
         return [
-            (f"{error.path}:{p.line}" if p.line else error.path, p.yaml_path, p.detail)
-            for p in error.problems
+            (f"{path}:{p.line}" if p.line else path, p.yaml_path, p.detail) for p in error.problems
         ]
     return [("", "", line) for line in str(error).splitlines() or [type(error).__name__]]
 
@@ -53,16 +60,17 @@ class ProblemsScreen(ModalScreen[str]):
     ProblemsScreen #problems-hint { color: $text-muted; padding-top: 1; }
     """
 
-    def __init__(self, error: ClawError, pod_file: str) -> None:
+    def __init__(self, error: ClawError, pod_file: Path, shown: str) -> None:
         super().__init__()
         self.error = error
         self.pod_file = pod_file
+        self.shown = shown
 
     def compose(self) -> ComposeResult:
-        rows = problem_rows(self.error)
+        rows = problem_rows(self.error, self.pod_file, self.shown)
         noun = "problem" if len(rows) == 1 else "problems"
         with Vertical():
-            yield Static(f"{self.pod_file}: {len(rows)} {noun}", id="problems-title")
+            yield Static(f"{self.shown}: {len(rows)} {noun}", id="problems-title")
             with VerticalScroll():
                 for where, path, detail in rows:
                     text = Text()

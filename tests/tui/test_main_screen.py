@@ -184,7 +184,7 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
         problems = [str(s.render()) for s in app.screen.query(".problem")]
         assert len(problems) == 2
-        assert "services.researcher.x-claw.count" in problems[0]
+        assert problems[0].startswith("demo/claw-pod.yml:28  services.researcher.x-claw.count\n")
         assert "services.researcher.x-claw.surfaces[0]" in problems[1]
         assert "read-sorta" in problems[1]
         await pilot.press("escape")
