@@ -30,7 +30,8 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     t0 = float(sys.argv[2])
-    from clawtui.app import make_app
+    from clawtui.app import ClawApp, resolve_pod_file
+    from clawtui.backend import EngineBackend
     from clawtui.screens.main import MainScreen
 
     marks = {}
@@ -40,28 +41,26 @@ CHILD = textwrap.dedent(
             marks[name] = time.time() - t0
             print(f"{name} {marks[name]:.3f}", flush=True)
 
-    app = make_app(sys.argv[1])
+    class Timed(ClawApp):
+        def on_ready(self):
+            mark("first-frame")
+            self.set_interval(0.01, self.watch)
 
-    def watch():
-        screen = app.screen
-        if not isinstance(screen, MainScreen):
-            return
-        if screen.plan is not None:
-            mark("planned")
-        if screen.engine_up:
-            mark("listed")
-        if screen.health:
-            mark("probed")
-        want = 4 if sys.argv[3] == "engine" else 2
-        if len(marks) >= want or time.time() - t0 > 60:
-            app.exit()
+        def watch(self):
+            screen = self.screen
+            if not isinstance(screen, MainScreen):
+                return
+            if screen.plan is not None:
+                mark("planned")
+            if screen.engine_up:
+                mark("listed")
+            if screen.health:
+                mark("probed")
+            want = 4 if sys.argv[3] == "engine" else 2
+            if len(marks) >= want or time.time() - t0 > 60:
+                self.exit()
 
-    def ready(event):
-        mark("first-frame")
-        app.set_interval(0.01, watch)
-
-    app.on_ready = ready
-    app.run(headless=True, size=(150, 45))
+    Timed(resolve_pod_file(sys.argv[1]), EngineBackend()).run(headless=True, size=(150, 45))
     """
 )
 

@@ -28,7 +28,7 @@ class ClawApp(App[None]):
     """The claw terminal UI for one pod."""
 
     TITLE = "claw"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),

@@ -11,8 +11,11 @@ from clawlib.errors import ClawError
 from clawlib.lifecycle import ContainerHealth
 from clawlib.planner import Plan
 
+from .model import PlannedService
+
 __all__ = [
     "ActionFinished",
+    "AppliedLoaded",
     "ContainersChanged",
     "EngineConnected",
     "EngineLost",
@@ -21,6 +24,15 @@ __all__ = [
     "PlanFailed",
     "PlanLoaded",
 ]
+
+
+@dataclass
+class AppliedLoaded(Message):
+    """The generated compose file on disk was read: the project and services last applied
+    (``project`` None when the pod was never applied)."""
+
+    project: str | None
+    planned: tuple[PlannedService, ...]
 
 
 @dataclass

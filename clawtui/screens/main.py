@@ -38,6 +38,7 @@ from clawlib.planner import COMPOSE_FILE, Plan
 from ..backend import Action, PodBackend
 from ..messages import (
     ActionFinished,
+    AppliedLoaded,
     ContainersChanged,
     EngineConnected,
     EngineLost,
@@ -132,31 +133,43 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._load_applied()
         self._refresh_tree()
         self.query_one(PodTree).focus()
-        self.replan()
-        if self.project is not None:
-            self.watch_engine(self.project)
+        # The first frame first: reading the pod, planning and the engine follow it.
+        self.call_after_refresh(self._start)
         self.set_interval(HEALTH_INTERVAL, self.action_probe)
         self.set_interval(WATCH_INTERVAL, self._check_pod_file)
+
+    def _start(self) -> None:
+        self.load_applied()
+        self.replan()
 
     def on_unmount(self) -> None:
         self._wake.set()
 
     # Planning.
 
-    def _load_applied(self) -> None:
+    @work(thread=True, exclusive=True, group="applied", exit_on_error=False)
+    def load_applied(self) -> None:
         """What was last applied (the generated file on disk): the tree and the project until
         the plan arrives, and all there is when the pod file cannot be planned."""
         try:
             target = locate(self.directory)
         except (NotAppliedError, ClawError):
+            self.post_message(AppliedLoaded(None, ()))
             return
-        self.project = target.project
-        text = _read_text(target.compose_file)
-        self.planned = read_planned(text, COMPOSE_FILE)
-        self.query_one(StatusBar).project = target.project
+        planned = read_planned(_read_text(target.compose_file), COMPOSE_FILE)
+        self.post_message(AppliedLoaded(target.project, planned))
+
+    def on_applied_loaded(self, message: AppliedLoaded) -> None:
+        if self.project is not None or message.project is None:
+            return  # the plan came first and said it all, or nothing was applied
+        self.project = message.project
+        self.query_one(StatusBar).project = message.project
+        if self.plan is None:
+            self.planned = message.planned
+            self._refresh_tree()
+        self.watch_engine(message.project)
 
     @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
     def replan(self) -> None:
