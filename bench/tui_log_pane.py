@@ -6,7 +6,8 @@ falls behind shows as a growing backlog rather than as a slower producer. A head
 (150x45) runs a LogPane that follows it, in four phases of the same length:
 
 - plain: following, with a key press about every 100 ms that toggles timestamps (``t``);
-- search: the same with a search active (every line is searched, matches highlighted);
+- search: the same with a search active (every line searched, about a third of them hits,
+  highlighted);
 - filter: the same with a filter active (about one line in ten shown);
 - heap: plain following again under tracemalloc, for the peak of the Python heap (tracemalloc
   slows the interpreter, so the other phases run without it).
@@ -16,21 +17,24 @@ appended at that moment (in the feed's queue or the worker's batch). The pane th
 to take the rest: delivered is what reached the pane's buffer, backlog what the feed still held
 after that, lost is produced - delivered - backlog (must be 0). "Ring pruned" is what the buffer
 dropped from its front to stay within max_lines (counted in the status line). Lag is how old the
-newest line of each batch was when the pane took it. Delivered/s is over the phase's window.
+newest line of each batch was when the pane took it. Delivered/s counts what was appended within
+the phase's window. CPU is the whole process's, the producer thread and the presses included.
 
 Key latency is measured from the moment the key event is handed to the app (as the terminal
-driver does) to the end of the first screen update rendered after the action ran. Pilot's
+driver does) to the end of the first screen update that shows the change. Pilot's
 ``press`` is not used for it: it waits twice for the process to go idle (up to a second each),
 which never happens while 20,000 lines/s arrive. The screen is rendered (every visible line
 turned into segments) but headless, so writing it to a terminal is not counted.
 
 Run: .venv/bin/python bench/tui_log_pane.py [--sources 20] [--rate 1000] [--seconds 10]
+     [--presses 100] [--phases plain,search,filter,heap]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import resource
 import statistics
 import threading
@@ -44,6 +48,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.widgets import Input
 
 from clawlib.engine import LogEnded, LogLine, LogSource
 from clawtui.logbuffer import Batch
@@ -128,8 +133,16 @@ class SyntheticFeed:
 
 
 class BenchApp(App[None]):
+    def __init__(self, freeze: bool) -> None:
+        super().__init__()
+        self.freeze = freeze
+
     def compose(self) -> ComposeResult:
         yield LogPane()
+
+    def on_ready(self) -> None:
+        if self.freeze:  # as ClawApp does once it has started
+            gc.freeze()
 
 
 @dataclass
@@ -174,7 +187,7 @@ async def run_phase(name: str, args: argparse.Namespace, presses: int) -> Phase:
         feeds.append(feed)
         return feed
 
-    app = BenchApp()
+    app = BenchApp(args.gc_freeze)
     async with app.run_test(headless=True, size=(150, 45)) as pilot:
         pane = app.query_one(LogPane)
         pane.focus()
@@ -204,9 +217,9 @@ async def run_phase(name: str, args: argparse.Namespace, presses: int) -> Phase:
 
         screen._compositor_refresh = timed_refresh
         if name == "search":
-            pane._set_search("status=200 path")
+            pane.query_one("#log-search", Input).value = "status=200"
         elif name == "filter":
-            pane._set_filter("re:^\\d{8}7 ")
+            pane.query_one("#log-filter", Input).value = "re:^\\d{8}7 "
         await pilot.pause()
         started = time.perf_counter()
         cpu = time.process_time()
@@ -287,6 +300,12 @@ async def main() -> None:
     parser.add_argument("--rate", type=int, default=1000, help="lines/s per source")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--presses", type=int, default=100, help="key presses per phase")
+    parser.add_argument(
+        "--no-gc-freeze",
+        dest="gc_freeze",
+        action="store_false",
+        help="do not gc.freeze() once started (ClawApp does)",
+    )
     parser.add_argument(
         "--phases", default="plain,search,filter,heap", help="comma-separated phases to run"
     )

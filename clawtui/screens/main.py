@@ -587,6 +587,7 @@ class MainScreen(Screen[None]):
                 "Stops and removes every container and network of the pod "
                 "(named volumes are kept).",
                 "Down",
+                danger=True,
             ),
             done,
         )

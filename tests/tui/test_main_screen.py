@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
+from clawlib.errors import ComposeFailedError
 from clawtui.app import ClawApp, make_app
 from clawtui.screens.help import HelpScreen
 from clawtui.screens.main import MainScreen, editor_argv
@@ -159,6 +160,35 @@ async def test_action_on_a_claw_covers_its_replicas(demo: Path, backend: FakeBac
         await until(pilot, lambda: any(c[0] == "act" for c in backend.calls))
         assert ("act", "restart", "demo", ("researcher-0", "researcher-1")) in backend.calls
         await until(pilot, lambda: "restart researcher: done" in status(app))
+
+
+async def test_a_failed_action_says_why(demo: Path, backend: FakeBackend) -> None:
+    backend.action_error = ComposeFailedError(
+        ("docker", "compose", "stop", "reviewer"),
+        1,
+        "Error response from daemon: cannot stop container demo-reviewer-1",
+        action="stop",
+        services=("reviewer",),
+    )
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("down", "down", "down", "down", "down", "down", "S")
+        await until(pilot, lambda: "stop reviewer failed" in status(app))
+        assert ("act", "stop", "demo", ("reviewer",)) in backend.calls
+        assert any("cannot stop container" in str(n.message) for n in app._notifications)
+
+
+async def test_shell_and_editor_need_a_real_terminal(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("s")  # the pod: no single container
+        await pilot.press("down", "down", "s")  # demo-assistant-1, but no terminal to hand over
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert "Select a running container to open a shell in." in messages
+        assert "This terminal cannot hand over to a shell." in messages
 
 
 async def test_down_asks_first(demo: Path, backend: FakeBackend) -> None:
