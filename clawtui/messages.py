@@ -17,6 +17,7 @@ __all__ = [
     "ActionFinished",
     "AppliedLoaded",
     "ContainersChanged",
+    "EngineChecked",
     "EngineConnected",
     "EngineLost",
     "HealthProbed",
@@ -54,6 +55,13 @@ class EngineConnected(Message):
     """The engine answered and the project's containers were listed."""
 
     containers: tuple[ContainerRecord, ...]
+
+
+@dataclass
+class EngineChecked(Message):
+    """The engine was asked whether it answers (``problem`` None: it does)."""
+
+    problem: str | None
 
 
 @dataclass

@@ -40,6 +40,7 @@ from ..messages import (
     ActionFinished,
     AppliedLoaded,
     ContainersChanged,
+    EngineChecked,
     EngineConnected,
     EngineLost,
     HealthProbed,
@@ -162,8 +163,11 @@ class MainScreen(Screen[None]):
         self.post_message(AppliedLoaded(target.project, planned))
 
     def on_applied_loaded(self, message: AppliedLoaded) -> None:
+        if self.project is None and message.project is None:
+            self.check_engine()  # nothing to watch until a plan names the project
+            return
         if self.project is not None or message.project is None:
-            return  # the plan came first and said it all, or nothing was applied
+            return  # the plan came first and said it all
         self.project = message.project
         self.query_one(StatusBar).project = message.project
         if self.plan is None:
@@ -205,6 +209,7 @@ class MainScreen(Screen[None]):
             self.action_problems()
 
     def _update_plan_state(self) -> None:
+        self.refresh_bindings()  # "Problems" is offered only while there are some
         status = self.query_one(StatusBar)
         if self.plan_error is not None:
             count = len(self.plan_error.problems) if isinstance(self.plan_error, PodError) else 1
@@ -239,6 +244,25 @@ class MainScreen(Screen[None]):
             self.notify(f"{self.pod_file.name} changed: press p to see the new plan")
 
     # The engine.
+
+    @work(thread=True, exclusive=True, group="engine-check", exit_on_error=False)
+    def check_engine(self) -> None:
+        """Whether the engine answers, for the status bar, while there is no project."""
+        try:
+            self.backend.ping()
+        except ClawError as exc:
+            self.post_message(EngineChecked(_reason(exc)))
+            return
+        self.post_message(EngineChecked(None))
+
+    def on_engine_checked(self, message: EngineChecked) -> None:
+        if self.project is not None:
+            return  # the engine watcher has taken over
+        status = self.query_one(StatusBar)
+        if message.problem is None:
+            status.engine, status.engine_detail = "connected", "the pod has not been applied yet"
+        else:
+            status.engine, status.engine_detail = "unreachable", message.problem
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def watch_engine(self, project: str) -> None:
@@ -293,7 +317,9 @@ class MainScreen(Screen[None]):
         self.engine_up = False
         status = self.query_one(StatusBar)
         status.engine = "unreachable"
-        status.engine_detail = f"{message.reason} (retrying every {message.retry_in:.0f} s)"
+        status.engine_detail = message.reason
+        if message.retry_in:
+            status.engine_detail += f" (retrying in {message.retry_in:.0f} s)"
 
     def on_containers_changed(self, message: ContainersChanged) -> None:
         self._containers_changed(message.containers, refollow=False)
@@ -519,14 +545,7 @@ class MainScreen(Screen[None]):
         if argv is None:
             self.notify("Set $EDITOR to edit the pod file from here.", severity="warning")
             return
-        try:
-            with self.app.suspend():
-                subprocess.run(argv, check=False)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
-            return
-        except OSError as exc:
-            self.notify(f"Cannot run {argv[0]}: {exc.strerror}", severity="error")
+        if not self._hand_over(argv, "an editor"):
             return
         self._pod_mtime = _mtime(self.pod_file)
         self._shown_problems = False
@@ -601,14 +620,26 @@ class MainScreen(Screen[None]):
             self.notify("Select a running container to open a shell in.", severity="warning")
             return
         argv = self.backend.shell_argv(container)
+        self._hand_over(argv, "a shell", f"Shell in {container.name}; exit to return to claw.")
+
+    def _hand_over(self, argv: list[str], what: str, intro: str = "") -> bool:
+        """Run ``argv`` on the terminal while the app is suspended; False (and said why) if it
+        could not run."""
+        failure = ""
         try:
             with self.app.suspend():
-                print(f"Shell in {container.name}; exit to return to claw.", flush=True)
-                subprocess.run(argv, check=False)
+                # Nothing may escape this block: the app resumes only when it ends normally.
+                try:
+                    if intro:
+                        print(intro, flush=True)
+                    subprocess.run(argv, check=False)
+                except OSError as exc:
+                    failure = f"Cannot run {argv[0]}: {exc.strerror or exc}"
         except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to a shell.", severity="error")
-        except OSError as exc:
-            self.notify(f"Cannot run {argv[0]}: {exc.strerror}", severity="error")
+            failure = f"This terminal cannot hand over to {what}."
+        if failure:
+            self.notify(failure, severity="error")
+        return not failure
 
 
 def editor_argv(path: Path, line: int = 0) -> list[str] | None:

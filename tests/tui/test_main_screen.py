@@ -220,6 +220,8 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert "pod file: 2 problems (E)" in status(app)
+        # Never applied and not planned: no project to watch, but the engine was asked.
+        assert "engine connected: the pod has not been applied yet" in status(app)
         await pilot.press("E")
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
 
