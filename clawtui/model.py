@@ -53,7 +53,8 @@ class ContainerRow:
 
     @property
     def key(self) -> str:
-        return f"container:{self.container.id if self.container else self.service}"
+        """Stable while the container is recreated, stopped or unknown: service and number."""
+        return f"container:{self.service}#{self.container.number if self.container else 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +164,13 @@ def pod_groups(
     return tuple(result)
 
 
-def container_state(row: ContainerRow, now: datetime) -> str:
-    """running / exited (N) / crash-looping / restarting / created / paused / missing."""
+def container_state(row: ContainerRow, now: datetime, known: bool = True) -> str:
+    """running / exited (N) / crash-looping / restarting / created / paused / missing, or
+    ``unknown`` for a row without a container when the engine could not be asked (``known``
+    False)."""
     container = row.container
     if container is None:
-        return "missing"
+        return "missing" if known else "unknown"
     if container.crash_looping(now):
         return "crash-looping"
     if container.state == "exited":

@@ -258,6 +258,8 @@ class MainScreen(Screen[None]):
     def on_engine_checked(self, message: EngineChecked) -> None:
         if self.project is not None:
             return  # the engine watcher has taken over
+        self.engine_up = message.problem is None
+        self._refresh_tree()
         status = self.query_one(StatusBar)
         if message.problem is None:
             status.engine, status.engine_detail = "connected", "the pod has not been applied yet"
@@ -314,7 +316,10 @@ class MainScreen(Screen[None]):
         self.action_probe()
 
     def on_engine_lost(self, message: EngineLost) -> None:
-        self.engine_up = False
+        was_up, self.engine_up = self.engine_up, False
+        if was_up:  # what runs is not known any more: no stale states in the tree
+            self.containers = ()
+            self._refresh_tree()
         status = self.query_one(StatusBar)
         status.engine = "unreachable"
         status.engine_detail = message.reason
@@ -371,7 +376,12 @@ class MainScreen(Screen[None]):
         if not self.planned and not self.containers:
             note = "nothing planned or running" if self.plan_error is None else "see problems (E)"
         self.query_one(PodTree).show(
-            name, self.groups, self.latest_health(), datetime.now(UTC), note
+            name,
+            self.groups,
+            self.latest_health(),
+            datetime.now(UTC),
+            note,
+            engine_up=self.engine_up,
         )
 
     @on(Tree.NodeHighlighted, "#tree")

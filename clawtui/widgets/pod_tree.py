@@ -23,6 +23,7 @@ POD_KEY = "pod"
 _STATE_COLOURS = {
     "running": "ok",
     "missing": "muted",
+    "unknown": "muted",
     "created": "muted",
     "paused": "warning",
     "restarting": "warning",
@@ -39,7 +40,7 @@ _HEALTH_MARKS = {"healthy": "♥", "unhealthy": "✗", "starting": "…", "error
 
 class PodTree(Tree[str]):
     """The pod's services and containers; each node's data is its key (``pod``,
-    ``service:NAME``, ``container:ID`` or ``container:SERVICE`` for a missing one)."""
+    ``service:NAME`` or ``container:SERVICE#NUMBER``)."""
 
     HELP_GROUP = "Tree"
 
@@ -70,6 +71,7 @@ class PodTree(Tree[str]):
         self._shape: list[str] = []
         self._by_key: dict[str, TreeNode[str]] = {POD_KEY: self.root}
         self.groups: tuple[ServiceGroup, ...] = ()
+        self._known = True
 
     def show(
         self,
@@ -78,9 +80,14 @@ class PodTree(Tree[str]):
         health: Mapping[str, ContainerHealth],
         now: datetime,
         note: str = "",
+        *,
+        engine_up: bool = True,
     ) -> None:
-        """Show ``groups`` (health by container name); keep the cursor on the same key."""
+        """Show ``groups`` (health by container name); keep the cursor on the same key.
+        Without the engine, a planned service with no container known is ``unknown``, not
+        ``missing``."""
         self.groups = tuple(groups)
+        self._known = engine_up
         shape = [g.key for g in groups] + [r.key for g in groups for r in g.rows]
         if shape != self._shape:
             self._rebuild(groups)
@@ -88,6 +95,8 @@ class PodTree(Tree[str]):
         running = sum(1 for g in groups for c in g.containers if c.running)
         total = sum(len(g.rows) for g in groups)
         summary = f"{len(groups)} services · {running}/{total} running"
+        if not engine_up:
+            summary = f"{len(groups)} services · {total} containers, states unknown"
         self.root.set_label(
             Text.assemble((pod, "bold"), "  ", (note or summary, self._colour("muted")))
         )
@@ -126,7 +135,7 @@ class PodTree(Tree[str]):
             (kind, self._colour("accent") if group.claw_type else self._colour("muted")),
         )
         # What needs attention first; the image last, where a narrow tree cuts it.
-        states = [container_state(row, now) for row in group.rows]
+        states = [container_state(row, now, known=self._known) for row in group.rows]
         worst = _worst_state(states)
         if worst != "running":
             label.append("  ")
@@ -153,7 +162,7 @@ class PodTree(Tree[str]):
         if row.ordinal is not None:
             label.append(f"#{row.ordinal} ", self._colour("muted"))
         label.append(name)
-        state = container_state(row, now)
+        state = container_state(row, now, known=self._known)
         label.append("  ")
         label.append(state, self._colour(_state_colour(state)))
         verdict = health_verdict(row.container, health.get(_name(row)))
@@ -177,7 +186,7 @@ def _state_colour(state: str) -> str:
     return _STATE_COLOURS.get(state, "muted")
 
 
-_STATE_ORDER = ("crash-looping", "restarting", "exited", "missing", "paused", "created")
+_STATE_ORDER = ("crash-looping", "restarting", "exited", "missing", "unknown", "paused", "created")
 
 
 def _worst_state(states: Sequence[str]) -> str:

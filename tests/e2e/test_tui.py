@@ -65,7 +65,7 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
         )
         # Select alpha's container: its stub's log lines arrive in the pane.
         await pilot.press("down", "down")
-        assert main_screen(app).selected == f"container:{alpha_before}"
+        assert main_screen(app).selected == "container:alpha#1"
         pane = main_screen(app).query_one(LogPane)
         await until(pilot, lambda: "[gateway]" in pane.plain_text(), 20, "alpha's log lines")
         assert f"{project}-alpha-1" in pane.plain_text()

@@ -83,8 +83,8 @@ def test_groups_join_containers_and_mark_missing_and_strays() -> None:
         ("researcher-1", 1, r1),
     ]
     assert researcher.containers == (r1,)
-    assert researcher.rows[0].key == "container:researcher-0"
-    assert researcher.rows[1].key == f"container:{r1.id}"
+    assert researcher.rows[0].key == "container:researcher-0#1"
+    assert researcher.rows[1].key == "container:researcher-1#1"
     assert groups[3].rows[0].planned is False
 
 
@@ -95,6 +95,7 @@ def test_container_states() -> None:
         return container_state(ContainerRow("a", None, record("a", **kw), True), now)  # type: ignore[arg-type]
 
     assert container_state(ContainerRow("a", None, None, True), now) == "missing"
+    assert container_state(ContainerRow("a", None, None, True), now, known=False) == "unknown"
     assert state() == "running"
     assert state(state="exited") == "exited (0)"
     assert state(state="restarting") == "crash-looping"
