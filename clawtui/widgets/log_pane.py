@@ -664,8 +664,9 @@ class LogPane(Widget, can_focus=False):
                 for s in previous
                 if s.container_id in self._last_seen
             ]
-            tail: int | None = None
             since = min(seen) if seen else None
+            # Nothing seen yet: start like a new key, never with a container's whole log.
+            tail: int | None = None if since is not None else self.tail
             after = dict(self._last_seen)
         else:
             self.buffer.clear()

@@ -378,6 +378,15 @@ async def test_following_the_same_key_again_skips_what_was_shown() -> None:
         assert pane.buffer.texts == ["other"]
 
 
+async def test_following_the_same_key_before_any_line_starts_with_the_tail() -> None:
+    app, opener = PaneApp(), Opener()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(LogPane)
+        await started(pilot, pane, opener, sources=(A,))
+        await started(pilot, pane, opener, sources=(A,))  # e.g. the engine came back
+        assert opener.calls[-1] == ((A,), 500, None)  # never a container's whole log
+
+
 async def test_no_containers_to_follow() -> None:
     app, opener = PaneApp(), Opener()
     async with app.run_test(size=SIZE) as pilot:
