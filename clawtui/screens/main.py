@@ -27,7 +27,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane, Tree
+from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs, Tree
 from textual.worker import get_current_worker
 
 from clawlib.engine import ContainerRecord, LogSource
@@ -134,6 +134,8 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # Tab goes from the tree straight into the shown pane; 1-4 and the mouse pick tabs.
+        self.query_one(TabbedContent).query_one(Tabs).can_focus = False
         self._refresh_tree()
         self.query_one(PodTree).focus()
         # The first frame first: reading the pod, planning and the engine follow it.
@@ -569,12 +571,32 @@ class MainScreen(Screen[None]):
         return title, tuple(row.service for g in groups for row in g.rows)
 
     def action_act(self, action: Action) -> None:
+        """Run ``action`` on the selected node; on the whole pod, or a rebuild, ask first."""
         title, services = self._target()
         if self.project is None:
             self.notify("The pod has not been applied yet: press p to plan and apply.")
             return
-        self.query_one(StatusBar).action = f"{action} {title}…"
-        self.run_compose_action(action, title, services)
+
+        def run(confirmed: bool | None = True) -> None:
+            if confirmed:
+                self.query_one(StatusBar).action = f"{action} {title}…"
+                self.run_compose_action(action, title, services)
+
+        if services and action != "rebuild":
+            run()
+            return
+        from .confirm import ConfirmScreen
+
+        what = f"every service of {self.project}" if not services else ", ".join(services)
+        body = {
+            "rebuild": f"Builds the image of {what} again and recreates its containers.",
+            "stop": f"Stops the containers of {what}.",
+            "start": f"Starts the stopped containers of {what}.",
+            "restart": f"Restarts the containers of {what}.",
+        }[action]
+        self.app.push_screen(
+            ConfirmScreen(f"{action.capitalize()} {title}?", body, action.capitalize()), run
+        )
 
     @work(thread=True, group="actions", exit_on_error=False)
     def run_compose_action(self, action: Action, title: str, services: tuple[str, ...]) -> None:

@@ -199,6 +199,32 @@ async def test_shell_and_editor_need_a_real_terminal(demo: Path, backend: FakeBa
         assert "This terminal cannot hand over to a shell." in messages
 
 
+async def test_the_whole_pod_or_a_rebuild_asks_first(demo: Path, backend: FakeBackend) -> None:
+    (demo.parent / "compose.generated.yml").write_text("name: demo\nservices: {}\n")
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("r")  # the pod is selected
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("n")
+        await pilot.press("down", "b")  # assistant: a rebuild
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        assert not any(c[0] == "act" for c in backend.calls)
+        await pilot.press("y")
+        await until(pilot, lambda: ("act", "rebuild", "demo", ("assistant",)) in backend.calls)
+
+
+async def test_tab_goes_from_the_tree_into_the_log_pane(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("tab")
+        pane = main_screen(app).query_one(LogPane)
+        assert app.focused is pane.view
+        await pilot.press("t")
+        assert pane.timestamps
+
+
 async def test_down_asks_first(demo: Path, backend: FakeBackend) -> None:
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
