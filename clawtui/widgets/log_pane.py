@@ -863,13 +863,13 @@ class LogPane(Widget, can_focus=False):
             parts.append(self._filter_error)
         elif self.buffer.filter is not None:
             parts.append(
-                f"filter {self._filter_text!r}: "
+                f'filter "{self._filter_text}": '
                 f"{self.buffer.shown_count:,} of {len(self.buffer):,} lines"
             )
         if self._search_error:
             parts.append(self._search_error)
         elif self.buffer.search is not None:
-            parts.append(f"search {self._search_text!r}: {self._hits_text()}")
+            parts.append(f'search "{self._search_text}": {self._hits_text()}')
         if self.buffer.dropped:
             parts.append(f"{self.buffer.dropped:,} earlier lines dropped")
         parts.append("tail all" if self.tail is None else f"tail {self.tail:,}")

@@ -236,7 +236,7 @@ async def test_search_highlights_and_n_moves_between_hits() -> None:
         await started(pilot, pane, opener, *(line(A, t, i) for i, t in enumerate(texts)))
         await pilot.press("slash", *"error")
         assert pane.buffer.hits == [1, 3, 5]
-        assert "search 'error': 3 hits" in pane.status_text
+        assert 'search "error": 3 hits' in pane.status_text
         segments = list(view.render_line(1))
         match = view.get_component_rich_style("log-view--match").bgcolor
         assert [s.text for s in segments[2:4]] == ["Error", " one"]
@@ -244,7 +244,7 @@ async def test_search_highlights_and_n_moves_between_hits() -> None:
         assert style(segments[3]).bgcolor != match
         await pilot.press("enter")
         assert app.focused is view
-        assert "search 'error': hit 1/3" in pane.status_text
+        assert 'search "error": hit 1/3' in pane.status_text
         current = view.get_component_rich_style("log-view--current-match").bgcolor
         assert style(list(view.render_line(1))[2]).bgcolor == current
         hits = []
@@ -252,11 +252,11 @@ async def test_search_highlights_and_n_moves_between_hits() -> None:
             await pilot.press(key)
             hits.append(pane.status_text.split("  ·  ")[3])
         assert hits == [
-            "search 'error': hit 2/3",
-            "search 'error': hit 3/3",
-            "search 'error': hit 1/3",
-            "search 'error': hit 3/3",
-            "search 'error': hit 2/3",
+            'search "error": hit 2/3',
+            'search "error": hit 3/3',
+            'search "error": hit 1/3',
+            'search "error": hit 3/3',
+            'search "error": hit 2/3',
         ]
         assert view.current_hit == 3
         assert "paused" in pane.status_text  # jumping to a hit stops following
@@ -273,7 +273,7 @@ async def test_an_invalid_regular_expression_is_reported_and_escape_clears() -> 
         )
         assert pane.buffer.search is None
         await pilot.press("backspace", "backspace", "backslash", "(")
-        assert pane.status_text.split("  ·  ")[3] == "search 're:\\\\(': 1 hit"
+        assert pane.status_text.split("  ·  ")[3] == 'search "re:\\(": 1 hit'
         # The first escape closes the input and keeps the highlights, the second clears.
         search = pane.query_one("#log-search", Input)
         await pilot.press("escape")
@@ -304,11 +304,11 @@ async def test_the_filter_shows_matching_lines_and_keeps_up_with_new_ones() -> N
             f"demo-web-1         {BAR}ERROR: net",
             "",
         ]
-        assert "filter 'error': 2 of 4 lines" in pane.status_text
+        assert 'filter "error": 2 of 4 lines' in pane.status_text
         feed.push(line(A, "fine"), line(A, "another error"))
         await until(pilot, lambda: pane.buffer.end == 6)
         assert rows(pane)[2] == f"demo-researcher-0-1{BAR}another error"
-        assert "filter 'error': 3 of 6 lines" in pane.status_text
+        assert 'filter "error": 3 of 6 lines' in pane.status_text
         await pilot.press("F")
         assert pane.buffer.shown_count == 6
         assert "filter" not in pane.status_text
