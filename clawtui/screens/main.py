@@ -28,7 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs, Tree
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from clawlib.engine import ContainerRecord, LogSource
 from clawlib.errors import ClawError, ContainerNotFoundError, NotAppliedError, PodError
@@ -512,6 +512,19 @@ class MainScreen(Screen[None]):
         self.query_one(InspectPane).show(
             title, inspect=message.document, claw=claw, service=service
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that died of something other than a ClawError (a bug, or an engine answer
+        nobody foresaw): say so rather than let the view go quietly stale, and keep watching."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        error = worker.error
+        self.notify(
+            f"{type(error).__name__}: {error}", title=f"{worker.name} failed", severity="error"
+        )
+        if worker.group == "engine" and self.project is not None:
+            self.set_timer(_RETRY_MAX, lambda: self.watch_engine(self.project or ""))
 
     # Actions.
 

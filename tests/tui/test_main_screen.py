@@ -315,3 +315,18 @@ def test_editor_command(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no
     assert editor_argv(pod) == ["code", "--wait", str(pod)]
     monkeypatch.setenv("VISUAL", "vim")
     assert editor_argv(pod, 3) == ["vim", "+3", str(pod)]
+
+
+async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
+    demo: Path, backend: FakeBackend, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        monkeypatch.setattr("clawtui.screens.main._RETRY_MAX", 0.1)
+        events = backend.event_feeds[-1]
+        events.fail(RuntimeError("unexpected answer"))
+        await until(
+            pilot, lambda: any("unexpected answer" in str(n.message) for n in app._notifications)
+        )
+        await until(pilot, lambda: len(backend.event_feeds) == 2)  # watching again
