@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from clawtui.__main__ import main as clawtui_main
 from clawtui.app import PodNotFoundError, make_app
 from clawtui.screens.main import MainScreen
+from clawtui.screens.problems import ProblemsScreen
 from clawtui.widgets.log_pane import LogPane
 from tests.tui.conftest import DEMO
 from tests.tui.fake_backend import FakeBackend
@@ -73,4 +74,24 @@ def settled(  # type: ignore[no-untyped-def]
 def test_pod_view_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(
         make_app(demo, backend), terminal_size=(130, 36), run_before=settled(backend)
+    )
+
+
+def test_problems_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+    demo.write_text(demo.read_text().replace("count: 2", "count: zero"))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for _ in range(250):
+            if isinstance(pilot.app.screen, ProblemsScreen):
+                break
+            await asyncio.sleep(0.02)
+        await pilot.pause(0.3)
+
+    assert snap_compare(make_app(demo, backend), terminal_size=(130, 36), run_before=run_before)
+
+
+def test_help_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo, backend)
+    assert snap_compare(
+        app, terminal_size=(130, 36), run_before=settled(backend, keys=("tab", "question_mark"))
     )
