@@ -101,6 +101,13 @@ class PodBackend(Protocol):
         them for ``down``)."""
         ...
 
+    def roll_back(
+        self, directory: Path, project: str, on_line: Callable[[str], None]
+    ) -> tuple[str, ...]:
+        """Put back the generated files kept before the last apply and recreate the project's
+        containers from them; returns the paths restored."""
+        ...
+
     def shell_argv(self, container: ContainerRecord) -> list[str]:
         """The interactive command that opens a shell in ``container``."""
         ...
@@ -181,6 +188,18 @@ class EngineBackend:
             compose.stop(services, on_line=on_line)
         else:
             compose.restart(services, on_line=on_line)
+
+    def roll_back(
+        self, directory: Path, project: str, on_line: Callable[[str], None]
+    ) -> tuple[str, ...]:
+        from clawlib.lifecycle import COMPOSE_FILE, rollback
+
+        restored = rollback(directory)
+        # Every container, not only those whose service definition changed: a claw whose
+        # runtime files alone were put back must restart to read them.
+        compose = ComposeProject(find_compose(), project, directory / COMPOSE_FILE)
+        compose.up(force_recreate=True, on_line=on_line)
+        return restored
 
     def shell_argv(self, container: ContainerRecord) -> list[str]:
         docker = shutil.which("docker") or "docker"

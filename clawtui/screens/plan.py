@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from clawlib.errors import ClawError, OutputWriteError, PodError
-from clawlib.lifecycle import PREVIOUS_DIR, ApplyReport, Progress
+from clawlib.lifecycle import PREVIOUS_DIR, ApplyReport, Progress, has_previous
 from clawlib.planner import Plan, PlanDiff
 from clawlib.secrets import mask_secrets
 from clawtui.backend import PodBackend
@@ -69,6 +69,13 @@ class PlanScreen(Screen[ApplyReport | None]):
         Binding("a", "apply", "Apply", id="plan.apply"),
         Binding("r", "replan", "Re-plan", id="plan.replan"),
         Binding("s", "toggle_diff", "Unified/side by side", id="plan.toggle-diff"),
+        Binding(
+            "R",
+            "roll_back",
+            "Roll back",
+            tooltip="Put back the files kept before the last apply and recreate the containers",
+            id="plan.roll-back",
+        ),
         Binding("j", "next_file", "Next file", show=False, id="plan.next-file"),
         Binding("k", "previous_file", "Previous file", show=False, id="plan.previous-file"),
         Binding("escape", "back", "Back", id="plan.back"),
@@ -143,6 +150,20 @@ class PlanScreen(Screen[ApplyReport | None]):
 
     class ApplyFailed(Message):
         """The apply raised ``error``; what it left on disk is on the screen."""
+
+        def __init__(self, error: BaseException) -> None:
+            super().__init__()
+            self.error = error
+
+    class RolledBack(Message, bubble=False):
+        """The previous generation is back (``paths`` restored) and the containers recreated."""
+
+        def __init__(self, paths: tuple[str, ...]) -> None:
+            super().__init__()
+            self.paths = paths
+
+    class RollbackFailed(Message, bubble=False):
+        """The rollback raised ``error``."""
 
         def __init__(self, error: BaseException) -> None:
             super().__init__()
@@ -295,6 +316,61 @@ class PlanScreen(Screen[ApplyReport | None]):
         self.query_one("#detail", ContentSwitcher).current = "apply"
         self._apply_worker(self.plan, self.target_project)
 
+    def _start_rollback(self, confirmed: bool | None) -> None:
+        if not confirmed or self.phase in ("planning", "applying"):
+            return
+        self.phase = "applying"
+        self._stages.clear()
+        self._failed_stage = None
+        self.query_one("#output", Log).clear()
+        self.query_one("#outcome", Static).update("")
+        self.query_one("#results", DataTable).display = False
+        self.query_one("#stages", Static).update(
+            Content.assemble(("● ", "$warning"), "rolling back to the previous generation")
+        )
+        self.query_one("#files", OptionList).disabled = True
+        self.query_one("#detail", ContentSwitcher).current = "apply"
+        self._rollback_worker(self.target_project)
+
+    @work(thread=True, exclusive=True, group="apply", exit_on_error=False)
+    def _rollback_worker(self, project: str) -> None:
+        def output(text: str) -> None:
+            self.post_message(self.ApplyProgressed(Progress("up", text, output=True)))
+
+        try:
+            paths = self.backend.roll_back(self.directory, project, output)
+        except ClawError as exc:
+            self.post_message(self.RollbackFailed(exc))
+            return
+        self.post_message(self.RolledBack(paths))
+
+    def on_plan_screen_rolled_back(self, message: RolledBack) -> None:
+        self.phase = "applied"
+        count = len(message.paths)
+        self.query_one("#stages", Static).update(
+            Content.assemble(("✓ ", "$success"), "rolled back to the previous generation")
+        )
+        self.query_one("#outcome", Static).update(
+            Content.assemble(
+                (f"Rolled back: {count} file{'s' if count != 1 else ''} put back", "bold"),
+                ", the containers recreated from them.",
+                f"\nThe files they replaced are kept in {PREVIOUS_DIR}: R again undoes this.",
+                ("\nPress r to plan again.", "$text-muted"),
+            )
+        )
+
+    def on_plan_screen_rollback_failed(self, message: RollbackFailed) -> None:
+        self.phase = "applied"
+        self.query_one("#stages", Static).update(Content.assemble(("✗ ", "$error"), "roll back"))
+        self.query_one("#outcome", Static).update(
+            Content.assemble(
+                ("Roll back failed.", "bold $error"),
+                ("\nPress r to plan again.", "$text-muted"),
+                "\n\n",
+                (_lines(str(message.error)), "$error"),
+            )
+        )
+
     def on_plan_screen_apply_progressed(self, message: ApplyProgressed) -> None:
         progress = message.progress
         if progress.output:
@@ -354,7 +430,7 @@ class PlanScreen(Screen[ApplyReport | None]):
         else:
             parts.append(
                 "\nThe files were written; the previous generation is kept in "
-                f"{PREVIOUS_DIR} and can be restored from there."
+                f"{PREVIOUS_DIR}: R rolls back to it."
             )
         parts += [("\nPress r to plan again.", "$text-muted"), "\n\n", (_lines(text), "$error")]
         self.query_one("#outcome", Static).update(Content.assemble(*parts))
@@ -371,6 +447,10 @@ class PlanScreen(Screen[ApplyReport | None]):
             return True if phase == "ready" and bool(self.diff and self.diff.changed) else None
         if action in ("next_file", "previous_file"):
             return phase == "ready"
+        if action == "roll_back":
+            if not has_previous(self.directory):
+                return False
+            return True if phase not in ("planning", "applying") else None
         return True
 
     def action_apply(self) -> None:
@@ -379,6 +459,19 @@ class PlanScreen(Screen[ApplyReport | None]):
         title, body = self._confirm_text(self.plan, self.diff)
         self.app.push_screen(
             ConfirmScreen(title, body, confirm_label="Apply"), callback=self._start_apply
+        )
+
+    def action_roll_back(self) -> None:
+        body = (
+            f"Puts back the generated files kept in {PREVIOUS_DIR} before the last apply, and "
+            "recreates every container of the pod from them. The files they replace are kept "
+            "in turn: rolling back again undoes it."
+        )
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Roll back project {self.target_project}?", body, "Roll back", danger=True
+            ),
+            callback=self._start_rollback,
         )
 
     def action_replan(self) -> None:

@@ -104,4 +104,18 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
             60,
             "the recreated alpha healthy in the tree",
         )
+
+        # Roll back: the generation before the apply comes back and alpha is recreated from it.
+        runtime = pod / ".claw-runtime" / "alpha" / "config" / "openclaw.json"
+        assert '"5m"' in runtime.read_text()
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen), 5, "the plan screen")
+        plan_screen = app.screen
+        await until(pilot, lambda: plan_screen.phase == "ready", 30, "the plan")
+        await pilot.press("R")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", 5, "confirm")
+        await pilot.press("y")
+        await until(pilot, lambda: plan_screen.phase == "applied", 120, "the rollback")
+        assert '"30m"' in runtime.read_text()
+        assert docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1") != alpha_after
         await pilot.press("q")

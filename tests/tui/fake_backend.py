@@ -232,6 +232,16 @@ class FakeBackend:
         if self.action_error is not None:
             raise self.action_error
 
+    def roll_back(
+        self, directory: Path, project: str, on_line: Callable[[str], None]
+    ) -> tuple[str, ...]:
+        self.calls.append(("roll_back", project))
+        self._engine()
+        on_line("Container demo-assistant-1  Recreated")
+        if self.action_error is not None:
+            raise self.action_error
+        return ("compose.generated.yml",)
+
     def shell_argv(self, container: ContainerRecord) -> list[str]:
         return ["true"]
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Log, OptionList, Static
 
 from clawlib import load_pod, plan
 from clawlib.errors import ComposeFailedError, ImagePullError, OutputWriteError
-from clawlib.lifecycle import ApplyReport, Progress, ServiceOutcome
+from clawlib.lifecycle import ApplyReport, Progress, ServiceOutcome, save_previous
 from clawlib.planner import FileChange, Plan
 from clawtui.screens.confirm import ConfirmScreen
 from clawtui.screens.plan import PlanScreen
@@ -432,7 +432,7 @@ async def test_a_compose_failure_names_the_stage_the_services_and_the_previous_f
             "Apply failed at up.",
             "Service concerned: notes-web",
             "The files were written; the previous generation is kept in "
-            ".claw-runtime/.previous and can be restored from there.",
+            ".claw-runtime/.previous: R rolls back to it.",
             "Press r to plan again.",
             "",
             "docker compose up for service notes-web failed with exit status 1:",
@@ -569,3 +569,27 @@ def test_plan_snapshot_side_by_side(snap_compare, tmp_path: Path) -> None:  # ty
         await pilot.pause()
 
     assert snap_compare(_snapshot_app(tmp_path), terminal_size=(120, 36), run_before=run_before)
+
+
+async def test_roll_back_is_offered_only_with_a_previous_generation(tmp_path: Path) -> None:
+    backend = FakeBackend()
+    pod = demo_copy(tmp_path, change_demo)
+    app = PlanApp(backend, pod)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await planned(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)  # nothing kept: nothing to roll back
+        save_previous(pod.parent, ["compose.generated.yml"])
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.phase == "applied", "the rollback")
+        await pilot.pause()
+        assert ("roll_back", "demo") in backend.calls
+        assert text_of(screen, "#outcome").splitlines() == [
+            "Rolled back: 1 file put back, the containers recreated from them.",
+            "The files they replaced are kept in .claw-runtime/.previous: R again undoes this.",
+            "Press r to plan again.",
+        ]
+        assert "Container demo-assistant-1  Recreated" in screen.query_one("#output", Log).lines
