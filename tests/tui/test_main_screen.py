@@ -330,3 +330,14 @@ async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
             pilot, lambda: any("unexpected answer" in str(n.message) for n in app._notifications)
         )
         await until(pilot, lambda: len(backend.event_feeds) == 2)  # watching again
+
+
+async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        screen = main_screen(app)
+        await pilot.click("#tree", offset=(6, 3))  # the row of researcher
+        await until(pilot, lambda: screen.selected == "service:researcher")
+        await pilot.click("Tab#--content-tab-health")
+        assert screen.query_one(TabbedContent).active == "health"
