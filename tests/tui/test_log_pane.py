@@ -19,7 +19,8 @@ from textual.widgets import Input
 from clawlib.engine import LogEnded, LogLine, LogSource
 from clawlib.errors import ClawError, EngineDisconnectedError, EngineUnavailableError
 from clawtui.logbuffer import clock
-from clawtui.widgets.log_pane import LogPane, LogView
+from clawtui.widgets.log_pane import LogPane
+from clawtui.widgets.log_view import LogView
 from tests.tui.fake_backend import HOST, START, FakeFeed, line, record, source_of
 
 SIZE = (120, 30)
