@@ -9,20 +9,29 @@ project that the plan does not know is shown too, as ``not in plan``.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from clawlib.engine import ContainerRecord
 from clawlib.errors import ClawError
 from clawlib.lifecycle import ContainerHealth
+from clawlib.compose import RUNTIME_DIR
+from clawlib.planner import COMPOSE_FILE
 from clawlib.pod._yaml import load_yaml
+
+if TYPE_CHECKING:
+    from clawlib.planner import PlannedFile
 
 __all__ = [
     "ContainerRow",
     "PlannedService",
     "ServiceGroup",
+    "config_files",
     "container_state",
     "planned_services",
     "pod_groups",
@@ -186,3 +195,38 @@ def health_verdict(container: ContainerRecord | None, probed: ContainerHealth | 
     if probed is not None and probed.container.id == container.id:
         return probed.status
     return container.health
+
+
+def config_files(
+    compose: str,
+    files: Sequence[PlannedFile],
+    planned: Sequence[PlannedService],
+    groups: Sequence[ServiceGroup] | None,
+) -> list[tuple[str, str]]:
+    """The generated files to show for ``groups`` (None: the whole pod, whose file is the
+    compose file): each claw's runtime files (``.claw-runtime/<claw>/``), the generated
+    Dockerfile its image is built from, and each compose service's block of the compose file;
+    as (path, text) pairs, in plan order."""
+    if groups is None:
+        return [(COMPOSE_FILE, compose)]
+    names = {group.name for group in groups}
+    services = {row.service for group in groups for row in group.rows}
+    blocks = [service for service in planned if service.name in services]
+    dockerfiles = set()
+    for service in blocks:
+        build = service.definition.get("build")
+        if isinstance(build, Mapping) and build.get("dockerfile"):
+            path = posixpath.join(str(build.get("context") or "."), str(build["dockerfile"]))
+            dockerfiles.add(posixpath.normpath(path))
+    shown = []
+    for planned_file in files:
+        parts = planned_file.path.split("/")
+        runtime = len(parts) > 2 and parts[0] == RUNTIME_DIR and parts[1] in names
+        if runtime or planned_file.path in dockerfiles:
+            shown.append((planned_file.path, planned_file.content.decode("utf-8", "replace")))
+    for service in blocks:
+        block = yaml.safe_dump(
+            {service.name: dict(service.definition)}, sort_keys=False, allow_unicode=True
+        )
+        shown.append((f"{COMPOSE_FILE}: services.{service.name}", block))
+    return shown

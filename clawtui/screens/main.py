@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-import yaml
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
@@ -51,6 +50,7 @@ from ..messages import (
 from ..model import (
     PlannedService,
     ServiceGroup,
+    config_files,
     pod_groups,
     read_planned,
 )
@@ -454,23 +454,8 @@ class MainScreen(Screen[None]):
     def _show_config(self, title: str, groups: Sequence[ServiceGroup]) -> None:
         files: list[tuple[str, str]] = []
         if self.plan is not None:
-            if self.selected == POD_KEY:
-                files.append((COMPOSE_FILE, self.plan.compose))
-            names = {g.name for g in groups}
-            for planned in self.plan.files:
-                parts = planned.path.split("/")
-                if len(parts) > 2 and parts[1] in names and self.selected != POD_KEY:
-                    files.append((planned.path, planned.content.decode("utf-8", "replace")))
-            if self.selected != POD_KEY:
-                services = {row.service for g in groups for row in g.rows}
-                for service in self.planned:
-                    if service.name in services:
-                        block = yaml.safe_dump(
-                            {service.name: dict(service.definition)},
-                            sort_keys=False,
-                            allow_unicode=True,
-                        )
-                        files.append((f"{COMPOSE_FILE}: services.{service.name}", block))
+            shown = None if self.selected == POD_KEY else groups
+            files = config_files(self.plan.compose, self.plan.files, self.planned, shown)
         self.query_one(ConfigPane).show(title, files)
 
     def _show_inspect(

@@ -9,6 +9,7 @@ import pytest
 from clawlib.errors import PodError
 from clawtui.model import (
     ContainerRow,
+    config_files,
     container_state,
     health_verdict,
     planned_services,
@@ -112,3 +113,34 @@ def test_health_verdict_prefers_a_probe_of_this_container() -> None:
     assert health_verdict(c, None) == "starting"
     assert health_verdict(other, probe) is None  # a probe of the container it replaced
     assert health_verdict(None, probe) is None
+
+
+def test_config_files_of_a_claw_the_pod_and_a_plain_service() -> None:
+    from pathlib import Path
+
+    from tests.tui.fake_backend import FakeBackend
+
+    plan = FakeBackend().plan(Path(__file__).parents[2] / "examples" / "demo" / "claw-pod.yml")
+    types = {name: claw.claw_type for name, claw in plan.claws.items()}
+    planned = planned_services(plan.compose, claw_types=types)
+    groups = {g.name: g for g in pod_groups(planned, [])}
+
+    def paths(*names: str) -> list[str]:
+        chosen = [groups[name] for name in names]
+        return [path for path, _ in config_files(plan.compose, plan.files, planned, chosen)]
+
+    assert config_files(plan.compose, plan.files, planned, None) == [
+        ("compose.generated.yml", plan.compose)
+    ]
+    assert paths("researcher") == [
+        ".claw-runtime/researcher/AGENTS.effective.md",
+        ".claw-runtime/researcher/CLAWDAPUS.md",
+        ".claw-runtime/researcher/config/openclaw.json",
+        ".claw-runtime/researcher/state/cron/jobs.json",
+        "agents/researcher/Dockerfile.generated",
+        "compose.generated.yml: services.researcher-0",
+        "compose.generated.yml: services.researcher-1",
+    ]
+    assert paths("notes-web") == ["compose.generated.yml: services.notes-web"]
+    (_, block) = config_files(plan.compose, plan.files, planned, [groups["notes-web"]])[0]
+    assert block.startswith("notes-web:\n  image: claw-base/busybox:latest\n")
