@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from clawlib.compose import RUNTIME_DIR
 from clawlib.engine import ContainerRecord
 from clawlib.errors import ClawError
 from clawlib.lifecycle import ContainerHealth
-from clawlib.compose import RUNTIME_DIR
 from clawlib.planner import COMPOSE_FILE
 from clawlib.pod._yaml import load_yaml
 

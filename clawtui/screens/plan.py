@@ -127,12 +127,15 @@ class PlanScreen(Screen[ApplyReport | None]):
             self.plan = plan
             self.diff = diff
 
-    class PlanFailed(Message, bubble=False):
-        """A plan worker failed with ``error`` (a :class:`ClawError`, or a bug)."""
+    class Failed(Message, bubble=False):
+        """Something the screen ran raised ``error`` (a :class:`ClawError`, or a bug)."""
 
         def __init__(self, error: BaseException) -> None:
             super().__init__()
             self.error = error
+
+    class PlanFailed(Failed):
+        """A plan worker failed."""
 
     class ApplyProgressed(Message, bubble=False):
         """The apply reached a step, or a command it runs printed a line."""
@@ -148,12 +151,8 @@ class PlanScreen(Screen[ApplyReport | None]):
             super().__init__()
             self.report = report
 
-    class ApplyFailed(Message):
+    class ApplyFailed(Failed, bubble=True):
         """The apply raised ``error``; what it left on disk is on the screen."""
-
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
 
     class RolledBack(Message, bubble=False):
         """The previous generation is back (``paths`` restored) and the containers recreated."""
@@ -162,12 +161,8 @@ class PlanScreen(Screen[ApplyReport | None]):
             super().__init__()
             self.paths = paths
 
-    class RollbackFailed(Message, bubble=False):
+    class RollbackFailed(Failed):
         """The rollback raised ``error``."""
-
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, backend: PodBackend, pod_file: Path, project: str | None = None) -> None:
         super().__init__()

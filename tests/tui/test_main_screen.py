@@ -21,6 +21,12 @@ from clawtui.widgets.status_bar import StatusBar
 from tests.tui.fake_backend import FakeBackend, event, record
 
 SIZE = (130, 36)
+UNKNOWN = [
+    "demo  4 services · 5 containers, states unknown",
+    "  assistant  openclaw  unknown  claw-local/demo-assistant:latest",
+    "    assistant  unknown",
+]
+"""The top of the tree while the engine cannot be asked."""
 
 
 async def until(pilot: Pilot[None], check: Callable[[], object], timeout: float = 5.0) -> None:
@@ -108,22 +114,14 @@ async def test_engine_down_then_back(demo: Path, backend: FakeBackend) -> None:
         assert "connection refused" in status(app)
         await until(pilot, lambda: main_screen(app).plan is not None)
         # The tree comes from the plan alone: what runs is not known.
-        assert tree_lines(app)[:3] == [
-            "demo  4 services · 5 containers, states unknown",
-            "  assistant  openclaw  unknown  claw-local/demo-assistant:latest",
-            "    assistant  unknown",
-        ]
+        assert tree_lines(app)[:3] == UNKNOWN
         backend.engine_up = True
         await until(pilot, lambda: "engine connected" in status(app), timeout=8)
         await until(pilot, lambda: "demo-assistant-1  running" in "\n".join(tree_lines(app)))
         # A lost event stream is reported, and followed again.
         backend.disconnect()
         await until(pilot, lambda: "engine unreachable" in status(app))
-        assert tree_lines(app)[:3] == [
-            "demo  4 services · 5 containers, states unknown",
-            "  assistant  openclaw  unknown  claw-local/demo-assistant:latest",
-            "    assistant  unknown",
-        ]
+        assert tree_lines(app)[:3] == UNKNOWN
         backend.engine_up = True
         await until(pilot, lambda: "engine connected" in status(app), timeout=8)
 
