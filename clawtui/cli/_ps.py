@@ -16,7 +16,8 @@ from typing import Any
 from clawlib.engine import DockerView
 from clawlib.lifecycle import ContainerHealth, locate, probe_health
 
-from ._args import add_pod_arguments, format_duration
+from ..formatting import format_duration
+from ._args import add_pod_arguments
 from ._output import print_json, print_table
 
 __all__ = ["register"]

@@ -22,6 +22,8 @@ from clawlib.engine import ContainerRecord
 from clawlib.lifecycle import ContainerHealth
 from clawlib.secrets import mask_secrets
 
+from ..formatting import format_duration
+
 __all__ = [
     "HealthEntry",
     "HealthPane",
@@ -94,7 +96,7 @@ def describe_state(container: ContainerRecord | None, now: datetime) -> str:
     text = container.state
     uptime = container.uptime(now)
     if uptime is not None:
-        text += f", up {_duration(uptime)}"
+        text += f", up {format_duration(uptime)}"
     if container.restart_count:
         text += f", restarted {_times(container.restart_count)}"
     return text
@@ -102,7 +104,7 @@ def describe_state(container: ContainerRecord | None, now: datetime) -> str:
 
 def format_ago(seconds: float) -> str:
     """``12s ago``, ``3m 5s ago``, ``2h 10m ago`` (never negative)."""
-    return f"{_duration(seconds)} ago"
+    return f"{format_duration(seconds)} ago"
 
 
 def history_strip(history: Sequence[ContainerHealth]) -> Content:
@@ -280,19 +282,6 @@ def _cut(text: str) -> str:
     if len(lines) <= _DETAIL_LINES:
         return text
     return "\n".join([*lines[:_DETAIL_LINES], f"… {len(lines) - _DETAIL_LINES} more lines"])
-
-
-def _duration(seconds: float) -> str:
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours >= 24:
-        return f"{hours // 24}d {hours % 24}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    if minutes:
-        return f"{minutes}m {secs}s"
-    return f"{secs}s"
 
 
 def _times(count: int) -> str:

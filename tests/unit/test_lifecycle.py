@@ -39,7 +39,7 @@ from clawlib.lifecycle import (
 )
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
-from clawtui.cli._args import format_duration
+from clawtui.formatting import format_duration
 from tests.fakes import FakeRunner
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
@@ -407,7 +407,14 @@ def test_locate(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(0, "0s"), (45.9, "45s"), (182, "3m 2s"), (7500, "2h 5m"), (3 * 86400 + 4 * 3600, "3d 4h")],
+    [
+        (0, "0s"),
+        (-3, "0s"),
+        (45.9, "45s"),
+        (182, "3m 2s"),
+        (7500, "2h 5m"),
+        (3 * 86400 + 4 * 3600, "3d 4h"),
+    ],
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
