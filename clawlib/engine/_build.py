@@ -66,6 +66,9 @@ def docker_build(
     with tempfile.TemporaryDirectory(prefix="claw-build-") as scratch:
         iidfile = Path(scratch) / "iid"
         argv = ["docker", "build", "-f", str(dockerfile), "--iidfile", str(iidfile)]
+        if builder.kind != "buildkit":
+            # The classic builder keeps the container of a failed step unless told not to.
+            argv.append("--force-rm")
         for tag in tags:
             argv += ["-t", tag]
         argv.append(str(context))

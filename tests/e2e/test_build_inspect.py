@@ -150,13 +150,22 @@ def test_demo_clawfiles_build(tmp_path: Path, tag: str, capsys: pytest.CaptureFi
 
 
 def test_failing_build(tmp_path: Path, tag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    marker = f"about to fail {tmp_path.name}"
     (tmp_path / "Clawfile").write_text(
-        "FROM claw-base/busybox:latest\nCLAW_TYPE generic\nRUN echo about to fail && false\n"
+        f"FROM claw-base/busybox:latest\nCLAW_TYPE generic\nRUN echo {marker} && false\n"
     )
     assert main(["build", "-t", tag, str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "about to fail" in err
+    assert marker in err
     assert "error: docker build failed with exit status 1:" in err
+    # The failed step's container is not left behind.
+    listed = subprocess.run(
+        ["docker", "ps", "-a", "--no-trunc", "--format", "{{.Command}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert marker not in listed
 
 
 def test_console_script_builds_with_dash_f(tmp_path: Path, tag: str) -> None:

@@ -98,7 +98,7 @@ def test_docker_build_argv_and_streaming(tmp_path: Path) -> None:
     argv, env = runner.calls[0]
     assert argv[:4] == ("docker", "build", "-f", str(tmp_path / "Dockerfile.generated"))
     assert argv[4] == "--iidfile"
-    assert argv[6:] == ("-t", "a:1", "-t", "b:2", str(tmp_path))
+    assert argv[6:] == ("--force-rm", "-t", "a:1", "-t", "b:2", str(tmp_path))
     assert env == {"DOCKER_BUILDKIT": "0"}
     assert lines == ["Step 1/2 : FROM x", "Done"]
 
