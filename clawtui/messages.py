@@ -24,6 +24,7 @@ __all__ = [
     "InspectLoaded",
     "PlanFailed",
     "PlanLoaded",
+    "PodFilesChanged",
 ]
 
 
@@ -55,6 +56,11 @@ class EngineConnected(Message):
     """The engine answered and the project's containers were listed."""
 
     containers: tuple[ContainerRecord, ...]
+
+
+@dataclass
+class PodFilesChanged(Message):
+    """A file the plan reads (the pod file, a Clawfile, a contract...) changed."""
 
 
 @dataclass

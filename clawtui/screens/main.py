@@ -46,6 +46,7 @@ from ..messages import (
     InspectLoaded,
     PlanFailed,
     PlanLoaded,
+    PodFilesChanged,
 )
 from ..model import (
     PlannedService,
@@ -54,6 +55,7 @@ from ..model import (
     pod_groups,
     read_planned,
 )
+from ..watch import inputs_stamp
 from ..widgets.config_pane import ConfigPane
 from ..widgets.health_pane import HealthEntry, HealthPane
 from ..widgets.inspect_pane import InspectPane
@@ -114,7 +116,8 @@ class MainScreen(Screen[None]):
         self.selected = POD_KEY
         self._followed: dict[str, tuple[str, ...]] = {}
         self._wake = threading.Event()
-        self._pod_mtime = _mtime(pod_file)
+        self._inputs: tuple[int, int] | None = None
+        """The stamp of the pod's files when last planned (taken by the watcher's worker)."""
         self._shown_problems = False
 
     def compose(self) -> ComposeResult:
@@ -141,7 +144,7 @@ class MainScreen(Screen[None]):
         # The first frame first: reading the pod, planning and the engine follow it.
         self.call_after_refresh(self._start)
         self.set_interval(HEALTH_INTERVAL, self.action_probe)
-        self.set_interval(WATCH_INTERVAL, self._check_pod_file)
+        self.set_interval(WATCH_INTERVAL, self.check_inputs)
 
     def _start(self) -> None:
         self.load_applied()
@@ -179,6 +182,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
     def replan(self) -> None:
+        self._inputs = inputs_stamp(self.directory)  # what this plan reads
         try:
             plan = self.backend.plan(self.pod_file)
         except ClawError as exc:
@@ -219,7 +223,7 @@ class MainScreen(Screen[None]):
             status.plan_state, status.plan_level = f"pod file: {count} {noun} (E)", "error"
         elif self.plan_stale:
             status.plan_state, status.plan_level = (
-                "pod file changed: plan out of date (p)",
+                "pod changed: plan out of date (p)",
                 "warning",
             )
         elif self.plan is not None:
@@ -237,13 +241,21 @@ class MainScreen(Screen[None]):
                 count = len(self.plan.warnings)
                 status.plan_state += f" · {count} warning{'s' if count != 1 else ''}"
 
-    def _check_pod_file(self) -> None:
-        mtime = _mtime(self.pod_file)
-        if mtime != self._pod_mtime:
-            self._pod_mtime = mtime
-            self.plan_stale = True
-            self._update_plan_state()
-            self.notify(f"{self.pod_file.name} changed: press p to see the new plan")
+    @work(thread=True, exclusive=True, group="inputs", exit_on_error=False)
+    def check_inputs(self) -> None:
+        """Has any file the plan reads changed since the last look? (The first look sets the
+        baseline.)"""
+        stamp = inputs_stamp(self.directory)
+        before, self._inputs = self._inputs, stamp
+        if before is not None and stamp != before:
+            self.post_message(PodFilesChanged())
+
+    def on_pod_files_changed(self, message: PodFilesChanged) -> None:
+        if self.plan_stale:
+            return
+        self.plan_stale = True
+        self._update_plan_state()
+        self.notify("The pod's files changed: press p to see the new plan.")
 
     # The engine.
 
@@ -557,7 +569,6 @@ class MainScreen(Screen[None]):
             return
         if not self._hand_over(argv, "an editor"):
             return
-        self._pod_mtime = _mtime(self.pod_file)
         self._shown_problems = False
         self.replan()
 
@@ -696,13 +707,6 @@ def _report_summary(report: ApplyReport) -> str:
 
 def _reason(error: ClawError) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None
 
 
 def _read_text(path: Path) -> str | None:

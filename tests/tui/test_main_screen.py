@@ -14,6 +14,7 @@ from clawlib.errors import ComposeFailedError
 from clawtui.app import ClawApp, make_app
 from clawtui.screens.help import HelpScreen
 from clawtui.screens.main import MainScreen, editor_argv
+from clawtui.screens.plan import PlanScreen
 from clawtui.screens.problems import ProblemsScreen
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.pod_tree import PodTree
@@ -258,17 +259,24 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
 
 
-async def test_editing_the_pod_file_marks_the_plan_out_of_date(
+async def test_editing_the_pod_files_marks_the_plan_out_of_date(
     demo: Path, backend: FakeBackend
 ) -> None:
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        demo.write_text(demo.read_text().replace('STUB_LOG_RATE: "1"', 'STUB_LOG_RATE: "9"'))
-        import os
-
-        os.utime(demo, (time.time() + 5, time.time() + 5))
-        await until(pilot, lambda: "plan out of date" in status(app), timeout=6)
+        await until(pilot, lambda: main_screen(app)._inputs is not None)
+        generated = demo.parent / "compose.generated.yml"
+        generated.write_text("name: demo\n")  # what claw writes is not an input
+        await pilot.pause(2.5)
+        assert "plan out of date" not in status(app)
+        contract = demo.parent / "agents" / "reviewer" / "AGENTS.md"
+        contract.write_text(contract.read_text() + "\nBe brief.\n")
+        await until(pilot, lambda: "pod changed: plan out of date (p)" in status(app), timeout=6)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen))
+        await pilot.press("escape")  # back: planned again
+        await until(pilot, lambda: "plan out of date" not in status(app))
 
 
 async def test_help_lists_every_key_and_the_palette_offers_every_action(
