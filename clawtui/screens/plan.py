@@ -295,9 +295,8 @@ class PlanScreen(Screen[ApplyReport | None]):
             return
         self.post_message(self.Applied(report))
 
-    def _start_apply(self, confirmed: bool | None) -> None:
-        if not confirmed or self.plan is None or self.phase != "ready":
-            return
+    def _begin_applying(self) -> None:
+        """Clear what the last apply or rollback showed and switch to the progress view."""
         self.phase = "applying"
         self._stages.clear()
         self._failed_stage = None
@@ -306,25 +305,23 @@ class PlanScreen(Screen[ApplyReport | None]):
         results = self.query_one("#results", DataTable)
         results.clear(columns=True)
         results.display = False
-        self._show_stages()
         self.query_one("#files", OptionList).disabled = True
         self.query_one("#detail", ContentSwitcher).current = "apply"
+
+    def _start_apply(self, confirmed: bool | None) -> None:
+        if not confirmed or self.plan is None or self.phase != "ready":
+            return
+        self._begin_applying()
+        self._show_stages()
         self._apply_worker(self.plan, self.target_project)
 
     def _start_rollback(self, confirmed: bool | None) -> None:
         if not confirmed or self.phase in ("planning", "applying"):
             return
-        self.phase = "applying"
-        self._stages.clear()
-        self._failed_stage = None
-        self.query_one("#output", Log).clear()
-        self.query_one("#outcome", Static).update("")
-        self.query_one("#results", DataTable).display = False
+        self._begin_applying()
         self.query_one("#stages", Static).update(
             Content.assemble(("● ", "$warning"), "rolling back to the previous generation")
         )
-        self.query_one("#files", OptionList).disabled = True
-        self.query_one("#detail", ContentSwitcher).current = "apply"
         self._rollback_worker(self.target_project)
 
     @work(thread=True, exclusive=True, group="apply", exit_on_error=False)
