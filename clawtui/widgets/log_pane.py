@@ -51,6 +51,9 @@ OpenFeed = Callable[[Sequence[LogSource], int | None, datetime | None], Feed[Log
 TAIL_SIZES: tuple[int | None, ...] = (100, 500, 2000, 10_000, None)
 """The lines of history ``T`` cycles through (None: all of it)."""
 
+COPY_LINES = 1000
+"""The most lines ``y`` copies: the newest of those shown."""
+
 FLUSH_INTERVAL = 0.2
 """Seconds between two batches handed to the UI (the first goes at once). Each batch costs a
 repaint of the pane (about 10 ms): at 0.05 s a pod logging a few lines a second kept the app at
@@ -111,6 +114,13 @@ class LogPane(Widget, can_focus=False):
         Binding("F", "clear_filter", "Clear filter", id="logs.clear-filter"),
         Binding("T", "cycle_tail", "Tail size", id="logs.tail"),
         Binding("ctrl+s", "save", "Save", id="logs.save"),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            tooltip=f"Copy the last {COPY_LINES:,} lines shown to the clipboard",
+            id="logs.copy",
+        ),
         Binding("c", "clear", "Clear", id="logs.clear"),
         Binding("escape", "escape", "Close search", show=False, id="logs.escape"),
     ]
@@ -364,6 +374,7 @@ class LogPane(Widget, can_focus=False):
         self.view.current_hit = None
         self.view.restyle()
         self._update_status()
+        self.refresh_bindings()
 
     def _set_filter(self, text: str) -> None:
         self._filter_text = text
@@ -377,6 +388,7 @@ class LogPane(Widget, can_focus=False):
         self.view.current_hit = None
         self.view.relayout()
         self._update_status()
+        self.refresh_bindings()
 
     def _jump(self, number: int | None) -> None:
         if number is not None:
@@ -509,6 +521,15 @@ class LogPane(Widget, can_focus=False):
 
     # Actions.
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Next and previous hit while there is a search, clearing the filter while there
+        is one: the footer offers what can be done now."""
+        if action in ("next_hit", "previous_hit"):
+            return bool(self._search_text)
+        if action == "clear_filter":
+            return bool(self._filter_text)
+        return True
+
     def action_toggle_timestamps(self) -> None:
         self.timestamps = not self.timestamps
 
@@ -574,6 +595,18 @@ class LogPane(Widget, can_focus=False):
             self.notify(f"could not save the logs: {exc}", severity="error")
             return
         self.notify(f"saved {len(numbers):,} lines to {path}")
+
+    def action_copy(self) -> None:
+        """The newest lines shown (filter applied), as shown (timestamps if on), to the
+        clipboard: the terminal's (OSC 52) and the app's own."""
+        numbers = self.buffer.shown_numbers()[-COPY_LINES:]
+        if not numbers:
+            self.notify("no lines to copy", severity="warning")
+            return
+        width = self.view.name_width
+        stamps = "clock" if self.timestamps else None
+        self.app.copy_to_clipboard("".join(self.buffer.plain(n, width, stamps) for n in numbers))
+        self.notify(f"copied {len(numbers):,} line{'s' if len(numbers) != 1 else ''}")
 
     def action_clear(self) -> None:
         self.buffer.clear()

@@ -490,6 +490,19 @@ async def test_ctrl_s_saves_the_lines_shown(
         assert message.startswith("could not save the logs: [Errno 2] No such file or directory")
 
 
+async def test_y_copies_the_newest_lines_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("clawtui.widgets.log_pane.COPY_LINES", 2)
+    app, opener = PaneApp(), Opener()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(LogPane)
+        await started(
+            pilot, pane, opener, line(A, "one", 1), line(B, "two", 2), line(A, "three", 3)
+        )
+        await pilot.press("y")
+        assert app.clipboard == (f"demo-web-1         {BAR}two\ndemo-researcher-0-1{BAR}three\n")
+        assert app.notes[-1] == ("copied 2 lines", "information")
+
+
 async def test_a_huge_line_is_cut() -> None:
     app, opener = PaneApp(), Opener()
     async with app.run_test(size=SIZE) as pilot:
