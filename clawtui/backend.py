@@ -192,14 +192,9 @@ class EngineBackend:
     def roll_back(
         self, directory: Path, project: str, on_line: Callable[[str], None]
     ) -> tuple[str, ...]:
-        from clawlib.lifecycle import COMPOSE_FILE, rollback
+        from clawlib.lifecycle import roll_back
 
-        restored = rollback(directory)
-        # Every container, not only those whose service definition changed: a claw whose
-        # runtime files alone were put back must restart to read them.
-        compose = ComposeProject(find_compose(), project, directory / COMPOSE_FILE)
-        compose.up(force_recreate=True, on_line=on_line)
-        return restored
+        return roll_back(directory, project, on_line=on_line)
 
     def shell_argv(self, container: ContainerRecord) -> list[str]:
         docker = shutil.which("docker") or "docker"

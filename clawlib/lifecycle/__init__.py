@@ -9,6 +9,7 @@ from clawlib.compose import check_project_name
 from ._apply import ApplyReport, Progress, ServiceOutcome, apply
 from ._generations import PREVIOUS_DIR, has_previous, rollback, save_previous
 from ._live import Change, LiveContainers
+from ._rollback import roll_back
 from ._status import ContainerHealth, probe_health, run_concurrently
 from ._target import COMPOSE_FILE, PodTarget, locate
 
@@ -27,6 +28,7 @@ __all__ = [
     "has_previous",
     "locate",
     "probe_health",
+    "roll_back",
     "rollback",
     "run_concurrently",
     "save_previous",

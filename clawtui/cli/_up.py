@@ -1,4 +1,5 @@
-"""``claw up [-f POD] [-p PROJECT] [-d] [--plan] [-y]`` and ``claw down [-f POD] [-v]``."""
+"""``claw up [-f POD] [-p PROJECT] [-d] [--plan] [-y]``, ``claw down [-f POD] [-v]`` and
+``claw rollback [-f POD] [-p PROJECT] [-y]``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,18 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from clawlib.compose import RUNTIME_DIR
 from clawlib.engine import ComposeProject, find_compose
-from clawlib.lifecycle import ApplyReport, Progress, apply, check_project_name, locate
+from clawlib.errors import NoPreviousGenerationError
+from clawlib.lifecycle import (
+    ApplyReport,
+    Progress,
+    apply,
+    check_project_name,
+    has_previous,
+    locate,
+    roll_back,
+)
 
 from ._args import add_pod_arguments
 from ._output import print_output, print_table, printable
@@ -50,6 +61,20 @@ def register(commands: Any) -> None:
     )
     down.set_defaults(run=_run_down)
 
+    back = commands.add_parser(
+        "rollback",
+        help="go back to the generated files kept before the last apply, and run them",
+        description=(
+            "Put back the generated files kept before the last apply (.claw-runtime/.previous) "
+            "and recreate every container from them with `docker compose up -d "
+            "--force-recreate`. The files they replace are kept in turn: rolling back again "
+            "undoes it. Asks first on a terminal; -y never asks."
+        ),
+    )
+    add_pod_arguments(back)
+    back.add_argument("-y", "--yes", action="store_true", help="never ask")
+    back.set_defaults(run=_run_rollback)
+
 
 def _run_up(args: argparse.Namespace) -> int:
     if args.project is not None:
@@ -58,7 +83,7 @@ def _run_up(args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
     if args.plan:
         print_diff(plan, plan.diff(), sys.stdout)
-        if not args.yes and not _confirm("Apply this plan?"):
+        if not args.yes and not _confirm("Apply this plan?", "--plan asks before applying"):
             return 1
     report = apply(plan, project=args.project, on_progress=_show_progress)
     _print_report(report)
@@ -71,12 +96,12 @@ def _run_up(args: argparse.Namespace) -> int:
     return follow_until_interrupted(plan.directory, report.project, started)
 
 
-def _confirm(question: str) -> bool:
+def _confirm(question: str, why: str) -> bool:
     """Ask on the terminal; never wait on a non-terminal (that is an error: pass -y)."""
     if not sys.stdin.isatty():
         print(
-            "error: --plan asks before applying, but standard input is not a terminal; "
-            "nothing was applied (pass -y to apply without asking)",
+            f"error: {why}, but standard input is not a terminal; nothing was changed "
+            "(pass -y not to be asked)",
             file=sys.stderr,
         )
         return False
@@ -86,7 +111,7 @@ def _confirm(question: str) -> bool:
         answer = ""
     if answer.strip().lower() in ("y", "yes"):
         return True
-    print("Nothing applied.", file=sys.stderr)
+    print("Nothing changed.", file=sys.stderr)
     return False
 
 
@@ -130,4 +155,18 @@ def _run_down(args: argparse.Namespace) -> int:
         on_line=print_output,
     )
     print(f"Pod is down: project {target.project}.")
+    return 0
+
+
+def _run_rollback(args: argparse.Namespace) -> int:
+    target = locate(args.file, args.project)
+    question = f"Roll project {target.project} back to the generation kept before the last apply?"
+    if not has_previous(target.directory):
+        raise NoPreviousGenerationError(str(target.directory / RUNTIME_DIR), "none is kept")
+    if not args.yes and not _confirm(question, "rollback asks first"):
+        return 1
+    restored = roll_back(target.directory, target.project, on_line=print_output)
+    for path in restored:
+        print(f"restored {path}", file=sys.stderr)
+    print(f"Rolled back: project {target.project} runs the previous generation.")
     return 0

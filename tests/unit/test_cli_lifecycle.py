@@ -26,7 +26,7 @@ def test_up_plan_on_a_non_terminal_applies_nothing(
     )
     assert captured.err == (
         "error: --plan asks before applying, but standard input is not a terminal; nothing was "
-        "applied (pass -y to apply without asking)\n"
+        "changed (pass -y not to be asked)\n"
     )
     assert sorted(p.name for p in pod.iterdir()) == ["claw-pod.yml"]
 
@@ -41,7 +41,9 @@ def test_an_invalid_project_name_is_refused_before_planning(
     )
 
 
-@pytest.mark.parametrize("command", [["ps"], ["health"], ["down"], ["ps", "--json"]])
+@pytest.mark.parametrize(
+    "command", [["ps"], ["health"], ["down"], ["ps", "--json"], ["rollback", "-y"]]
+)
 def test_commands_on_a_pod_never_applied(
     command: list[str], pod: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -50,6 +52,25 @@ def test_commands_on_a_pod_never_applied(
         f"error: no compose.generated.yml in {pod}: the pod has not been brought up "
         f"(run: claw up -f {pod / 'claw-pod.yml'})\n"
     )
+
+
+def test_rollback_without_a_kept_generation_or_a_terminal(
+    pod: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (pod / "compose.generated.yml").write_text("name: pod\nservices: {}\n")
+    assert main(["rollback", "-f", str(pod)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot roll back: no previous generation in {pod}/.claw-runtime: none is kept\n"
+    )
+    from clawlib.lifecycle import save_previous
+
+    save_previous(pod, ["compose.generated.yml"])
+    assert main(["rollback", "-f", str(pod)]) == 1
+    assert capsys.readouterr().err == (
+        "error: rollback asks first, but standard input is not a terminal; nothing was changed "
+        "(pass -y not to be asked)\n"
+    )
+    assert (pod / "compose.generated.yml").read_text() == "name: pod\nservices: {}\n"
 
 
 def test_parse_since() -> None:

@@ -33,6 +33,7 @@ from clawlib.lifecycle import (
     check_project_name,
     has_previous,
     locate,
+    roll_back,
     rollback,
     run_concurrently,
     save_previous,
@@ -490,3 +491,34 @@ def test_a_failed_write_puts_the_previous_files_back(
     # The kept generation is still the one before this apply, not the half-written one.
     kept = pod / PREVIOUS_DIR / "files" / "compose.generated.yml"
     assert kept.read_text() == "the previous generation\n"
+
+
+def test_roll_back_puts_the_files_back_then_recreates_every_container(tmp_path: Path) -> None:
+    (tmp_path / "compose.generated.yml").write_text("name: pod\nservices: {}\n# old\n")
+    save_previous(tmp_path, ["compose.generated.yml", ".claw-runtime/a/new.md"])
+    (tmp_path / "compose.generated.yml").write_text("name: pod\nservices: {}\n# new\n")
+    (tmp_path / ".claw-runtime" / "a").mkdir(parents=True)
+    (tmp_path / ".claw-runtime" / "a" / "new.md").write_text("added by the last apply\n")
+    up = ("docker", "compose", "-p", "pod", "-f", str(tmp_path / "compose.generated.yml"), "up")
+    runner = FakeRunner(
+        answers={("docker", "compose", "version"): (0, "v2.40.3", "")},
+        streamed={up: (0, ["Container pod-a-1  Recreated"])},
+    )
+    lines: list[str] = []
+    restored = roll_back(tmp_path, on_line=lines.append, runner=runner)
+    assert restored == (".claw-runtime/a/new.md", "compose.generated.yml")
+    assert (tmp_path / "compose.generated.yml").read_text().endswith("# old\n")
+    assert not (tmp_path / ".claw-runtime" / "a" / "new.md").exists()
+    assert runner.calls[-1][0] == (*up, "-d", "--force-recreate", "--remove-orphans")
+    assert lines == ["Container pod-a-1  Recreated"]
+    # The generation it replaced is kept in turn: rolling back again undoes it.
+    roll_back(tmp_path, runner=runner)
+    assert (tmp_path / "compose.generated.yml").read_text().endswith("# new\n")
+
+
+def test_roll_back_with_nothing_kept_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "compose.generated.yml").write_text("name: pod\nservices: {}\n")
+    runner = FakeRunner(answers={("docker", "compose", "version"): (0, "v2.40.3", "")})
+    with pytest.raises(NoPreviousGenerationError):
+        roll_back(tmp_path, runner=runner)
+    assert [call[0][2] for call in runner.calls] == ["version"]
