@@ -30,7 +30,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from clawlib.engine import ContainerRecord, LogSource
-from clawlib.errors import ClawError, ContainerNotFoundError, NotAppliedError, PodError
+from clawlib.errors import ClawError, ContainerNotFoundError, PodError
 from clawlib.lifecycle import ApplyReport, ContainerHealth, LiveContainers, locate
 from clawlib.planner import COMPOSE_FILE, Plan
 
@@ -114,10 +114,11 @@ class MainScreen(Screen[None]):
         self.engine_up = False
         self.health: dict[str, deque[ContainerHealth]] = {}
         self.selected = POD_KEY
-        self._followed: dict[str, tuple[str, ...]] = {}
+        self._followed: tuple[str, tuple[str, ...]] | None = None
+        """The node whose logs are followed, and its containers (ID and name) then."""
         self._wake = threading.Event()
         self._inputs: tuple[int, int] | None = None
-        """The stamp of the pod's files when last planned (taken by the watcher's worker)."""
+        """The stamp of the pod's files at the last look (by the plan or the watcher)."""
         self._shown_problems = False
 
     def compose(self) -> ComposeResult:
@@ -161,7 +162,7 @@ class MainScreen(Screen[None]):
         the plan arrives, and all there is when the pod file cannot be planned."""
         try:
             target = locate(self.directory)
-        except (NotAppliedError, ClawError):
+        except ClawError:  # not applied, or its generated file unreadable
             self.post_message(AppliedLoaded(None, ()))
             return
         planned = read_planned(_read_text(target.compose_file), COMPOSE_FILE)
@@ -196,7 +197,6 @@ class MainScreen(Screen[None]):
         types = {name: claw.claw_type for name, claw in plan.claws.items()}
         self.planned = read_planned(plan.compose, COMPOSE_FILE, types)
         self.app.sub_title = f"{plan.pod.name} · {self.directory.name}/{self.pod_file.name}"
-        self.query_one(PodTree).root.set_label(plan.pod.name)
         self._update_plan_state()
         if plan.project != self.project:
             self.project = plan.project
@@ -435,9 +435,9 @@ class MainScreen(Screen[None]):
         containers = [c for g in groups for c in g.containers]
         ids = tuple(f"{c.id} {c.name}" for c in containers)
         pane = self.query_one(LogPane)
-        if not refollow and self._followed.get(self.selected) == ids and self._followed:
+        if not refollow and self._followed == (self.selected, ids):
             return
-        self._followed = {self.selected: ids}
+        self._followed = (self.selected, ids)
         sources = [LogSource(c.id, c.name, c.service) for c in containers]
         if not self.engine_up:
             pane.stop()
@@ -449,7 +449,7 @@ class MainScreen(Screen[None]):
         pane.follow(self.selected, title, sources, open_feed)
 
     def on_log_pane_follow_failed(self, message: LogPane.FollowFailed) -> None:
-        self._followed = {}  # followed again when the engine is back
+        self._followed = None  # followed again when the engine is back
 
     def _show_health(self) -> None:
         _, groups, _ = self._selection()
