@@ -16,10 +16,10 @@ import shutil
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -29,12 +29,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from clawlib.engine import ContainerRecord, LogSource
+from clawlib.engine import ContainerRecord, LogEnded, LogLine, LogSource
 from clawlib.errors import ClawError, ContainerNotFoundError, PodError
 from clawlib.lifecycle import ApplyReport, ContainerHealth, LiveContainers, locate
 from clawlib.planner import COMPOSE_FILE, Plan
+from clawlib.runtime import ResolvedClaw
 
-from ..backend import Action, PodBackend
+from ..backend import Action, Feed, PodBackend
 from ..messages import (
     ActionFinished,
     AppliedLoaded,
@@ -114,6 +115,8 @@ class MainScreen(Screen[None]):
         self.engine_up = False
         self.health: dict[str, deque[ContainerHealth]] = {}
         self.selected = POD_KEY
+        self._inspected: str | None = None
+        """The node the Inspect tab shows the engine's view of."""
         self._followed: tuple[str, tuple[str, ...]] | None = None
         """The node whose logs are followed, and its containers (ID and name) then."""
         self._wake = threading.Event()
@@ -443,7 +446,9 @@ class MainScreen(Screen[None]):
             pane.stop()
             return
 
-        def open_feed(sources: Sequence[LogSource], tail: int | None, since: datetime | None):  # type: ignore[no-untyped-def]
+        def open_feed(
+            sources: Sequence[LogSource], tail: int | None, since: datetime | None
+        ) -> Feed[LogLine | LogEnded]:
             return self.backend.logs(sources, tail=tail, since=since)
 
         pane.follow(self.selected, title, sources, open_feed)
@@ -452,7 +457,7 @@ class MainScreen(Screen[None]):
         self._followed = None  # followed again when the engine is back
 
     def _show_health(self) -> None:
-        _, groups, _ = self._selection()
+        title, groups, _ = self._selection()
         entries = []
         for group in groups:
             for row in group.rows:
@@ -460,7 +465,6 @@ class MainScreen(Screen[None]):
                 label = row.container.name if row.container else f"{row.service} (no container)"
                 history = tuple(self.health.get(name, ())) if name else ()
                 entries.append(HealthEntry(row.container, label, history))
-        title, _, _ = self._selection()
         self.query_one(HealthPane).show(title, entries, interval=HEALTH_INTERVAL)
 
     def _show_config(self, title: str, groups: Sequence[ServiceGroup]) -> None:
@@ -470,21 +474,32 @@ class MainScreen(Screen[None]):
             files = config_files(self.plan.compose, self.plan.files, self.planned, shown)
         self.query_one(ConfigPane).show(title, files)
 
+    def _planned_of(
+        self, group: ServiceGroup
+    ) -> tuple[ResolvedClaw | None, Mapping[str, Any] | None]:
+        """The planned claw (None for a plain service) and compose service of ``group``."""
+        claw = self.plan.claws.get(group.name) if self.plan else None
+        name = group.rows[0].service
+        return claw, next((s.definition for s in self.planned if s.name == name), None)
+
     def _show_inspect(
         self, title: str, groups: Sequence[ServiceGroup], container: ContainerRecord | None
     ) -> None:
         pane = self.query_one(InspectPane)
         if self.selected == POD_KEY or not groups:
+            self._inspected = None
             pane.show(title, inspect=None, claw=None, service=None)
             return
-        group = groups[0]
-        claw = self.plan.claws.get(group.name) if self.plan else None
-        service_name = group.rows[0].service
-        service = next((s.definition for s in self.planned if s.name == service_name), None)
-        target = container or (group.containers[0] if group.containers else None)
-        pane.show(title, inspect=None, claw=claw, service=service)
-        if target is not None and self.engine_up:
-            self.load_inspect(self.selected, target.id)
+        claw, service = self._planned_of(groups[0])
+        target = container or next(iter(groups[0].containers), None)
+        if target is None or not self.engine_up:
+            self._inspected = None
+            pane.show(title, inspect=None, claw=claw, service=service)
+            return
+        if self._inspected != self.selected:  # a new node: its plan until the engine answers
+            pane.show(title, inspect=None, claw=claw, service=service)
+        self._inspected = self.selected
+        self.load_inspect(self.selected, target.id)
 
     @work(thread=True, exclusive=True, group="inspect", exit_on_error=False)
     def load_inspect(self, key: str, container_id: str) -> None:
@@ -499,13 +514,9 @@ class MainScreen(Screen[None]):
         if message.key != self.selected or message.document is None:
             return
         title, groups, _ = self._selection()
-        group = groups[0] if groups else None
-        claw = self.plan.claws.get(group.name) if self.plan and group else None
-        service = None
-        if group is not None:
-            service = next(
-                (s.definition for s in self.planned if s.name == group.rows[0].service), None
-            )
+        if not groups:
+            return
+        claw, service = self._planned_of(groups[0])
         self.query_one(InspectPane).show(
             title, inspect=message.document, claw=claw, service=service
         )

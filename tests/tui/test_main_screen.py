@@ -16,6 +16,7 @@ from clawtui.screens.help import HelpScreen
 from clawtui.screens.main import MainScreen, editor_argv
 from clawtui.screens.plan import PlanScreen
 from clawtui.screens.problems import ProblemsScreen
+from clawtui.widgets.inspect_pane import InspectPane
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.pod_tree import PodTree
 from clawtui.widgets.status_bar import StatusBar
@@ -347,3 +348,36 @@ async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) 
         await until(pilot, lambda: screen.selected == "service:researcher")
         await pilot.click("Tab#--content-tab-health")
         assert screen.query_one(TabbedContent).active == "health"
+
+
+async def test_inspect_shows_the_engine_view_of_the_container_masked(
+    demo: Path, backend: FakeBackend
+) -> None:
+    assistant = record("assistant")
+    backend.inspected[assistant.id] = {
+        "Id": assistant.id,
+        "Name": "/demo-assistant-1",
+        "Config": {
+            "Env": ["OPENROUTER_API_KEY=sk-or-secret", "DISCORD_TOKEN=${DISCORD_TOKEN}"],
+            "Labels": {"claw.type": "openclaw"},
+        },
+    }
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("down", "4")  # the assistant claw; its container is inspected
+        pane = main_screen(app).query_one(InspectPane)
+
+        def section(title: str) -> dict[str, str]:
+            view = pane.view
+            assert view is not None
+            found = [s for s in view.sections if s.title == title]
+            return dict(found[0].rows) if found else {}
+
+        await until(pilot, lambda: "OPENROUTER_API_KEY" in section("Environment"))
+        assert section("Environment") == {
+            "DISCORD_TOKEN": "${DISCORD_TOKEN}",
+            "OPENROUTER_API_KEY": "•••• (OPENROUTER_API_KEY)",
+        }
+        assert section("Claw")["type"] == "openclaw"
+        assert ("inspect", assistant.id) in backend.calls
