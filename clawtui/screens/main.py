@@ -347,14 +347,16 @@ class MainScreen(Screen[None]):
         self._containers_changed(message.containers, refollow=False)
 
     def _containers_changed(self, containers: tuple[ContainerRecord, ...], refollow: bool) -> None:
-        # A container that started, or was renamed (compose's recreate), is probed at once.
-        started = {(c.id, c.name) for c in containers if c.running} - {
-            (c.id, c.name) for c in self.containers if c.running
-        }
+        # A container that started, was renamed (compose's recreate) or whose healthcheck
+        # changed its verdict is probed at once: the Health tab never contradicts the tree.
+        def running(records: tuple[ContainerRecord, ...]) -> set[tuple[str, str, str | None]]:
+            return {(c.id, c.name, c.health) for c in records if c.running}
+
+        changed = running(containers) - running(self.containers)
         self.containers = containers
         self._refresh_tree()
         self._show_detail(refollow=refollow)
-        if started:
+        if changed:
             self.action_probe()
 
     # Health.

@@ -381,3 +381,17 @@ async def test_inspect_shows_the_engine_view_of_the_container_masked(
         }
         assert section("Claw")["type"] == "openclaw"
         assert ("inspect", assistant.id) in backend.calls
+
+
+async def test_a_healthcheck_verdict_is_probed_again_at_once(
+    demo: Path, backend: FakeBackend
+) -> None:
+    web = record("notes-web", claw_type=None, image="claw-base/busybox:latest", health="healthy")
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        probes = sum(1 for call in backend.calls if call[0] == "probe")
+        backend.health[web.name] = ("unhealthy", "healthcheck failing")
+        backend.emit(event("health_status", web, health="unhealthy"))
+        await until(pilot, lambda: sum(1 for c in backend.calls if c[0] == "probe") > probes)
+        await until(pilot, lambda: "demo-notes-web-1  running  ✗ unhealthy" in tree_lines(app)[-1])
