@@ -53,9 +53,7 @@ class ClawApp(App[None]):
         gc.freeze()
 
     def on_unmount(self) -> None:
-        close = getattr(self.backend, "close", None)
-        if close is not None:
-            close()
+        self.backend.close()
 
     def _help_nodes(self, screen: Screen[object]) -> list[tuple[str, DOMNode, list[Binding]]]:
         nodes = [screen, *screen.query("*"), self]

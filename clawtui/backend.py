@@ -112,6 +112,10 @@ class PodBackend(Protocol):
         """The interactive command that opens a shell in ``container``."""
         ...
 
+    def close(self) -> None:
+        """Release the engine connections (the app is ending)."""
+        ...
+
 
 class EngineBackend:
     """The real backend: clawlib over the local Docker engine.

@@ -245,6 +245,9 @@ class FakeBackend:
     def shell_argv(self, container: ContainerRecord) -> list[str]:
         return ["true"]
 
+    def close(self) -> None:
+        self.calls.append(("close",))
+
     # Driving the feeds from a test.
 
     def emit(self, event: EngineEvent) -> None:

@@ -395,3 +395,11 @@ async def test_a_healthcheck_verdict_is_probed_again_at_once(
         backend.emit(event("health_status", web, health="unhealthy"))
         await until(pilot, lambda: sum(1 for c in backend.calls if c[0] == "probe") > probes)
         await until(pilot, lambda: "demo-notes-web-1  running  ✗ unhealthy" in tree_lines(app)[-1])
+
+
+async def test_quitting_closes_the_engine_connections(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("q")
+    assert ("close",) in backend.calls
