@@ -245,9 +245,13 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
     demo.write_text(text.replace("count: 2", "count: -1"))
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ProblemsScreen) and len(app.screen.query(".problem")) == 2
+            ),
+        )
         problems = [str(s.render()) for s in app.screen.query(".problem")]
-        assert len(problems) == 2
         assert problems[0].startswith("demo/claw-pod.yml:28  services.researcher.x-claw.count\n")
         assert "services.researcher.x-claw.surfaces[0]" in problems[1]
         assert "read-sorta" in problems[1]
@@ -255,7 +259,9 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert "pod file: 2 problems (E)" in status(app)
         # Never applied and not planned: no project to watch, but the engine was asked.
-        assert "engine connected: the pod has not been applied yet" in status(app)
+        await until(
+            pilot, lambda: "engine connected: the pod has not been applied yet" in status(app)
+        )
         await pilot.press("E")
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
 
