@@ -9,8 +9,17 @@ secrets and stay visible: they say where the value comes from. A masked value is
 from __future__ import annotations
 
 import re
+import shlex
+from collections.abc import Sequence
 
-__all__ = ["MASK", "is_secret_name", "mask_secrets"]
+__all__ = [
+    "MASK",
+    "is_secret_name",
+    "mask_command",
+    "mask_secrets",
+    "mask_value",
+    "split_command",
+]
 
 MASK = "••••"
 
@@ -66,3 +75,58 @@ def mask_secrets(text: str) -> str:
             body = f"{match.group('lead')}{name}{match.group('sep')}{MASK} ({name})"
         out.append(body + ending)
     return "".join(out)
+
+
+def mask_value(name: str, value: str) -> str:
+    """``value`` as it may be shown under ``name``: ``•••• (name)`` for a literal secret."""
+    if is_secret_name(name) and value.strip() and not _is_reference(value):
+        return f"{MASK} ({name})"
+    return mask_secrets(value)
+
+
+def _is_reference(value: str) -> bool:
+    # mask_secrets is the one judge of what counts as a reference (${VAR}, $VAR): a value it
+    # leaves alone under a secret name is one.
+    probe = f"TOKEN={value}"
+    return "\n" not in value and mask_secrets(probe) == probe
+
+
+def mask_command(words: Sequence[str]) -> str:
+    """A command line for display, its words shell-quoted and each secret argument masked: the
+    value of ``--api-key=…`` or ``TOKEN=…``, and the word after a secret-named one (``--token
+    abc``, ``config set ….apiKey sk-…``), also inside a ``sh -c '…'`` script."""
+    shown = []
+    previous = ""
+    for word in words:
+        shown.append(_masked_word(previous, word))
+        previous = word
+    return " ".join(shown)
+
+
+def _masked_word(previous: str, word: str) -> str:
+    if (
+        is_secret_name(previous)
+        and "=" not in previous
+        and not word.startswith("-")
+        and word.strip()
+        and not _is_reference(word)
+    ):
+        return f"{MASK} ({previous})"
+    name, sep, value = word.partition("=")
+    if sep and name and is_secret_name(name):
+        return f"{name}={mask_value(name, value)}"
+    if any(char.isspace() for char in word):
+        inner = split_command(word)
+        masked = mask_command(inner)
+        if masked != shlex.join(inner):
+            return f"'{masked}'"
+    return shlex.quote(word)
+
+
+def split_command(command: str) -> list[str]:
+    """``command``'s words as a shell would split them (as written when its quotes do not
+    balance)."""
+    try:
+        return shlex.split(command)
+    except ValueError:  # unbalanced quotes: words as written
+        return command.split()

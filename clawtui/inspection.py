@@ -10,7 +10,6 @@ value is masked when its name says it is a secret (``OPENROUTER_API_KEY=sk-…``
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -18,7 +17,7 @@ from typing import Any
 
 from clawlib.engine import parse_engine_time
 from clawlib.runtime import ResolvedClaw, ResolvedSurface
-from clawlib.secrets import MASK, is_secret_name, mask_secrets
+from clawlib.secrets import mask_command, mask_value, split_command
 
 __all__ = [
     "PLANNED_NOTE",
@@ -30,9 +29,7 @@ __all__ = [
     "container_section",
     "environment_section",
     "inspect_view",
-    "masked_command",
     "masked_env",
-    "masked_value",
     "mounts_section",
     "networks_section",
     "planned_sections",
@@ -64,66 +61,13 @@ class InspectView:
     sections: tuple[Section, ...]
 
 
-def masked_value(name: str, value: str) -> str:
-    """``value`` as it may be shown under ``name``: ``•••• (name)`` for a literal secret."""
-    if is_secret_name(name) and value.strip() and not _is_reference(value):
-        return f"{MASK} ({name})"
-    return mask_secrets(value)
-
-
-def _is_reference(value: str) -> bool:
-    # mask_secrets is the one judge of what counts as a reference (${VAR}, $VAR): a value it
-    # leaves alone under a secret name is one.
-    probe = f"TOKEN={value}"
-    return "\n" not in value and mask_secrets(probe) == probe
-
-
 def masked_env(env: Sequence[str]) -> list[Row]:
     """``K=V`` entries (the engine's ``Config.Env``) as sorted (name, masked value) rows."""
     rows = []
     for entry in env:
         name, sep, value = str(entry).partition("=")
-        rows.append((name, masked_value(name, value) if sep else _FROM_ENVIRONMENT))
+        rows.append((name, mask_value(name, value) if sep else _FROM_ENVIRONMENT))
     return sorted(rows)
-
-
-def masked_command(words: Sequence[str]) -> str:
-    """A command line for display, its words shell-quoted and each secret argument masked: the
-    value of ``--api-key=…`` or ``TOKEN=…``, and the word after a secret-named one (``--token
-    abc``, ``config set ….apiKey sk-…``), also inside a ``sh -c '…'`` script."""
-    shown = []
-    previous = ""
-    for word in words:
-        shown.append(_masked_word(previous, word))
-        previous = word
-    return " ".join(shown)
-
-
-def _masked_word(previous: str, word: str) -> str:
-    if (
-        is_secret_name(previous)
-        and "=" not in previous
-        and not word.startswith("-")
-        and word.strip()
-        and not _is_reference(word)
-    ):
-        return f"{MASK} ({previous})"
-    name, sep, value = word.partition("=")
-    if sep and name and is_secret_name(name):
-        return f"{name}={masked_value(name, value)}"
-    if any(char.isspace() for char in word):
-        inner = _split(word)
-        masked = masked_command(inner)
-        if masked != shlex.join(inner):
-            return f"'{masked}'"
-    return shlex.quote(word)
-
-
-def _split(command: str) -> list[str]:
-    try:
-        return shlex.split(command)
-    except ValueError:  # unbalanced quotes: words as written
-        return command.split()
 
 
 def inspect_view(
@@ -175,10 +119,8 @@ def claw_section(claw: ResolvedClaw) -> Section:
         if invocation.to:
             text += f" (to {invocation.to})"
         rows.append((f"invoke {invocation.name}" if invocation.name else "invoke", text))
-    rows += [("configure", masked_command(_split(command))) for command in claw.configures]
-    rows += [
-        (f"privilege {k}", masked_value(k, claw.privileges[k])) for k in sorted(claw.privileges)
-    ]
+    rows += [("configure", mask_command(split_command(command))) for command in claw.configures]
+    rows += [(f"privilege {k}", mask_value(k, claw.privileges[k])) for k in sorted(claw.privileges)]
     rows.append(("cllama", ", ".join(claw.cllama) or "none"))
     rows.append(("persona", claw.persona or "none"))
     return Section("Claw", tuple(rows))
@@ -220,7 +162,7 @@ def container_section(inspect: Mapping[str, Any]) -> Section:
         rows.append(("started", _time(state.get("StartedAt"))))
     for key, name in (("Entrypoint", "entrypoint"), ("Cmd", "command")):
         if config.get(key):
-            rows.append((name, masked_command(_words_list(config[key]))))
+            rows.append((name, mask_command(_words_list(config[key]))))
     if config.get("WorkingDir"):
         rows.append(("working dir", str(config["WorkingDir"])))
     return Section("Container", tuple(rows))
@@ -230,7 +172,7 @@ def claw_labels_section(inspect: Mapping[str, Any]) -> Section:
     """The ``claw.*`` labels the image passed down to the container, sorted."""
     labels = _mapping(_mapping(inspect.get("Config")).get("Labels"))
     rows = [
-        (str(k), masked_value(str(k), str(v)))
+        (str(k), mask_value(str(k), str(v)))
         for k, v in labels.items()
         if str(k).startswith("claw.")
     ]
@@ -319,8 +261,8 @@ def planned_sections(service: Mapping[str, Any]) -> tuple[Section, ...]:
     for key in ("entrypoint", "command"):
         value = service.get(key)
         if value:
-            words = _split(value) if isinstance(value, str) else _words_list(value)
-            rows.append((key, masked_command(words)))
+            words = split_command(value) if isinstance(value, str) else _words_list(value)
+            rows.append((key, mask_command(words)))
     security: list[Row] = [
         ("read-only root fs", _yes(service.get("read_only"))),
         ("privileged", _yes(service.get("privileged"))),
@@ -367,7 +309,7 @@ def _planned_labels(labels: Any) -> list[Row]:
         pairs = [(str(k), "" if v is None else _scalar(v)) for k, v in labels.items()]
     else:
         pairs = [(n, v) for n, _, v in (str(e).partition("=") for e in _list(labels))]
-    return sorted((name, masked_value(name, value)) for name, value in pairs)
+    return sorted((name, mask_value(name, value)) for name, value in pairs)
 
 
 # Small readers that never fail on a missing or mistyped key.

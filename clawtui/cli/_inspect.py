@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from clawlib import InspectedImage, inspect_image
+from clawlib.secrets import mask_command, mask_value, split_command
 
 from ._output import print_json, printable
 
@@ -59,8 +61,8 @@ def format_inspection(inspected: InspectedImage) -> str:
             ("Skills", info.skills),
             ("Skill emit", [info.skill_emit] if info.skill_emit else []),
             ("Invoke", _pairs((str(i.schedule), i.command) for i in info.invocations)),
-            ("Configure", info.configures),
-            ("Privileges", _pairs(info.privileges.items())),
+            ("Configure", [_shown_command(command) for command in info.configures]),
+            ("Privileges", _pairs((k, mask_value(k, v)) for k, v in info.privileges.items())),
             ("Tracks", [", ".join(info.tracks)] if info.tracks else []),
         ]
     rows.append(("Warnings", info.problems))
@@ -72,6 +74,13 @@ def format_inspection(inspected: InspectedImage) -> str:
             label = f"{name}:" if index == 0 else ""
             lines.append(f"{label:<{width}}{printable(value)}")
     return "\n".join(lines)
+
+
+def _shown_command(command: str) -> str:
+    """``command`` as written, unless it holds a literal secret: then with that masked."""
+    words = split_command(command)
+    masked = mask_command(words)
+    return command if masked == shlex.join(words) else masked
 
 
 def _pairs(items: Iterable[tuple[str, str]]) -> list[str]:

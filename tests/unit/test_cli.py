@@ -27,6 +27,7 @@ LABELS = {
     "claw.skill.0": "./skills/risk.md",
     "claw.invoke.0": "*/15 9-16 * * 1-5\tCheck open positions",
     "claw.configure.0": "openclaw config set a.b ${TOKEN}",
+    "claw.configure.1": "openclaw config set channels.discord.token xoxb-literal",
     "claw.privilege.runtime": "node",
     "claw.track.0": "apt",
 }
@@ -52,6 +53,7 @@ def test_inspect_table(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
         "Skills:     ./skills/risk.md\n"
         "Invoke:     */15 9-16 * * 1-5  Check open positions\n"
         "Configure:  openclaw config set a.b ${TOKEN}\n"
+        "            openclaw config set channels.discord.token •••• (channels.discord.token)\n"
         "Privileges: runtime  node\n"
         "Tracks:     apt\n"
     )
