@@ -306,7 +306,12 @@ class LogBuffer:
                 self.hits.extend([n for n, t in enumerate(texts, start) if find(t)])
         else:
             keep = filter_.search
-            new = [n for n, t in enumerate(texts, start) if keep(t)]
+            named = self._named(filter_)
+            if named:
+                pairs = zip(texts, metas, strict=True)
+                new = [n for n, (t, m) in enumerate(pairs, start) if m >> 2 in named or keep(t)]
+            else:
+                new = [n for n, t in enumerate(texts, start) if keep(t)]
             added = len(new)
             assert self._shown is not None
             self._shown.extend(new)
@@ -342,14 +347,23 @@ class LogBuffer:
         self.hits.clear()
 
     def set_filter(self, pattern: re.Pattern[str] | None) -> None:
-        """Show only the lines matching ``pattern`` (None: all of them)."""
+        """Show only the lines matching ``pattern``, or from a container whose name it matches
+        (None: all of them)."""
         self._filter = pattern
         if pattern is None:
             self._shown = None
         else:
-            keep = pattern.search
-            self._shown = [n for n, t in enumerate(self.texts, self.first) if keep(t)]
+            keep, named = pattern.search, self._named(pattern)
+            pairs = zip(self.texts, self.metas, strict=True)
+            self._shown = [
+                n for n, (t, m) in enumerate(pairs, self.first) if m >> 2 in named or keep(t)
+            ]
         self._find_hits()
+
+    def _named(self, pattern: re.Pattern[str]) -> frozenset[int]:
+        """The sources whose container name ``pattern`` matches: all their lines pass the
+        filter, so that filtering on a name in a merged view shows that container."""
+        return frozenset(i for i, source in enumerate(self.sources) if pattern.search(source.name))
 
     def set_search(self, pattern: re.Pattern[str] | None) -> None:
         """Find the shown lines matching ``pattern`` (None: no search)."""

@@ -203,6 +203,20 @@ def test_the_filter_is_a_view_kept_up_to_date_as_lines_arrive() -> None:
     assert list(buffer.shown_numbers()) == [1, 2, 3, 4]
 
 
+def test_the_filter_also_passes_every_line_of_a_container_it_names() -> None:
+    buffer = LogBuffer(100)
+    buffer.add_source(A)
+    buffer.add_source(B)
+    # alpha: "tick", "beta is late"; beta: "tick", "tock"
+    buffer.append(["tick", "tick", "beta is late", "tock"], [0, 4, 0, 4], [None] * 4)
+    buffer.set_filter(compile_query("beta"))
+    assert list(buffer.shown_numbers()) == [1, 2, 3]
+    buffer.append(["from alpha", "from beta"], [0, 4], [None, None])
+    assert list(buffer.shown_numbers()) == [1, 2, 3, 5]
+    buffer.set_filter(compile_query("tock"))  # no container named so: the text alone
+    assert list(buffer.shown_numbers()) == [3]
+
+
 def test_search_hits_follow_the_filter_and_the_ring() -> None:
     buffer = filled(["a1", "b1", "a2", "b2"], max_lines=5)
     buffer.set_search(compile_query("re:\\d$"))
