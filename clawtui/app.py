@@ -39,7 +39,6 @@ class ClawApp(App[None]):
     def __init__(self, pod_file: Path, backend: PodBackend) -> None:
         super().__init__()
         self.pod_file = pod_file
-        self.pod_dir = pod_file.parent
         self.backend = backend
         self.sub_title = pod_file.parent.name
 

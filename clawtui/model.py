@@ -33,8 +33,10 @@ __all__ = [
     "ServiceGroup",
     "config_files",
     "container_state",
+    "health_verdict",
     "planned_services",
     "pod_groups",
+    "read_planned",
 ]
 
 
@@ -210,7 +212,7 @@ def config_files(
     if groups is None:
         return [(COMPOSE_FILE, compose)]
     names = {group.name for group in groups}
-    services = {row.service for group in groups for row in group.rows}
+    services = {service for group in groups for service in group.services}
     blocks = [service for service in planned if service.name in services]
     dockerfiles = set()
     for service in blocks:

@@ -115,6 +115,10 @@ class MainScreen(Screen[None]):
         self.engine_up = False
         self.health: dict[str, deque[ContainerHealth]] = {}
         self.selected = POD_KEY
+        self._grouped: (
+            tuple[tuple[PlannedService, ...], tuple[ContainerRecord, ...], tuple[ServiceGroup, ...]]
+            | None
+        ) = None
         self._inspected: str | None = None
         """The node the Inspect tab shows the engine's view of."""
         self._followed: tuple[str, tuple[str, ...]] | None = None
@@ -387,7 +391,13 @@ class MainScreen(Screen[None]):
 
     @property
     def groups(self) -> tuple[ServiceGroup, ...]:
-        return pod_groups(self.planned, self.containers)
+        """The plan joined with the containers, made again only when either changed (both are
+        replaced, never mutated)."""
+        planned, containers = self.planned, self.containers
+        cached = self._grouped
+        if cached is None or cached[0] is not planned or cached[1] is not containers:
+            cached = self._grouped = (planned, containers, pod_groups(planned, containers))
+        return cached[2]
 
     def _refresh_tree(self) -> None:
         name = self.plan.pod.name if self.plan else self.directory.name
@@ -590,7 +600,7 @@ class MainScreen(Screen[None]):
         title, groups, _ = self._selection()
         if self.selected == POD_KEY:
             return title, ()
-        return title, tuple(row.service for g in groups for row in g.rows)
+        return title, tuple(service for group in groups for service in group.services)
 
     def action_act(self, action: Action) -> None:
         """Run ``action`` on the selected node; on the whole pod, or a rebuild, ask first."""

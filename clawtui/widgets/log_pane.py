@@ -364,29 +364,20 @@ class LogPane(Widget, can_focus=False):
 
     def _set_search(self, text: str) -> None:
         self._search_text = text
-        try:
-            pattern = compile_query(text)
-            self._search_error = ""
-        except PatternError as exc:
-            pattern = None
-            self._search_error = str(exc)
+        pattern, self._search_error = _compiled(text)
         self.buffer.set_search(pattern)
-        self.view.current_hit = None
+        self._query_changed()
         self.view.restyle()
-        self._update_status()
-        self.refresh_bindings()
 
     def _set_filter(self, text: str) -> None:
         self._filter_text = text
-        try:
-            pattern = compile_query(text)
-            self._filter_error = ""
-        except PatternError as exc:
-            pattern = None
-            self._filter_error = str(exc)
+        pattern, self._filter_error = _compiled(text)
         self.buffer.set_filter(pattern)
-        self.view.current_hit = None
+        self._query_changed()
         self.view.relayout()
+
+    def _query_changed(self) -> None:
+        self.view.current_hit = None
         self._update_status()
         self.refresh_bindings()
 
@@ -626,3 +617,11 @@ class LogPane(Widget, can_focus=False):
             self._set_search("")
         else:
             raise SkipAction()
+
+
+def _compiled(text: str) -> tuple[re.Pattern[str] | None, str]:
+    """The query's pattern, or None and why it is not valid."""
+    try:
+        return compile_query(text), ""
+    except PatternError as exc:
+        return None, str(exc)

@@ -70,7 +70,6 @@ class PodTree(Tree[str]):
         self.guide_depth = 3
         self._shape: list[str] = []
         self._by_key: dict[str, TreeNode[str]] = {POD_KEY: self.root}
-        self.groups: tuple[ServiceGroup, ...] = ()
         self._known = True
 
     def show(
@@ -86,7 +85,6 @@ class PodTree(Tree[str]):
         """Show ``groups`` (health by container name); keep the cursor on the same key.
         Without the engine, a planned service with no container known is ``unknown``, not
         ``missing``."""
-        self.groups = tuple(groups)
         self._known = engine_up
         shape = [g.key for g in groups] + [r.key for g in groups for r in g.rows]
         if shape != self._shape:
