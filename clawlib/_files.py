@@ -1,14 +1,81 @@
-"""Writing generated files: atomically (temporary file, fsync, rename), in private directories."""
+"""Reading input files safely, and writing single files atomically.
+
+:func:`read_regular` is how claw reads every file it is given (a pod file, its ``.env``, a
+Clawfile, a contract...): regular files only, never more than a bound. A named pipe would block
+the reader forever, a device could be endless, and a 20 MB pod file would take a minute to parse.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from clawlib.errors import OutputWriteError
+from clawlib.errors import OutputWriteError, UnreadableFileError
+from clawlib.limits import MAX_INPUT_BYTES
 
-__all__ = ["make_private_dirs", "write_atomically"]
+__all__ = ["describe_mode", "make_private_dirs", "read_regular", "write_atomically"]
+
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFLNK: "a symbolic link",
+}
+
+
+def describe_mode(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words: ``a named pipe``, ``a regular file``..."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def read_regular(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the regular file at ``path`` (symbolic links followed), at most ``limit``.
+
+    Anything else — missing, a directory, a named pipe, a device, larger than ``limit`` —
+    raises :class:`UnreadableFileError` without blocking: the file is opened non-blocking and
+    checked before a byte is read.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as exc:
+        raise UnreadableFileError(str(path), "no such file", missing=True) from exc
+    except OSError as exc:
+        raise UnreadableFileError(str(path), _reason(exc)) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFileError(
+            str(path), f"{describe_mode(info.st_mode)}, not a regular file: claw reads files only"
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise UnreadableFileError(str(path), _reason(exc)) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):  # replaced between the two looks
+            raise UnreadableFileError(str(path), f"{describe_mode(info.st_mode)}, not a file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFileError(
+            str(path), f"larger than {_size(limit)}, the most claw reads from one input file"
+        )
+    return data
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MiB" if count % (1024 * 1024) == 0 else f"{count} bytes"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is too long for the file system"
+    return f"cannot read: {exc.strerror or exc}"
 
 
 def make_private_dirs(directory: Path) -> None:
@@ -24,7 +91,11 @@ def make_private_dirs(directory: Path) -> None:
 def write_atomically(path: Path, content: bytes, mode: int = 0o644) -> None:
     """Write ``content`` to a temporary file beside ``path``, flush it to disk, then rename it
     over ``path``: a reader sees the old file or the new one, never half of one. Missing parent
-    directories are created private. Raises :class:`OutputWriteError`."""
+    directories are created private. Raises :class:`OutputWriteError`.
+
+    For one file outside a pod (``claw build``'s generated Dockerfile); a pod's generated files
+    are written together by :mod:`clawlib.generated`.
+    """
     try:
         make_private_dirs(path.parent)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

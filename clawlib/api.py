@@ -194,6 +194,8 @@ def _write_generated(generated: GeneratedDockerfile) -> None:
 
 
 def _read_text(path: Path) -> str | None:
+    if path.is_symlink():  # replaced by the write, never read through
+        return None
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -9,6 +9,8 @@ layer of the pipeline::
     ├── ClawfileError                a Clawfile that cannot be read, lexed or parsed
     │   └── ClawfileNotFoundError    the path names no Clawfile
     ├── PodError                     a claw-pod.yml that cannot be read or is invalid
+    ├── UnreadableFileError          an input file that is missing, not a regular file, or too big
+    ├── UnsafePathError              a path leading out of the pod directory or through a link
     ├── OutputWriteError             a generated file could not be written
     ├── DriverError                  a claw driver problem
     │   └── UnknownDriverError       no installed driver handles this claw type
@@ -59,6 +61,8 @@ __all__ = [
     "PodProblem",
     "Problem",
     "UnknownDriverError",
+    "UnreadableFileError",
+    "UnsafePathError",
 ]
 
 
@@ -157,6 +161,27 @@ class PodError(ClawError):
         if problem.yaml_path:
             where += f": {problem.yaml_path}"
         return f"{where}: {problem.detail}"
+
+
+class UnreadableFileError(ClawError):
+    """The input file at ``path`` cannot be read: ``reason`` says why (missing, a directory, a
+    named pipe, larger than the limit...). ``missing`` is true when nothing is there."""
+
+    def __init__(self, path: str, reason: str, *, missing: bool = False) -> None:
+        self.path = path
+        self.reason = reason
+        self.missing = missing
+        super().__init__(f"{path}: {reason}")
+
+
+class UnsafePathError(ClawError):
+    """A path claw was asked to read or write that it refuses: ``reason`` says why (outside the
+    pod directory, through a symbolic link, not a generated file...)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
 
 
 class OutputWriteError(ClawError):

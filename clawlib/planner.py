@@ -2,9 +2,13 @@
 
 ``plan_pod`` runs the pure middle of the pipeline — image metadata, resolution, drivers, compose
 rendering — and returns a :class:`Plan` holding the bytes of ``compose.generated.yml`` and of
-every runtime file. :meth:`Plan.diff` compares them with the disk; :meth:`Plan.write` writes the
-changed ones atomically (temporary file, fsync, rename) and removes runtime files no longer
-planned. Same inputs, same bytes.
+every runtime file. :meth:`Plan.diff` compares them with the disk; :meth:`Plan.write` switches the
+disk to them as one step (:mod:`clawlib.generated`: changed files written, runtime files no longer
+planned removed, all or nothing). Same inputs, same bytes.
+
+The disk is read through :mod:`clawlib.generated`: a symbolic link in the generated tree is never
+followed (the diff says it is there, and writing replaces it), and a switch a killed process left
+half done is finished before anything is compared.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from clawlib._files import write_atomically
 from clawlib.clawfile import (
     ClawImageInfo,
     emit_dockerfile,
@@ -27,7 +30,6 @@ from clawlib.clawfile import (
 )
 from clawlib.compose import (
     HANDLES_ENV,
-    RUNTIME_DIR,
     ClawService,
     project_name,
     render_compose,
@@ -41,6 +43,18 @@ from clawlib.errors import (
     PodError,
     PodProblem,
 )
+from clawlib.generated import (
+    COMPOSE_FILE,
+    RUNTIME_DIR,
+    DiskEntry,
+    NewFile,
+    list_tree,
+    open_dir,
+    read_entry,
+    settle,
+    switch,
+)
+from clawlib.limits import MAX_INPUT_BYTES
 from clawlib.pod import Pod, PodService
 from clawlib.pod._yaml import load_yaml
 from clawlib.runtime import (
@@ -66,7 +80,6 @@ __all__ = [
     "plan_pod",
 ]
 
-COMPOSE_FILE = "compose.generated.yml"
 LabelLookup = Callable[[str], Mapping[str, str] | None]
 """Image ref → its labels, or None when the image is not in the local store."""
 FileExtractor = Callable[[str, str], bytes]
@@ -75,12 +88,14 @@ FileExtractor = Callable[[str, str], bytes]
 
 @dataclass(frozen=True, slots=True)
 class PlannedFile:
-    """A file the plan writes, relative to the pod directory."""
+    """A file the plan writes, relative to the pod directory, with the permission bits it gets
+    (0600 for a file holding a secret)."""
 
     path: str
     content: bytes
     mode: int = 0o644
     secret: bool = False
+    """Holds a token the runner needs: written 0600 and never shown in a diff."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +120,14 @@ class FileChange:
 
 @dataclass(frozen=True)
 class PlanDiff:
-    """Every file change, and which compose services are added, changed or removed."""
+    """Every file change, which compose services are added, changed or removed, and notes on
+    what stands in the way on disk (a symbolic link, a named pipe...) that writing replaces."""
 
     files: tuple[FileChange, ...]
     services_added: tuple[str, ...] = ()
     services_changed: tuple[str, ...] = ()
     services_removed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -152,36 +169,62 @@ class Plan:
         return project_name(self.pod)
 
     def diff(self) -> PlanDiff:
-        """Compare every planned file with the disk (runtime files no longer planned: removed)."""
+        """Compare every planned file with the disk (runtime files no longer planned: removed).
+
+        Links are not followed: a planned path that is a link, or lies below one, is compared
+        as absent and named in :attr:`PlanDiff.notes`.
+        """
         root = self.directory
+        settle(root)
         planned = {f.path: f for f in self.files}
         changes: list[FileChange] = []
+        notes: dict[str, str] = {}
+        with open_dir(root) as root_fd:
+            found = {
+                path: read_entry(root_fd, path, max(MAX_INPUT_BYTES, len(item.content)))
+                for path, item in planned.items()
+            }
+            stale = [
+                (path, entry)
+                for path, entry in list_tree(root_fd, RUNTIME_DIR, _not_planned_tree)
+                if path not in planned and not _bookkeeping(path)
+            ]
+            old_files = {
+                path: read_entry(root_fd, path) if entry.kind == "file" else entry
+                for path, entry in stale
+            }
         for path in sorted(planned):
-            item = planned[path]
-            old = _read(root / path)
-            if old == item.content:
+            item, entry = planned[path], found[path]
+            if entry.in_the_way:
+                notes.setdefault(entry.at, _in_the_way(entry))
+            if entry.kind == "file" and entry.content == item.content:
+                if entry.mode != item.mode:
+                    changes.append(FileChange(path, "change", _mode_change(path, entry, item)))
                 continue
-            kind: Literal["add", "change"] = "add" if old is None else "change"
-            changes.append(FileChange(path, kind, _unified(path, old, item.content, item.secret)))
-        for path in sorted(_existing_runtime_files(root)):
-            if path not in planned:
-                old = _read(root / path)
-                changes.append(FileChange(path, "remove", _unified(path, old, None, False)))
-        added, changed, removed = _service_changes(_read(root / COMPOSE_FILE), self.compose)
-        return PlanDiff(tuple(changes), added, changed, removed)
+            replaced = entry.kind == "file" or (entry.in_the_way and entry.at == path)
+            kind: Literal["add", "change"] = "change" if replaced else "add"
+            changes.append(FileChange(path, kind, _unified(path, entry, item.content, item.secret)))
+        for path, entry in old_files.items():
+            changes.append(FileChange(path, "remove", _unified(path, entry, None, False)))
+        compose = found.get(COMPOSE_FILE)
+        old_compose = compose.content if compose is not None and compose.kind == "file" else None
+        added, changed, removed = _service_changes(old_compose, self.compose)
+        return PlanDiff(tuple(changes), added, changed, removed, tuple(notes.values()))
 
-    def write(self) -> PlanDiff:
-        """Write every changed file atomically, remove stale runtime files; return the diff."""
+    def write(self, *, keep_previous: bool = False) -> PlanDiff:
+        """Switch the disk to this plan as one step: every changed file written, stale runtime
+        files removed (see :func:`clawlib.generated.switch`); with ``keep_previous``, the
+        versions replaced are kept for a rollback. Returns the diff it applied."""
         diff = self.diff()
-        planned = {f.path: f for f in self.files}
-        root = self.directory
-        for change in diff.files:
-            target = root / change.path
-            if change.kind == "remove":
-                target.unlink(missing_ok=True)
-                continue
-            item = planned[change.path]
-            write_atomically(target, item.content, 0o600 if item.secret else item.mode)
+        if diff.changed:
+            planned = {f.path: f for f in self.files}
+            writes = {
+                change.path: NewFile(planned[change.path].content, planned[change.path].mode)
+                for change in diff.files
+                if change.kind != "remove"
+            }
+            removes = [change.path for change in diff.files if change.kind == "remove"]
+            switch(self.directory, writes, removes, keep_previous=keep_previous)
         return diff
 
 
@@ -465,32 +508,38 @@ def _engine_labels() -> LabelLookup:
     return lookup
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
+def _not_planned_tree(path: str) -> bool:
+    """Directories of the runtime tree that hold no planned file to remove: claw's own
+    bookkeeping (dot entries at the top) and the runner's persona workspace, its memory."""
+    parts = path.split("/")
+    return _bookkeeping(path) or parts[2:3] == [PERSONA_DIR]
 
 
-def _existing_runtime_files(root: Path) -> list[str]:
-    runtime = root / RUNTIME_DIR
-    if not runtime.is_dir():
-        return []
-    found = []
-    for path in runtime.rglob("*"):
-        relative = PurePosixPath(path.relative_to(root))
-        # The runner's own files in its persona workspace are its memory: never removed. Dot
-        # directories at the top (the previous generation) are claw's own bookkeeping.
-        if relative.parts[1].startswith("."):
-            continue
-        if path.is_file() and relative.parts[2:3] != (PERSONA_DIR,):
-            found.append(relative.as_posix())
-    return found
+def _bookkeeping(path: str) -> bool:
+    return path.split("/")[1].startswith(".")
 
 
-def _unified(path: str, old: bytes | None, new: bytes | None, secret: bool) -> str:
+def _in_the_way(entry: DiskEntry) -> str:
+    replacement = "a directory" if entry.at == RUNTIME_DIR else "what claw generates"
+    return (
+        f"{entry.at} is {entry.detail}: claw does not follow or read it, and writing the plan "
+        f"replaces it with {replacement}"
+    )
+
+
+def _mode_change(path: str, entry: DiskEntry, item: PlannedFile) -> str:
+    return f"--- a/{path}\n+++ b/{path}\n(mode {entry.mode:04o} → {item.mode:04o})\n"
+
+
+def _unified(path: str, entry: DiskEntry, new: bytes | None, secret: bool) -> str:
     if secret:
         return f"--- a/{path}\n+++ b/{path}\n(sensitive content not shown)\n"
+    old = entry.content if entry.kind == "file" else None
+    if entry.kind == "file" and old is None:
+        return f"--- a/{path}\n+++ b/{path}\n(the file on disk is too large to compare)\n"
+    if entry.in_the_way and entry.at == path:
+        note = f"({entry.detail}, not read)\n"
+        return note + (_unified(path, DiskEntry("missing"), new, False) if new is not None else "")
     before = _text(old)
     after = _text(new)
     return mask_secrets(

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clawlib.drivers.base import Materialised
+from clawlib.generated import RUNTIME_DIR
 from clawlib.pod import Pod, PodService
 from clawlib.pod._yaml import dump_yaml
 
@@ -46,7 +47,6 @@ __all__ = [
 ]
 
 CLAW_NETWORK = "claw-internal"
-RUNTIME_DIR = ".claw-runtime"
 HANDLES_ENV = "handles.env"
 _PROJECT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HEADER = (

@@ -5,9 +5,10 @@ and :mod:`clawlib.engine` to make it so (``docker compose``) and to look (the SD
 """
 
 from clawlib.compose import check_project_name
+from clawlib.generated import PREVIOUS_DIR, has_previous
+from clawlib.generated import restore_previous as rollback
 
 from ._apply import ApplyReport, Progress, ServiceOutcome, apply
-from ._generations import PREVIOUS_DIR, has_previous, rollback, save_previous
 from ._live import Change, LiveContainers
 from ._rollback import roll_back
 from ._status import ContainerHealth, probe_health, run_concurrently
@@ -31,5 +32,4 @@ __all__ = [
     "roll_back",
     "rollback",
     "run_concurrently",
-    "save_previous",
 ]

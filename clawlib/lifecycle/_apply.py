@@ -1,8 +1,10 @@
 """Apply a plan: build, write, ``docker compose up -d``, recreate what changed, verify.
 
 The order is chosen so that a failure before compose runs changes nothing on disk: images are
-built (from a temporary Dockerfile) and missing images pulled first, then the previous generation
-is kept and the files are written, then compose brings the project to the new generation.
+built (from a temporary Dockerfile) and missing images pulled first, then the files are switched
+to the new generation in one step that keeps the one it replaces (:mod:`clawlib.generated`: a
+process killed at any moment leaves the old generation or the new one, whole), then compose
+brings the project to the new generation.
 
 compose recreates a container when its service definition or image changed, but not when only a
 file it bind-mounts changed; claw services whose runtime files changed and that compose left alone
@@ -34,12 +36,10 @@ from clawlib.errors import (
     ContainerNotFoundError,
     ImageNotFoundError,
     ImagePullError,
-    OutputWriteError,
 )
+from clawlib.generated import PREVIOUS_DIR
 from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
 from clawlib.pod._yaml import load_yaml
-
-from ._generations import rollback, save_previous
 
 __all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply"]
 
@@ -104,8 +104,9 @@ def apply(
 
     Raises :class:`~clawlib.errors.EngineError` subclasses for an unreachable engine, missing
     compose, a failed build or pull (nothing written then), or a failed ``docker compose up``
-    (files written, the previous generation kept). Post-apply check failures do not raise: they
-    are in the report's :attr:`ApplyReport.failures`.
+    (files written, the previous generation kept); :class:`~clawlib.errors.OutputWriteError`
+    when the files cannot be written (nothing changed then). Post-apply check failures do not
+    raise: they are in the report's :attr:`ApplyReport.failures`.
     """
     runner = runner or SubprocessRunner()
     name = check_project_name(project or plan.project)
@@ -124,18 +125,11 @@ def apply(
         services = _services(plan.compose)
         _pull_missing(services, engine, runner, on_progress)
 
-        diff = plan.diff()
-        previous = None
-        if diff.changed:
-            previous = save_previous(root, [change.path for change in diff.files])
-            try:
-                plan.write()
-            except OutputWriteError:
-                rollback(root, swap=False)  # put back what was written before the failure
-                raise
-            on_progress(Progress("write", diff.summary()))
-        else:
-            on_progress(Progress("write", "generated files unchanged"))
+        diff = plan.write(keep_previous=True)
+        previous = root / PREVIOUS_DIR if diff.changed else None
+        on_progress(
+            Progress("write", diff.summary() if diff.changed else "generated files unchanged")
+        )
 
         project_runner = ComposeProject(compose, name, root / COMPOSE_FILE, runner)
         before = _containers_by_service(engine.containers(name))

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from clawlib.engine import ComposeProject, ProcessRunner, find_compose
+from clawlib.generated import restore_previous
 
-from ._generations import rollback
 from ._target import locate
 
 __all__ = ["roll_back"]
@@ -21,10 +21,10 @@ def roll_back(
     runner: ProcessRunner | None = None,
 ) -> tuple[str, ...]:
     """Put back the generated files kept before the last apply of the pod at ``pod`` (a pod
-    file or its directory; see :func:`rollback`: the files it replaces are kept in turn, so
-    rolling back again undoes it), then ``docker compose up -d --force-recreate
-    --remove-orphans``: every container is recreated, since a claw whose runtime files alone
-    changed back must restart to read them. Returns the paths put back.
+    file or its directory; see :func:`~clawlib.generated.restore_previous`: the files it
+    replaces are kept in turn, so rolling back again undoes it), then ``docker compose up -d
+    --force-recreate --remove-orphans``: every container is recreated, since a claw whose runtime
+    files alone changed back must restart to read them. Returns the paths put back.
 
     The project is ``project``, else the one the current generated file names. Raises
     :class:`~clawlib.errors.NoPreviousGenerationError` when nothing is kept (nothing changes
@@ -33,6 +33,6 @@ def roll_back(
     """
     target = locate(pod, project)
     compose = ComposeProject(find_compose(runner), target.project, target.compose_file, runner)
-    restored = rollback(target.directory)
+    restored = restore_previous(target.directory)
     compose.up(force_recreate=True, on_line=on_line)
     return restored

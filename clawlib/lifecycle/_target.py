@@ -7,7 +7,7 @@ from pathlib import Path
 
 from clawlib.compose import normalise_project_name
 from clawlib.errors import NotAppliedError, PodError
-from clawlib.planner import COMPOSE_FILE
+from clawlib.generated import COMPOSE_FILE, open_dir, read_entry, settle
 from clawlib.pod import POD_FILE
 from clawlib.pod._yaml import load_yaml
 
@@ -16,11 +16,13 @@ __all__ = ["COMPOSE_FILE", "PodTarget", "locate"]
 
 @dataclass(frozen=True, slots=True)
 class PodTarget:
-    """A pod as the engine knows it: its directory, its generated compose file, its project."""
+    """A pod as the engine knows it: its directory, its generated compose file (and that file's
+    text), its project."""
 
     directory: Path
     compose_file: Path
     project: str
+    compose_text: str = ""
 
 
 def locate(pod: str | Path = POD_FILE, project: str | None = None) -> PodTarget:
@@ -28,17 +30,32 @@ def locate(pod: str | Path = POD_FILE, project: str | None = None) -> PodTarget:
 
     The project is ``project`` when given (``-p``), else the ``name:`` the generated file
     carries. Works from the generated file alone, so that ``claw down`` still works when the pod
-    file has since been broken. Raises :class:`NotAppliedError` when there is no generated file.
+    file has since been broken. A write a killed claw left half done is finished first. Raises
+    :class:`NotAppliedError` when there is no generated file, and :class:`PodError` when it is
+    not a regular file (a symbolic link is never followed) or not readable.
     """
     path = Path(pod)
     directory = (path if path.is_dir() else path.parent).resolve()
     compose_file = directory / COMPOSE_FILE
     try:
-        text = compose_file.read_text(encoding="utf-8")
+        settle(directory)
+        with open_dir(directory) as root_fd:
+            entry = read_entry(root_fd, COMPOSE_FILE)
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise NotAppliedError(str(directory), str(path)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PodError.at(str(compose_file), "", 0, f"cannot read: {exc}") from exc
+    except OSError as exc:
+        raise PodError.at(str(compose_file), "", 0, f"cannot read: {exc.strerror}") from exc
+    if entry.kind == "missing":
+        raise NotAppliedError(str(directory), str(path))
+    if entry.kind != "file" or entry.content is None:
+        what = entry.detail or "too large"
+        raise PodError.at(
+            str(compose_file), "", 0, f"{entry.at or COMPOSE_FILE} is {what}: claw does not read it"
+        )
+    try:
+        text = entry.content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PodError.at(str(compose_file), "", 0, "cannot read: not valid UTF-8") from exc
     if project is None:
         data = load_yaml(text, str(compose_file)).data
         name = data.get("name") if isinstance(data, dict) else None
@@ -46,4 +63,4 @@ def locate(pod: str | Path = POD_FILE, project: str | None = None) -> PodTarget:
             project = name
         else:  # compose's own default for a file without name: the directory's, made valid
             project = normalise_project_name(directory.name, "default")
-    return PodTarget(directory, compose_file, project)
+    return PodTarget(directory, compose_file, project, text)

@@ -44,13 +44,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.representer import SafeRepresenter
 
 from clawlib.errors import PodError, PodProblem
+from clawlib.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 __all__ = ["PlainScalar", "YamlDocument", "YamlPath", "dump_yaml", "format_path", "load_yaml"]
 
 YamlPath = tuple[str | int, ...]
-MAX_NODES = 1_000_000
+MAX_NODES = MAX_YAML_NODES
 """Most nodes one document may build, aliases expanded (a "billion laughs" guard)."""
-MAX_DEPTH = 200
+MAX_DEPTH = MAX_YAML_DEPTH
 """Deepest nesting of collections, aliases expanded (a recursive alias never ends)."""
 
 _TAG_PREFIX = "tag:yaml.org,2002:"

@@ -172,7 +172,7 @@ class MainScreen(Screen[None]):
         except ClawError:  # not applied, or its generated file unreadable
             self.post_message(AppliedLoaded(None, ()))
             return
-        planned = read_planned(_read_text(target.compose_file), COMPOSE_FILE)
+        planned = read_planned(target.compose_text, COMPOSE_FILE)
         self.post_message(AppliedLoaded(target.project, planned))
 
     def on_applied_loaded(self, message: AppliedLoaded) -> None:
@@ -731,9 +731,3 @@ def _report_summary(report: ApplyReport) -> str:
 def _reason(error: ClawError) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None

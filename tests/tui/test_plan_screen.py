@@ -15,11 +15,12 @@ from textual.widgets import Button, DataTable, Log, OptionList, Static
 
 from clawlib import load_pod, plan
 from clawlib.errors import ComposeFailedError, ImagePullError, OutputWriteError
-from clawlib.lifecycle import ApplyReport, Progress, ServiceOutcome, save_previous
+from clawlib.lifecycle import ApplyReport, Progress, ServiceOutcome
 from clawlib.planner import FileChange, Plan
 from clawtui.screens.confirm import ConfirmScreen
 from clawtui.screens.plan import PlanScreen
 from clawtui.widgets.diff_view import DiffView
+from tests.generations import keep_current
 
 from .fake_backend import FakeBackend
 
@@ -580,7 +581,7 @@ async def test_roll_back_is_offered_only_with_a_previous_generation(tmp_path: Pa
         await pilot.press("R")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)  # nothing kept: nothing to roll back
-        save_previous(pod.parent, ["compose.generated.yml"])
+        keep_current(pod.parent, ["compose.generated.yml"])
         await pilot.press("R")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("y")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from clawtui.cli import main
+from tests.generations import keep_current
 
 
 @pytest.fixture
@@ -62,9 +63,7 @@ def test_rollback_without_a_kept_generation_or_a_terminal(
     assert capsys.readouterr().err == (
         f"error: cannot roll back: no previous generation in {pod}/.claw-runtime: none is kept\n"
     )
-    from clawlib.lifecycle import save_previous
-
-    save_previous(pod, ["compose.generated.yml"])
+    keep_current(pod, ["compose.generated.yml"])
     assert main(["rollback", "-f", str(pod)]) == 1
     assert capsys.readouterr().err == (
         "error: rollback asks first, but standard input is not a terminal; nothing was changed "

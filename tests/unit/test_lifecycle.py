@@ -28,6 +28,7 @@ from clawlib.errors import (
     NotAppliedError,
     PodError,
 )
+from clawlib.generated import NewFile, switch
 from clawlib.lifecycle import (
     PREVIOUS_DIR,
     check_project_name,
@@ -36,12 +37,12 @@ from clawlib.lifecycle import (
     roll_back,
     rollback,
     run_concurrently,
-    save_previous,
 )
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
 from clawtui.formatting import format_duration
 from tests.fakes import FakeRunner
+from tests.generations import keep_current
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
 
@@ -317,7 +318,9 @@ def test_openclaw_probe_verdicts() -> None:
 # --- the previous generation ---------------------------------------------------------------------
 
 
-def test_save_and_roll_back(tmp_path: Path) -> None:
+def test_switch_keeps_the_generation_it_replaces_and_roll_back_restores_it(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "compose.generated.yml").write_text("old compose\n")
     runtime = tmp_path / ".claw-runtime" / "bot"
     runtime.mkdir(parents=True)
@@ -325,12 +328,15 @@ def test_save_and_roll_back(tmp_path: Path) -> None:
     (runtime / "secret.json").chmod(0o600)
     paths = ["compose.generated.yml", ".claw-runtime/bot/secret.json", ".claw-runtime/bot/new.md"]
     assert not has_previous(tmp_path)
-    assert save_previous(tmp_path, paths) == tmp_path / PREVIOUS_DIR
+    # An apply: two files change, one is added; the versions they replace are kept.
+    new = {
+        "compose.generated.yml": NewFile(b"new compose\n"),
+        ".claw-runtime/bot/secret.json": NewFile(b"new secret\n", 0o600),
+        ".claw-runtime/bot/new.md": NewFile(b"added\n"),
+    }
+    assert switch(tmp_path, new, keep_previous=True)
     assert has_previous(tmp_path)
-    # The apply that follows: two files change, one is added.
-    (tmp_path / "compose.generated.yml").write_text("new compose\n")
-    (runtime / "secret.json").write_text("new secret\n")
-    (runtime / "new.md").write_text("added\n")
+    assert (runtime / "new.md").read_text() == "added\n"
 
     assert rollback(tmp_path) == tuple(sorted(paths))
     assert (tmp_path / "compose.generated.yml").read_text() == "old compose\n"
@@ -342,7 +348,7 @@ def test_save_and_roll_back(tmp_path: Path) -> None:
     assert (tmp_path / "compose.generated.yml").read_text() == "new compose\n"
     assert (runtime / "new.md").read_text() == "added\n"
     leftovers = sorted(p.name for p in (tmp_path / ".claw-runtime").iterdir())
-    assert leftovers == [".previous", "bot"]
+    assert leftovers == [".lock", ".previous", "bot"]
 
 
 def test_nothing_to_roll_back(tmp_path: Path) -> None:
@@ -357,7 +363,7 @@ def test_the_kept_generation_is_not_a_stale_runtime_file(tmp_path: Path) -> None
     pod = pod_file(tmp_path / "p", "services:\n  web:\n    image: busybox\n")
     plan = plan_pod(load_pod(pod, environ={}))
     plan.write()
-    save_previous(pod, ["compose.generated.yml"])
+    keep_current(pod, ["compose.generated.yml"])
     assert plan.diff().files == ()
 
 
@@ -463,10 +469,12 @@ def test_apply_without_compose_writes_nothing(tmp_path: Path) -> None:
     assert sorted(p.name for p in pod.iterdir()) == ["claw-pod.yml"]
 
 
-def test_a_failed_write_puts_the_previous_files_back(
+def test_a_full_disk_while_writing_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import clawlib.planner
+    import errno
+
+    import clawlib.generated._switch as switching
     from clawlib.engine import DockerView
     from clawlib.errors import OutputWriteError
     from clawlib.lifecycle import apply
@@ -476,26 +484,33 @@ def test_a_failed_write_puts_the_previous_files_back(
     (pod / "web").mkdir()
     (pod / "claw-pod.yml").write_text("services:\n  web:\n    build: ./web\n")
     (pod / "compose.generated.yml").write_text("the previous generation\n")
-    real = clawlib.planner.write_atomically
+    keep_current(pod, ["compose.generated.yml"])
+    kept = pod / PREVIOUS_DIR / "files" / "compose.generated.yml"
+    real = switching._write_new
+    written: list[str] = []
 
-    def write_then_fail(path: Path, content: bytes, mode: int = 0o644) -> None:
-        real(path, content, mode)
-        raise OutputWriteError(str(path), "No space left on device")
+    def fill_the_disk(dir_fd: int, name: str, item: switching.NewFile) -> None:
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(dir_fd, name, item)
+        written.append(name)
 
-    monkeypatch.setattr(clawlib.planner, "write_atomically", write_then_fail)
+    monkeypatch.setattr(switching, "_write_new", fill_the_disk)
     runner = FakeRunner(answers={("docker", "compose", "version"): (0, "v2.40.3", "")})
     plan = plan_pod(load_pod(pod, environ={}))
-    with pytest.raises(OutputWriteError):
+    with pytest.raises(OutputWriteError) as caught:
         apply(plan, view=DockerView(FakeSdkClient), runner=runner)
+    assert str(caught.value) == f"{pod}/.claw-runtime: cannot write: No space left on device"
+    assert written == ["0"]  # one staged file, then the disk was full
     assert (pod / "compose.generated.yml").read_text() == "the previous generation\n"
-    # The kept generation is still the one before this apply, not the half-written one.
-    kept = pod / PREVIOUS_DIR / "files" / "compose.generated.yml"
+    # The kept generation is still the one before this apply; no staging is left behind.
     assert kept.read_text() == "the previous generation\n"
+    assert sorted(p.name for p in (pod / ".claw-runtime").iterdir()) == [".lock", ".previous"]
 
 
 def test_roll_back_puts_the_files_back_then_recreates_every_container(tmp_path: Path) -> None:
     (tmp_path / "compose.generated.yml").write_text("name: pod\nservices: {}\n# old\n")
-    save_previous(tmp_path, ["compose.generated.yml", ".claw-runtime/a/new.md"])
+    keep_current(tmp_path, ["compose.generated.yml", ".claw-runtime/a/new.md"])
     (tmp_path / "compose.generated.yml").write_text("name: pod\nservices: {}\n# new\n")
     (tmp_path / ".claw-runtime" / "a").mkdir(parents=True)
     (tmp_path / ".claw-runtime" / "a" / "new.md").write_text("added by the last apply\n")

@@ -1,0 +1,531 @@
+"""Switching the generated files to a new generation: whole, or not at all.
+
+A switch is journaled, so that a process killed at any moment leaves the old generation or the
+new one, never a mix:
+
+1. Under an exclusive lock (``.claw-runtime/.lock``), a switch that a killed process left is
+   finished first, and staging directories nobody will finish are removed.
+2. The new files are written into a staging directory, ``.claw-runtime/.staging-…`` (which no
+   container mounts: service names start with a letter or digit), each flushed to disk with its
+   final mode. With ``keep_previous``, the versions they replace are copied beside them with a
+   manifest: the generation a rollback restores.
+3. The journal ``.claw-runtime/.journal`` names the staging directory, every file to move in and
+   every file to remove; it is written to a temporary file, flushed and renamed into place. That
+   rename is the commit. Before it the old generation is untouched, and a failure (a full disk)
+   only removes the staging directory; after it the switch will be finished, by this process or
+   by the next claw that touches the pod.
+4. Finishing: the kept generation is swapped in, stale files are removed, each staged file is
+   renamed over its target (a rename replaces a symbolic link instead of following it; in the
+   runtime tree, a directory that is a link or a file is replaced by a real one), directories are
+   flushed, then the journal is removed and the staging directory deleted. Every step can run
+   again after a crash.
+
+Every path passes :func:`~clawlib.generated.check_generated_path`, the journal's and the kept
+manifest's too (a cloned repository may carry either).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import re
+import secrets
+import shutil
+import stat
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clawlib.errors import NoPreviousGenerationError, OutputWriteError, UnsafePathError
+from clawlib.limits import MAX_PERSONA_BYTES
+
+from ._disk import read_entry, walk_dirs
+from ._guard import PREVIOUS_DIR, RUNTIME_DIR, check_generated_path, is_runtime_path
+
+__all__ = ["NewFile", "has_previous", "restore_previous", "settle", "switch"]
+
+_JOURNAL = ".journal"
+_LOCK = ".lock"
+_STAGING = re.compile(r"\.staging-[0-9a-f]{12}")
+_LEFTOVERS = (".staging-", ".previous-", ".journal.")
+_MANIFEST = "manifest.json"
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+@dataclass(frozen=True, slots=True)
+class NewFile:
+    """A file of the new generation: its bytes and permission bits."""
+
+    content: bytes
+    mode: int = 0o644
+
+
+def switch(
+    root: Path,
+    writes: Mapping[str, NewFile],
+    removes: Iterable[str] = (),
+    *,
+    keep_previous: bool = False,
+) -> bool:
+    """Write ``writes`` and remove ``removes`` (paths relative to the pod directory ``root``)
+    as one step (see the module docstring). With ``keep_previous``, the versions of those paths
+    on disk now become the kept generation (``.claw-runtime/.previous``). Returns whether one
+    was kept.
+
+    Raises :class:`UnsafePathError` for a path claw may not write (nothing changes then), and
+    :class:`OutputWriteError` when the disk refuses: before the commit nothing has changed;
+    after it, the journal stays and the next claw finishes the switch.
+    """
+    removes = sorted(set(removes) - set(writes))
+    for path in [*writes, *removes]:
+        check_generated_path(path)
+    paths = sorted(writes)
+    try:
+        with ExitStack() as stack:
+            root_fd = stack.enter_context(_open_root(root))
+            runtime_fd = stack.enter_context(_runtime_dir(root_fd))
+            stack.enter_context(_locked(runtime_fd))
+            _recover(root, root_fd, runtime_fd)
+            for path in paths:
+                _check_target(root_fd, path)
+            staging = _stage(root_fd, runtime_fd, writes, paths, removes, keep_previous)
+            journal = {
+                "version": 1,
+                "staging": staging,
+                "previous": keep_previous,
+                "writes": {path: str(index) for index, path in enumerate(paths)},
+                "removes": removes,
+            }
+            _commit(runtime_fd, journal)
+            _finish(root, root_fd, runtime_fd, journal)
+    except OSError as exc:
+        raise OutputWriteError(str(root / RUNTIME_DIR), exc.strerror or str(exc)) from exc
+    return keep_previous
+
+
+def settle(root: Path) -> None:
+    """Finish a switch a killed process left in the pod at ``root``, and remove its leftovers;
+    nothing when there is none. Runs before claw reads the generated files."""
+    try:
+        with ExitStack() as stack:
+            root_fd = stack.enter_context(_open_root(root))
+            runtime_fd = _open_existing(root_fd, RUNTIME_DIR)
+            if runtime_fd is None:
+                return
+            stack.callback(os.close, runtime_fd)
+            names = os.listdir(runtime_fd)
+            if not any(name == _JOURNAL or name.startswith(_LEFTOVERS) for name in names):
+                return
+            stack.enter_context(_locked(runtime_fd))
+            _recover(root, root_fd, runtime_fd)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputWriteError(str(root / RUNTIME_DIR), exc.strerror or str(exc)) from exc
+
+
+def has_previous(root: Path) -> bool:
+    """Whether a generation is kept for the pod in ``root``."""
+    try:
+        with _open_root(root) as root_fd:
+            return read_entry(root_fd, f"{PREVIOUS_DIR}/{_MANIFEST}").kind == "file"
+    except OSError:
+        return False
+
+
+def restore_previous(root: Path) -> tuple[str, ...]:
+    """Put the kept generation back as one switch; the generation it replaces is kept in turn
+    (a second restore undoes the first). Returns the paths restored or removed.
+
+    Raises :class:`NoPreviousGenerationError` when none is kept or it cannot be read.
+    """
+    settle(root)
+    writes: dict[str, NewFile] = {}
+    removes: list[str] = []
+    kept = root / PREVIOUS_DIR
+    try:
+        with _open_root(root) as root_fd:
+            manifest = read_entry(root_fd, f"{PREVIOUS_DIR}/{_MANIFEST}")
+            if manifest.kind != "file" or manifest.content is None:
+                raise NoPreviousGenerationError(str(root / RUNTIME_DIR), "none is kept")
+            entries = _manifest_entries(manifest.content)
+            for path, entry in sorted(entries.items()):
+                if not entry.get("present"):
+                    removes.append(path)
+                    continue
+                found = read_entry(root_fd, f"{PREVIOUS_DIR}/files/{path}", MAX_PERSONA_BYTES)
+                if found.kind != "file" or found.content is None:
+                    raise NoPreviousGenerationError(str(kept), f"its copy of {path} is missing")
+                writes[path] = NewFile(found.content, int(entry.get("mode", 0o644)) & 0o777)
+    except OSError as exc:
+        raise NoPreviousGenerationError(str(kept), f"it is unreadable ({exc})") from exc
+    switch(root, writes, removes, keep_previous=True)
+    return tuple(sorted([*writes, *removes]))
+
+
+def _manifest_entries(content: bytes) -> dict[str, dict[str, Any]]:
+    try:
+        entries = json.loads(content)["files"]
+        if not isinstance(entries, dict):
+            raise TypeError("files is not a mapping")
+        for path, entry in entries.items():
+            check_generated_path(path)
+            if not isinstance(entry, dict) or not isinstance(entry.get("mode", 0), int):
+                raise TypeError(f"the entry of {path} is not a mapping with a numeric mode")
+    except (ValueError, KeyError, TypeError, UnsafePathError) as exc:
+        raise NoPreviousGenerationError(
+            PREVIOUS_DIR, f"its manifest is unreadable ({exc})"
+        ) from exc
+    return entries
+
+
+# The steps ------------------------------------------------------------------------------------
+
+
+def _check_target(root_fd: int, path: str) -> None:
+    """Refuse, before anything changes, a target that could not be replaced: one outside the
+    runtime tree whose directory is missing or not a real directory, or a directory with files
+    in it."""
+    parts = path.split("/")
+    parent, why = walk_dirs(root_fd, parts[:-1])
+    if parent is None:
+        if is_runtime_path(path):
+            return  # made, or put in place of a link, when the switch finishes
+        assert why is not None
+        where = why.at or "/".join(parts[:-1])
+        raise UnsafePathError(
+            path,
+            f"{where} is {why.detail or 'missing'}: claw writes only into real directories of "
+            "the pod",
+        )
+    try:
+        info = _lstat(parent, parts[-1])
+        if info is None or not stat.S_ISDIR(info.st_mode):
+            return
+        inner = os.open(parts[-1], _DIR_FLAGS, dir_fd=parent)
+        try:
+            empty = not os.listdir(inner)
+        finally:
+            os.close(inner)
+    finally:
+        os.close(parent)
+    if not empty:
+        raise UnsafePathError(path, "a directory with files in it, where claw would write a file")
+
+
+def _stage(
+    root_fd: int,
+    runtime_fd: int,
+    writes: Mapping[str, NewFile],
+    paths: list[str],
+    removes: list[str],
+    keep_previous: bool,
+) -> str:
+    """The staging directory, filled: ``files/<n>`` and, to keep, ``previous/``."""
+    name = f".staging-{secrets.token_hex(6)}"
+    os.mkdir(name, 0o700, dir_fd=runtime_fd)
+    try:
+        with ExitStack() as stack:
+            staging_fd = _opened(stack, runtime_fd, name)
+            os.mkdir("files", 0o700, dir_fd=staging_fd)
+            files_fd = _opened(stack, staging_fd, "files")
+            device = os.fstat(files_fd).st_dev
+            for index, path in enumerate(paths):
+                _check_device(root_fd, path, device)
+                _write_new(files_fd, str(index), writes[path])
+            os.fsync(files_fd)
+            if keep_previous:
+                _stage_previous(root_fd, staging_fd, [*paths, *removes])
+            os.fsync(staging_fd)
+    except BaseException:
+        _remove_any(runtime_fd, name)
+        raise
+    return name
+
+
+def _stage_previous(root_fd: int, staging_fd: int, paths: list[str]) -> None:
+    os.mkdir("previous", 0o700, dir_fd=staging_fd)
+    entries: dict[str, dict[str, Any]] = {}
+    with ExitStack() as stack:
+        previous_fd = _opened(stack, staging_fd, "previous")
+        for path in sorted(paths):
+            found = read_entry(root_fd, path, MAX_PERSONA_BYTES)
+            if found.kind != "file" or found.content is None:
+                entries[path] = {"present": False}
+                continue
+            parent = _make_dirs(previous_fd, ["files", *path.split("/")[:-1]])
+            try:
+                _write_new(parent, path.rsplit("/", 1)[-1], NewFile(found.content, 0o600))
+                os.fsync(parent)
+            finally:
+                os.close(parent)
+            entries[path] = {"present": True, "mode": found.mode}
+        manifest = json.dumps({"files": entries}, indent=2, sort_keys=True) + "\n"
+        _write_new(previous_fd, _MANIFEST, NewFile(manifest.encode(), 0o600))
+        os.fsync(previous_fd)
+
+
+def _commit(runtime_fd: int, journal: Mapping[str, Any]) -> None:
+    temp = f"{_JOURNAL}.{secrets.token_hex(6)}"
+    text = json.dumps(journal, indent=2, sort_keys=True) + "\n"
+    try:
+        _write_new(runtime_fd, temp, NewFile(text.encode(), 0o600))
+        os.rename(temp, _JOURNAL, src_dir_fd=runtime_fd, dst_dir_fd=runtime_fd)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp, dir_fd=runtime_fd)
+        raise
+    os.fsync(runtime_fd)
+
+
+def _recover(root: Path, root_fd: int, runtime_fd: int) -> None:
+    """Finish a committed switch; remove staging nobody will finish (the lock is held)."""
+    journal = _read_journal(root, runtime_fd)
+    if journal is not None:
+        _finish(root, root_fd, runtime_fd, journal)
+    for name in os.listdir(runtime_fd):
+        if name.startswith(_LEFTOVERS):
+            _remove_any(runtime_fd, name)
+
+
+def _finish(root: Path, root_fd: int, runtime_fd: int, journal: Mapping[str, Any]) -> None:
+    staging: str = journal["staging"]
+    staging_fd = _open_existing(runtime_fd, staging)
+    if staging_fd is not None:
+        dirs: dict[str, int] = {}
+        try:
+            if journal["previous"]:
+                _install_previous(runtime_fd, staging_fd)
+            for path in journal["removes"]:
+                _remove_file(root_fd, path, dirs)
+            files_fd = _open_existing(staging_fd, "files")
+            if files_fd is not None:
+                try:
+                    for path, index in sorted(journal["writes"].items()):
+                        _move_in(root_fd, files_fd, index, path, dirs)
+                finally:
+                    os.close(files_fd)
+            for fd in dirs.values():
+                os.fsync(fd)
+        except OSError as exc:
+            raise OutputWriteError(
+                str(root / RUNTIME_DIR),
+                f"an interrupted write of the generated files cannot be finished "
+                f"({exc.strerror or exc}); fix that and run claw again",
+            ) from exc
+        finally:
+            for fd in dirs.values():
+                os.close(fd)
+            os.close(staging_fd)
+    os.unlink(_JOURNAL, dir_fd=runtime_fd)
+    os.fsync(runtime_fd)
+    _remove_any(runtime_fd, staging)
+
+
+def _read_journal(root: Path, runtime_fd: int) -> dict[str, Any] | None:
+    try:
+        fd = os.open(_JOURNAL, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=runtime_fd)
+    except FileNotFoundError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ValueError("not a regular file")
+            journal = json.loads(handle.read(16 * 1024 * 1024))
+        if journal.get("version") != 1 or not _STAGING.fullmatch(str(journal.get("staging"))):
+            raise ValueError("unknown version or staging directory")
+        writes, removes = journal["writes"], journal["removes"]
+        if not isinstance(writes, dict) or not isinstance(removes, list):
+            raise ValueError("writes and removes are not a mapping and a list")
+        for path, index in writes.items():
+            check_generated_path(path)
+            if not str(index).isdigit():
+                raise ValueError(f"the staged name of {path} is not a number")
+        for path in removes:
+            check_generated_path(path)
+        journal["previous"] = bool(journal.get("previous"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UnsafePathError) as exc:
+        raise OutputWriteError(
+            str(root / RUNTIME_DIR / _JOURNAL),
+            f"the journal of an interrupted write is unreadable ({exc}); claw will not guess "
+            "what it meant: remove it and run claw again",
+        ) from exc
+    return dict(journal)
+
+
+def _install_previous(runtime_fd: int, staging_fd: int) -> None:
+    if _lstat(staging_fd, "previous") is None:
+        return  # already in place
+    kept = PREVIOUS_DIR.rsplit("/", 1)[-1]
+    if _lstat(runtime_fd, kept) is not None:
+        _remove_any(staging_fd, "old-previous")
+        os.rename(kept, "old-previous", src_dir_fd=runtime_fd, dst_dir_fd=staging_fd)
+    os.rename("previous", kept, src_dir_fd=staging_fd, dst_dir_fd=runtime_fd)
+
+
+def _remove_file(root_fd: int, path: str, dirs: dict[str, int]) -> None:
+    parts = path.split("/")
+    parent = _parent(root_fd, parts[:-1], dirs, create=False)
+    if parent is None:
+        return
+    info = _lstat(parent, parts[-1])
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        os.unlink(parts[-1], dir_fd=parent)
+
+
+def _move_in(root_fd: int, files_fd: int, index: str, path: str, dirs: dict[str, int]) -> None:
+    if _lstat(files_fd, index) is None:
+        return  # moved in before the crash
+    parts = path.split("/")
+    parent = _parent(root_fd, parts[:-1], dirs, create=True)
+    assert parent is not None
+    info = _lstat(parent, parts[-1])
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        os.rmdir(parts[-1], dir_fd=parent)  # empty: checked before the commit
+    os.replace(index, parts[-1], src_dir_fd=files_fd, dst_dir_fd=parent)
+
+
+def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: bool) -> int | None:
+    """The directory ``parts`` names, reached without following links (cached in ``dirs``).
+
+    With ``create``, in the runtime tree, a missing directory is made and a link or a file in
+    its place is replaced by one; elsewhere the directory must already be real.
+    """
+    key = "/".join(parts)
+    if key in dirs:
+        return dirs[key]
+    if not parts:
+        fd = os.dup(root_fd)
+    else:
+        above = _parent(root_fd, parts[:-1], dirs, create=create)
+        if above is None:
+            return None
+        name = parts[-1]
+        info = _lstat(above, name)
+        if info is None or not stat.S_ISDIR(info.st_mode):
+            if not create:
+                return None  # nothing of ours to remove below it
+            if not (parts[0] == RUNTIME_DIR and len(parts) > 1):
+                raise UnsafePathError(key, "not a real directory: claw does not write there")
+            if info is not None:
+                os.unlink(name, dir_fd=above)
+            os.mkdir(name, 0o700, dir_fd=above)
+        fd = os.open(name, _DIR_FLAGS, dir_fd=above)
+    dirs[key] = fd
+    return fd
+
+
+# Small file-system helpers, all relative to directory descriptors ------------------------------
+
+
+@contextmanager
+def _open_root(root: Path) -> Iterator[int]:
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _runtime_dir(root_fd: int) -> Iterator[int]:
+    """``.claw-runtime`` as a real directory (made, or put in place of a link or a file)."""
+    info = _lstat(root_fd, RUNTIME_DIR)
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        os.unlink(RUNTIME_DIR, dir_fd=root_fd)
+        info = None
+    if info is None:
+        os.mkdir(RUNTIME_DIR, 0o700, dir_fd=root_fd)
+    fd = os.open(RUNTIME_DIR, _DIR_FLAGS, dir_fd=root_fd)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _locked(runtime_fd: int) -> Iterator[None]:
+    fd = os.open(
+        _LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=runtime_fd
+    )
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _lstat(dir_fd: int, name: str) -> os.stat_result | None:
+    try:
+        return os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+
+
+def _open_existing(dir_fd: int, name: str) -> int | None:
+    """A descriptor of the real directory ``name``, or None when it is missing or not one."""
+    try:
+        return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symbolic link
+            return None
+        raise
+
+
+def _opened(stack: ExitStack, dir_fd: int, name: str) -> int:
+    fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    stack.callback(os.close, fd)
+    return fd
+
+
+def _make_dirs(base_fd: int, parts: list[str]) -> int:
+    fd = os.dup(base_fd)
+    for part in parts:
+        with suppress(FileExistsError):
+            os.mkdir(part, 0o700, dir_fd=fd)
+        inner = os.open(part, _DIR_FLAGS, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    return fd
+
+
+def _write_new(dir_fd: int, name: str, item: NewFile) -> None:
+    """Create ``name`` (it must not exist), write, set its mode, flush it to disk."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(name, flags, 0o600, dir_fd=dir_fd)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(item.content)
+        handle.flush()
+        os.fchmod(handle.fileno(), item.mode)
+        os.fsync(handle.fileno())
+
+
+def _check_device(root_fd: int, path: str, device: int) -> None:
+    """A rename cannot cross file systems: a target directory elsewhere is refused before the
+    commit."""
+    parent, _ = walk_dirs(root_fd, path.split("/")[:-1])
+    if parent is None:
+        return  # made in the runtime tree, on its file system
+    try:
+        if os.fstat(parent).st_dev != device:
+            raise OutputWriteError(
+                path, f"its directory is on another file system than {RUNTIME_DIR}"
+            )
+    finally:
+        os.close(parent)
+
+
+def _remove_any(dir_fd: int, name: str) -> None:
+    info = _lstat(dir_fd, name)
+    if info is None:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        shutil.rmtree(name, dir_fd=dir_fd)
+    else:
+        os.unlink(name, dir_fd=dir_fd)
