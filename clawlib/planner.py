@@ -63,7 +63,9 @@ from clawlib.runtime import (
     ImageMetadata,
     ResolvedClaw,
     env_file_text,
+    find_pod_file,
     handle_env,
+    pod_file,
     resolve_pod,
 )
 from clawlib.secrets import mask_secrets
@@ -348,7 +350,9 @@ def plan_pod(
 def _runtime_files(name: str, claw: ResolvedClaw, result: Materialised) -> list[PlannedFile]:
     base = f"{RUNTIME_DIR}/{name}"
     files = [
-        PlannedFile(f"{base}/{path}", item.content, item.mode, item.secret)
+        PlannedFile(
+            f"{base}/{path}", item.content, 0o600 if item.secret else item.mode, item.secret
+        )
         for path, item in sorted(result.files.items())
     ]
     for skill in claw.skills:
@@ -430,20 +434,35 @@ def _image_metadata(
 
 
 def _clawfile_of(pod: Pod, service: PodService) -> tuple[Path | None, Path | None]:
+    """The Clawfile a claw service's ``build:`` names and its build context, both inside the pod
+    directory; (None, None) when the build has none (a plain Dockerfile, a remote context).
+
+    Raises :class:`InvalidValueError` for a context or Clawfile claw may not read: outside the
+    pod directory (or a link leading there), not a directory or a regular file, a NUL or an
+    over-long name.
+    """
     build = service.compose.get("build")
-    if build is None:
-        return None, None
     if isinstance(build, str):
         context_text, dockerfile = build, None
     elif isinstance(build, dict):
-        context_text, dockerfile = str(build.get("context", ".")), build.get("dockerfile")
+        context_text, dockerfile = build.get("context", "."), build.get("dockerfile")
     else:
         return None, None
-    context = (pod.directory / context_text).resolve()
-    candidate = context / str(dockerfile) if dockerfile else context / "Clawfile"
-    if candidate.is_file() and candidate.name.startswith("Clawfile"):
-        return candidate, context
-    return None, None
+    if not isinstance(context_text, str) or _REMOTE_CONTEXT.match(context_text):
+        return None, None  # compose fetches remote contexts; they hold no Clawfile claw reads
+    name = dockerfile if isinstance(dockerfile, str) and dockerfile else "Clawfile"
+    if not PurePosixPath(name).name.startswith("Clawfile"):
+        return None, None
+    root = pod.directory.resolve()
+    context = pod_file(root, context_text, "build context", directory=True)
+    if "\0" in name:
+        raise InvalidValueError(f'build dockerfile "{name!r}" holds a NUL character')
+    relative = os.path.relpath(os.path.join(context, name), root)
+    clawfile = find_pod_file(root, relative, "Clawfile")
+    return (clawfile, context) if clawfile is not None else (None, None)
+
+
+_REMOTE_CONTEXT = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://|git@|github\.com/)")
 
 
 def _emitted_skills(

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from clawlib.errors import ClawfileError, ClawfileNotFoundError, InvalidValueError, Problem
+from clawlib._files import read_regular
+from clawlib.errors import (
+    ClawfileError,
+    ClawfileNotFoundError,
+    InvalidValueError,
+    Problem,
+    UnreadableFileError,
+)
 
 from ._cron import CronSchedule
 from ._info import ClawImageInfo, Invocation
@@ -154,11 +161,9 @@ def read_clawfile(path: str | Path, display: str | None = None) -> Clawfile:
     """Read and parse the Clawfile at ``path``; errors name it ``display`` (default: ``path``)."""
     name = display if display is not None else str(path)
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise ClawfileNotFoundError(name, "no such file") from exc
-    except OSError as exc:
-        raise ClawfileNotFoundError(name, f"cannot read: {exc.strerror or exc}") from exc
+        data = read_regular(Path(path))
+    except UnreadableFileError as exc:
+        raise ClawfileNotFoundError(name, "no such file" if exc.missing else exc.reason) from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

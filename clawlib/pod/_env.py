@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clawlib._files import read_regular
+from clawlib.errors import UnreadableFileError
+
 __all__ = ["PLACEHOLDER", "DotEnv", "expand", "read_dotenv"]
 
 PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
@@ -30,11 +33,20 @@ class DotEnv:
 
 
 def read_dotenv(path: Path) -> DotEnv:
-    """Read ``path`` if it exists (an absent file is an empty one)."""
+    """Read ``path`` if it exists (an absent file is an empty one). Raises
+    :class:`~clawlib.errors.UnreadableFileError` for anything but a regular file of at most
+    :data:`~clawlib.limits.MAX_INPUT_BYTES`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return DotEnv({})
+        data = read_regular(path)
+    except UnreadableFileError as exc:
+        if exc.missing:
+            return DotEnv({})
+        raise
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = data[: exc.start].count(b"\n") + 1
+        raise UnreadableFileError(str(path), f"line {where}: not valid UTF-8") from exc
     values: dict[str, str] = {}
     problems: list[tuple[int, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):

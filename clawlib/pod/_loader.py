@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import types
@@ -14,7 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from clawlib.errors import PodError, PodProblem
+from clawlib._files import read_regular
+from clawlib.errors import PodError, PodProblem, UnreadableFileError
 
 from ._env import expand, read_dotenv
 from ._models import PodClaw, ServiceClaw, SurfaceEntry, handle_shorthand
@@ -86,18 +88,28 @@ def load_pod(path: str | Path, *, environ: Mapping[str, str] | None = None) -> P
     :class:`PodError` listing every problem, each with its YAML path and line.
     """
     file = Path(path)
-    if file.is_dir():
-        file = file / POD_FILE
+    try:
+        if file.is_dir():
+            file = file / POD_FILE
+    except (OSError, ValueError):  # a path too long, a NUL in it: not a directory, then
+        pass
     display = str(path if Path(path).name == file.name else file)
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise PodError.at(display, "", 0, "no such pod file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not valid UTF-8"
-        raise PodError.at(display, "", 0, f"cannot read: {reason}") from exc
+        data = read_regular(file)
+        text = data.decode("utf-8")
+    except UnreadableFileError as exc:
+        detail = "no such pod file" if exc.missing else exc.reason
+        raise PodError.at(display, "", 0, detail) from exc
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PodError.at(
+            display, "", line, f"not valid UTF-8 (byte {data[exc.start]:#04x}); save it as UTF-8"
+        ) from exc
     document = load_yaml(text, display)
-    dotenv = read_dotenv(file.parent / ".env")
+    try:
+        dotenv = read_dotenv(file.parent / ".env")
+    except UnreadableFileError as exc:
+        raise PodError.at(str(file.parent / ".env"), "", 0, exc.reason) from exc
     env = {**dotenv.values, **(os.environ if environ is None else environ)}
     return _Loader(display, document, env).load(file.resolve(), dotenv)
 
@@ -132,6 +144,10 @@ class _Loader:
             services_raw = {}
         services: dict[str, PodService] = {}
         for name, raw in services_raw.items():
+            problem = service_name_problem(str(name))
+            if problem is not None:
+                self.problem(("services", str(name)), problem)
+                continue
             service = self.service(str(name), raw, defaults)
             if service is not None:
                 services[service.name] = service
@@ -299,6 +315,28 @@ class _Loader:
                             )
 
 
+_SERVICE_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
+_SERVICE_NAME_MAX = 200
+
+
+def service_name_problem(name: str) -> str | None:
+    """What is wrong with ``name`` as a service name, or None. A service name is compose's
+    (``[a-zA-Z0-9][a-zA-Z0-9_.-]*``) and names a directory of the runtime tree, so nothing else
+    can pass: no path separator, no ``..``, nothing starting with a dot or a dash."""
+    if _SERVICE_NAME.fullmatch(name) and len(name) <= _SERVICE_NAME_MAX:
+        return None
+    if not name:
+        why = "is empty"
+    elif len(name) > _SERVICE_NAME_MAX:
+        why = f"is {len(name)} characters long (at most {_SERVICE_NAME_MAX})"
+    else:
+        why = f"is not valid: {json.dumps(name, ensure_ascii=False)}"
+    return (
+        f"service name {why}; a service name starts with a letter or a digit and holds only "
+        'letters, digits, "_", "." and "-"'
+    )
+
+
 _BOT_TOKENS = ("DISCORD_BOT_TOKEN", "DISCORD_TRADING_API_BOT_TOKEN")
 _TRADING_TOKEN = _BOT_TOKENS[1]
 
@@ -406,6 +444,8 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
         return f"must be one of {expected.replace(chr(39), '')}"
     if kind == "greater_than_equal":
         return f"must be at least {error['ctx']['ge']}, got {error.get('input')}"
+    if kind == "less_than_equal":
+        return f"must be at most {error['ctx']['le']}, got {error.get('input')}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from clawlib.clawfile import CronSchedule, Surface
 from clawlib.errors import InvalidValueError
+from clawlib.limits import MAX_COUNT
 
 __all__ = [
     "Channel",
@@ -208,8 +209,9 @@ class ServiceClaw(_Model):
     """Governance proxy types; replaces the image's CLLAMA list when given."""
     cllama_env: dict[str, str] = Field(default={}, alias="cllama-env")
     """Environment of the proxy (provider keys live here, never in the claw's environment)."""
-    count: int = Field(default=1, ge=1)
-    """Replicas: more than one gives services <name>-0 … <name>-(count-1)."""
+    count: int = Field(default=1, ge=1, le=MAX_COUNT)
+    """Replicas: more than one gives services <name>-0 … <name>-(count-1); at most
+    :data:`~clawlib.limits.MAX_COUNT`."""
     handles: dict[str, Annotated[Handle, BeforeValidator(handle_shorthand)]] = {}
     surfaces: list[Annotated[SurfaceEntry, BeforeValidator(_surface_entry)]] = []
     skills: list[str] = []

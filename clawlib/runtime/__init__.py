@@ -10,6 +10,7 @@ from ._documents import (
     token_variable,
 )
 from ._handles import InvokeTarget, env_file_text, handle_env, handle_json, resolve_invoke_target
+from ._paths import find_pod_file, pod_file, read_pod_file
 from ._resolve import ImageMetadata, Resolution, resolve_pod
 from ._types import (
     PERSONA_DIR,
@@ -37,9 +38,12 @@ __all__ = [
     "channel_skill",
     "clawdapus_md",
     "env_file_text",
+    "find_pod_file",
     "handle_env",
     "handle_json",
     "handle_skill",
+    "pod_file",
+    "read_pod_file",
     "resolve_invoke_target",
     "resolve_pod",
     "service_skill",

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from clawlib._files import read_regular
 from clawlib.clawfile import ClawImageInfo, Surface
-from clawlib.errors import InvalidValueError, PodError, PodProblem
+from clawlib.errors import InvalidValueError, PodError, PodProblem, UnreadableFileError
+from clawlib.generated import RUNTIME_DIR
+from clawlib.limits import MAX_PERSONA_BYTES, MAX_PERSONA_FILES
 from clawlib.pod import ChannelRouting, Handle, Pod, PodService
 
 from ._documents import channel_skill, handle_skill, service_skill, surface_skill_name
 from ._handles import resolve_invoke_target
-from ._paths import pod_file
+from ._paths import pod_file, read_pod_file
 from ._types import (
     EmittedSkill,
     Invocation,
@@ -230,7 +233,12 @@ def strip_frontmatter(text: str) -> str:
 
 def _persona(context: _Context, ref: str, where: tuple[str | int, ...]) -> tuple[PersonaFile, ...]:
     """The files of a local persona directory (``./…``, ``/…`` or ``file://…`` inside the pod
-    directory); symlinks and special files in it are refused."""
+    directory).
+
+    The directory is copied into the runtime tree and mounted read-write into the agent, so it
+    must be a sub-directory of the pod that holds neither the pod file, a ``.env`` nor the
+    generated tree, with no symlinks or special files, and within the persona limits.
+    """
     if not ref.startswith((".", "/", "file://")):
         context.problem(
             where,
@@ -239,20 +247,53 @@ def _persona(context: _Context, ref: str, where: tuple[str | int, ...]) -> tuple
         )
         return ()
     local = ref.removeprefix("file://").lstrip("/") or "."
+    pod_dir = context.pod.directory.resolve()
     try:
-        root = pod_file(context.pod.directory, local, "persona", directory=True)
+        root = pod_file(pod_dir, local, "persona", directory=True)
     except InvalidValueError as exc:
         context.problem(where, exc.detail)
         return ()
+    generated = pod_dir / RUNTIME_DIR
+    if root == pod_dir:
+        context.problem(
+            where,
+            f'persona "{ref}" is the pod directory itself; a persona is a sub-directory of it '
+            "(it is copied and mounted read-write into the agent, so it must not hold the pod "
+            "file, .env or the generated files)",
+        )
+        return ()
+    if root == generated or generated in root.parents:
+        context.problem(where, f'persona "{ref}" lies in {RUNTIME_DIR}, which claw generates')
+        return ()
     files: list[PersonaFile] = []
+    total = 0
     for item in sorted(root.rglob("*")):
         relative = item.relative_to(root).as_posix()
         if item.is_symlink():
             context.problem(
                 where, f'persona "{ref}" contains a symlink ({relative}); copy the file'
             )
+        elif item.name in (".env", context.pod.file.name) and item.is_file():
+            context.problem(
+                where,
+                f'persona "{ref}" contains {relative}; a persona is mounted read-write into the '
+                "agent and must not hold a pod file or a .env",
+            )
         elif item.is_file():
-            files.append(PersonaFile(relative, item.read_bytes(), item.stat().st_mode & 0o777))
+            if len(files) == MAX_PERSONA_FILES:
+                context.problem(where, f'persona "{ref}" holds more than {MAX_PERSONA_FILES} files')
+                return ()
+            try:
+                content = read_regular(item, MAX_PERSONA_BYTES - total)
+            except UnreadableFileError:
+                context.problem(
+                    where,
+                    f'persona "{ref}" holds more than {MAX_PERSONA_BYTES // (1024 * 1024)} MiB '
+                    f"(or {relative} cannot be read)",
+                )
+                return ()
+            total += len(content)
+            files.append(PersonaFile(relative, content, item.stat().st_mode & 0o777))
         elif not item.is_dir():
             context.problem(where, f'persona "{ref}" contains {relative}, which is not a file')
     return tuple(files)
@@ -306,11 +347,10 @@ def _contract(
         )
         return None, ""
     try:
-        real = pod_file(context.pod.directory, relative, "contract")
+        _, text = read_pod_file(context.pod.directory, relative, "contract")
     except InvalidValueError as exc:
         context.problem(where, f"{exc.detail} (no contract, no start)")
         return None, Path(relative).name
-    text = real.read_bytes()
     includes = [entry for entry in claw.include if entry.mode != "reference"]
     if includes:
         parts = [text.decode("utf-8", "replace").rstrip("\n")]
@@ -318,9 +358,16 @@ def _contract(
             if include.mode == "reference":
                 continue
             try:
-                body = pod_file(context.pod.directory, include.file, "include").read_text()
+                _, data = read_pod_file(context.pod.directory, include.file, "include")
+                body = data.decode("utf-8")
             except InvalidValueError as exc:
                 context.problem((*path, "include", index, "file"), exc.detail)
+                continue
+            except UnicodeDecodeError:
+                context.problem(
+                    (*path, "include", index, "file"),
+                    f'include "{include.file}" is not valid UTF-8 text; save it as UTF-8',
+                )
                 continue
             marker = f"{include.id} ({include.mode})"
             parts += [
@@ -365,12 +412,12 @@ def _skills(
         if include.mode != "reference":
             continue
         try:
-            real = pod_file(pod.directory, include.file, "include")
+            real, data = read_pod_file(pod.directory, include.file, "include")
         except InvalidValueError as exc:
             context.problem((*path, "include", index, "file"), exc.detail)
             continue
         name = include_skill_name(include.id, real.suffix)
-        generated[name] = ResolvedSkill(name, content=real.read_bytes())
+        generated[name] = ResolvedSkill(name, content=data)
     for platform in sorted(handles):
         name = f"handle-{platform}.md"
         generated[name] = ResolvedSkill(

@@ -62,6 +62,8 @@ def _run_plan(args: argparse.Namespace) -> int:
 def _run_generate(args: argparse.Namespace) -> int:
     result = planned(args.file)
     diff = result.write()
+    for note in diff.notes:
+        print(f"on disk: {printable(note)}")
     for change in diff.files:
         print(f"{_SYMBOLS[change.kind]} {change.path}")
     written = sum(1 for change in diff.files if change.kind != "remove")
@@ -84,6 +86,8 @@ def print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
             f"image {build.image} ({build.service}): {build.reason}, planned from {source}; "
             f"build it with: claw build -t {build.image}{named} {os.path.relpath(build.context)}\n"
         )
+    for note in diff.notes:
+        out.write(f"on disk: {printable(note)}\n")
     if not diff.changed:
         out.write("No changes: the generated files match the pod.\n")
         return
@@ -105,6 +109,7 @@ def _as_json(result: Plan, diff: PlanDiff) -> dict[str, Any]:
             "changed": list(diff.services_changed),
             "removed": list(diff.services_removed),
         },
+        "notes": list(diff.notes),
         "images": [
             {"service": b.service, "image": b.image, "reason": b.reason, "context": str(b.context)}
             for b in result.images

@@ -730,4 +730,3 @@ def _report_summary(report: ApplyReport) -> str:
 
 def _reason(error: ClawError) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
-

@@ -544,6 +544,8 @@ class PlanScreen(Screen[ApplyReport | None]):
                     )
                 )
             )
+        for note in diff.notes:
+            lines.append(Content.styled(clean_text(f"on disk: {note}"), "$warning"))
         for warning in sorted(plan.warnings, key=lambda w: (w.line, w.yaml_path, w.detail)):
             where = self._shown(plan.pod.display)
             if warning.line:
