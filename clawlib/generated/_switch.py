@@ -270,6 +270,8 @@ def _stage_previous(root_fd: int, staging_fd: int, paths: list[str]) -> None:
 
 
 def _commit(runtime_fd: int, journal: Mapping[str, Any]) -> None:
+    """Write the journal and rename it into place: the commit. A failure before the rename
+    removes the journal's temporary file and the staging directory: nothing changed."""
     temp = f"{_JOURNAL}.{secrets.token_hex(6)}"
     text = json.dumps(journal, indent=2, sort_keys=True) + "\n"
     try:
@@ -278,6 +280,7 @@ def _commit(runtime_fd: int, journal: Mapping[str, Any]) -> None:
     except BaseException:
         with suppress(OSError):
             os.unlink(temp, dir_fd=runtime_fd)
+        _remove_any(runtime_fd, journal["staging"])
         raise
     os.fsync(runtime_fd)
 
