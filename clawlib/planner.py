@@ -42,12 +42,14 @@ from clawlib.errors import (
     InvalidValueError,
     PodError,
     PodProblem,
+    UnsafePathError,
 )
 from clawlib.generated import (
     COMPOSE_FILE,
     RUNTIME_DIR,
     DiskEntry,
     NewFile,
+    check_generated_path,
     list_tree,
     open_dir,
     read_entry,
@@ -315,7 +317,12 @@ def plan_pod(
             problems.append(pod.problem(("services", name), str(exc)))
             continue
         warnings += [pod.problem(("services", name), w) for w in materialised.warnings]
-        files += _runtime_files(name, claw, materialised)
+        runtime = _runtime_files(name, claw, materialised)
+        unsafe = _unsafe_paths(runtime)
+        if unsafe:
+            problems += [pod.problem(("services", name), detail) for detail in unsafe]
+            continue
+        files += runtime
         compose_build = None
         clawfile, context = _clawfile_of(pod, pod.services[name])
         if clawfile is not None and context is not None:
@@ -361,6 +368,19 @@ def _runtime_files(name: str, claw: ResolvedClaw, result: Materialised) -> list[
     for item in claw.persona_files:
         files.append(PlannedFile(f"{base}/{PERSONA_DIR}/{item.path}", item.content, item.mode))
     return files
+
+
+def _unsafe_paths(files: list[PlannedFile]) -> list[str]:
+    """Why claw refuses to write each of ``files`` it may not (the guard, applied as early as
+    the plan: a skill or handle name, a persona file or a driver's output naming an unsafe
+    path), so that the pod's problems name the service."""
+    found = []
+    for item in files:
+        try:
+            check_generated_path(item.path)
+        except UnsafePathError as exc:
+            found.append(f"claw would write a file at {exc.path}, which it refuses: {exc.reason}")
+    return found
 
 
 def generated_dockerfile(

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from clawlib._files import describe_mode
+from clawlib.errors import UnsafePathError
 from clawlib.limits import MAX_INPUT_BYTES
 
 __all__ = ["DiskEntry", "list_tree", "open_dir", "read_entry"]
@@ -62,6 +63,8 @@ def open_dir(root: Path) -> Iterator[int]:
 def walk_dirs(root_fd: int, parts: Sequence[str]) -> tuple[int | None, DiskEntry | None]:
     """A descriptor of the directory ``parts`` names under ``root_fd``, reached without following
     a link (the caller closes it); or None and why not (missing, a link, something else)."""
+    if any(part in ("", ".", "..") or "/" in part for part in parts):
+        raise UnsafePathError("/".join(parts), 'claw walks down only (no "..", "." or "//")')
     fd = os.dup(root_fd)
     for index, part in enumerate(parts):
         prefix = "/".join(parts[: index + 1])
@@ -98,10 +101,20 @@ def _entry(dir_fd: int, name: str, path: str, info: os.stat_result) -> DiskEntry
     return DiskEntry("other", at=path, detail=describe_mode(info.st_mode))
 
 
+def _parts(path: str) -> list[str]:
+    """The names of the relative POSIX ``path``; never ``..``, ``.`` or an empty one, so that a
+    walk can only go down."""
+    parts = path.split("/")
+    if path.startswith("/") or "\0" in path or any(p in ("", ".", "..") for p in parts):
+        raise UnsafePathError(path, 'claw reads only clean relative paths (no "..", "." or "//")')
+    return parts
+
+
 def read_entry(root_fd: int, path: str, limit: int = MAX_INPUT_BYTES) -> DiskEntry:
     """What is at ``path`` (relative, POSIX) under ``root_fd``; a regular file's content when it
-    holds at most ``limit`` bytes."""
-    parts = path.split("/")
+    holds at most ``limit`` bytes. A path with ``..``, ``.`` or empty parts raises
+    :class:`~clawlib.errors.UnsafePathError`."""
+    parts = _parts(path)
     parent, why = walk_dirs(root_fd, parts[:-1])
     if parent is None:
         assert why is not None
@@ -140,7 +153,7 @@ def list_tree(
     sorted by path, without entering links; a directory for which ``skip`` is true is not
     entered. Regular files come without their content (``content`` None)."""
     found: list[tuple[str, DiskEntry]] = []
-    start, _ = walk_dirs(root_fd, top.split("/"))
+    start, _ = walk_dirs(root_fd, _parts(top))
     if start is None:
         return found
     pending = [(start, top)]

@@ -233,6 +233,13 @@ class _Loader:
             platform = str(key).strip().lower()
             if not platform:
                 self.problem((*path, key), "platform name must not be empty")
+            elif not _PLATFORM.fullmatch(platform):
+                self.problem(
+                    (*path, key),
+                    f"platform name {json.dumps(platform, ensure_ascii=False)} is not valid: it "
+                    'names files and variables, so it holds only letters, digits, "_" and "-", '
+                    "starting with a letter or digit (discord, telegram, slack, ...)",
+                )
             elif platform in lowered:
                 self.problem(
                     (*path, key),
@@ -315,6 +322,7 @@ class _Loader:
                             )
 
 
+_PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _SERVICE_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 _SERVICE_NAME_MAX = 200
 

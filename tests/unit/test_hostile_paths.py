@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -204,6 +205,22 @@ REFUSED = [
         "service name of 201 characters",
         service_named("a" * 201),
         "service name is 201 characters long (at most 200)",
+    ),
+    Refused(
+        "a handle platform climbing out of the pod",
+        pod_text(
+            """
+            services:
+              worker:
+                build: ./worker
+                x-claw:
+                  agent: ./AGENTS.md
+                  handles: {"../../../../canary/pwn": "123"}
+            """
+        ),
+        'services.worker.x-claw.handles["../../../../canary/pwn"]: platform name '
+        '"../../../../canary/pwn" is not valid: it names files and variables, so it holds only '
+        'letters, digits, "_" and "-"',
     ),
     Refused(
         "persona: / (the pod directory itself)",
@@ -544,5 +561,30 @@ def test_a_generated_dockerfile_is_not_written_through_a_linked_directory(
     assert caught.value.reason == (
         f"agents is a symbolic link to {canary.root}: claw writes only into real directories of "
         "the pod"
+    )
+    canary.assert_untouched()
+
+
+def test_a_driver_naming_an_unsafe_path_is_a_problem_of_its_service(
+    pod: Path, canary: Canary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clawlib.drivers.base import Materialised, RuntimeFile
+    from clawlib.drivers.generic import GenericDriver
+    from clawlib.errors import PodError
+    from clawlib.planner import plan_pod
+    from clawlib.pod import load_pod
+
+    class Escaping(GenericDriver):
+        def materialise(self, claw: Any) -> Materialised:
+            planted = RuntimeFile(b"planted\n")
+            return Materialised(files={"../../../canary/secret.txt": planted, "ok.md": planted})
+
+    monkeypatch.setattr("clawlib.planner.load_driver", lambda name: Escaping())
+    with canary.watching(), pytest.raises(PodError) as caught:
+        plan_pod(load_pod(pod, environ={}), lambda ref: None)
+    assert str(caught.value) == (
+        f"{pod}/claw-pod.yml:3: services.worker: claw would write a file at "
+        ".claw-runtime/worker/../../../canary/secret.txt, which it refuses: a path must not "
+        'hold "..", "." or empty parts'
     )
     canary.assert_untouched()
