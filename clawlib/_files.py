@@ -69,7 +69,10 @@ def read_regular(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
 
 
 def _size(count: int) -> str:
-    return f"{count // (1024 * 1024)} MiB" if count % (1024 * 1024) == 0 else f"{count} bytes"
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if count % size == 0:
+            return f"{count // size} {unit}"
+    return f"{count} bytes"
 
 
 def _reason(exc: OSError) -> str:

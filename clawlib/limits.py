@@ -10,13 +10,18 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "MAX_PERSONA_BYTES",
     "MAX_PERSONA_FILES",
+    "MAX_POD_FILE_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
 ]
 
 MAX_INPUT_BYTES = 1024 * 1024
-"""Largest file claw reads as input: a pod file, its ``.env``, a Clawfile, a contract, an
-included file, a skill, the generated files it compares with (1 MiB)."""
+"""Largest file claw reads as input: its ``.env``, a Clawfile, a contract, an included file, a
+skill, the generated files it compares with (1 MiB)."""
+
+MAX_POD_FILE_BYTES = 256 * 1024
+"""Largest pod file (256 KiB: some 2,000 services, ten times a 200-claw pod). Parsing YAML and
+planning cost about 3 s per 256 KiB here, so a pod file at the limit plans in seconds."""
 
 MAX_COUNT = 100
 """Most replicas of one claw service (``x-claw.count``)."""

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from clawlib._files import read_regular
 from clawlib.errors import PodError, PodProblem, UnreadableFileError
+from clawlib.limits import MAX_POD_FILE_BYTES
 
 from ._env import expand, read_dotenv
 from ._models import PodClaw, ServiceClaw, SurfaceEntry, handle_shorthand
@@ -95,7 +96,7 @@ def load_pod(path: str | Path, *, environ: Mapping[str, str] | None = None) -> P
         pass
     display = str(path if Path(path).name == file.name else file)
     try:
-        data = read_regular(file)
+        data = read_regular(file, MAX_POD_FILE_BYTES)
         text = data.decode("utf-8")
     except UnreadableFileError as exc:
         detail = "no such pod file" if exc.missing else exc.reason

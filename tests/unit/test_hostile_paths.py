@@ -269,9 +269,9 @@ REFUSED = [
         'Clawfile "worker/Clawfile" is not a regular file',
     ),
     Refused(
-        "a pod file over 1 MiB",
-        big_file("claw-pod.yml", 1024 * 1024),
-        "claw-pod.yml: larger than 1 MiB, the most claw reads from one input file",
+        "a pod file over 256 KiB",
+        big_file("claw-pod.yml", 256 * 1024),
+        "claw-pod.yml: larger than 256 KiB, the most claw reads from one input file",
     ),
     Refused(
         "a contract over 1 MiB",
