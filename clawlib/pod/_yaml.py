@@ -45,7 +45,15 @@ from yaml.representer import SafeRepresenter
 
 from clawlib.errors import PodError, PodProblem
 
-__all__ = ["PlainScalar", "YamlDocument", "YamlPath", "dump_yaml", "format_path", "load_yaml"]
+__all__ = [
+    "PlainScalar",
+    "YamlDocument",
+    "YamlPath",
+    "describe",
+    "dump_yaml",
+    "format_path",
+    "load_yaml",
+]
 
 YamlPath = tuple[str | int, ...]
 MAX_NODES = 1_000_000
@@ -125,6 +133,29 @@ def format_path(path: YamlPath) -> str:
         else:
             text += f"[{json.dumps(part, ensure_ascii=False)}]"
     return text
+
+
+_SHOWN = 40
+"""Characters of a long text a message shows."""
+
+
+def describe(value: Any) -> str:
+    """A loaded value as a message shows what was found: ``true (a boolean)``, ``a list``,
+    ``8080 (a number)``, ``"text"``; a long text is cut, with its length."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"{value} (a number)"
+    text = str(value)
+    if len(text) > _SHOWN:
+        return f'"{text[:_SHOWN]}…" ({len(text)} characters)'
+    return f'"{text}"'
 
 
 def _go_reads_as_non_string(value: str) -> bool:

@@ -1,0 +1,140 @@
+"""Hostile values in a pod: each ends in one clear error, never a traceback.
+
+Every row is a pod (its files) and the error it must get: where (file, line, YAML path), what is
+wrong, and what is valid. Each runs through ``claw plan`` and ``claw generate`` (exit status 1,
+``error:`` lines on standard error) and through the public API (``load_pod``, ``plan_pod``,
+``Plan.diff``); either way nothing is written in the pod directory and nothing beside it is
+touched (:class:`tests.hostile.Canary`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from clawlib.errors import ClawError
+from clawlib.planner import plan_pod
+from clawlib.pod import load_pod
+from clawtui.cli import main
+from tests.hostile import Canary
+
+CLAWFILE = "FROM claw-base/busybox:latest\nCLAW_TYPE generic\nAGENT AGENTS.md\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A pod and the error lines it must get; ``{pod}`` stands for the pod file as given."""
+
+    id: str
+    pod: str
+    errors: tuple[str, ...]
+    files: Mapping[str, bytes] = field(default_factory=dict)
+
+    def expected(self, pod_file: Path) -> list[str]:
+        return [line.replace("{pod}", str(pod_file)) for line in self.errors]
+
+    def write(self, directory: Path) -> Path:
+        directory.mkdir()
+        (directory / "Clawfile").write_text(CLAWFILE)
+        (directory / "AGENTS.md").write_text("# Agent\n")
+        for name, content in self.files.items():
+            (directory / name).write_bytes(content)
+        pod_file = directory / "claw-pod.yml"
+        pod_file.write_text(textwrap.dedent(self.pod).lstrip())
+        return pod_file
+
+
+CASES = [
+    Case(
+        "top-level volumes as a list",
+        """
+        services:
+          w:
+            build: .
+            x-claw:
+              surfaces: ["volume://data read-write"]
+        volumes:
+          - data
+        """,
+        (
+            '{pod}:6: volumes: must be a mapping of volume name to its options (e.g. "data: {}"), '
+            "got a list",
+        ),
+    ),
+    Case(
+        "environment: true on a claw",
+        """
+        services:
+          w:
+            build: .
+            environment: true
+            x-claw: {}
+        """,
+        (
+            "{pod}:4: services.w.environment: must be a mapping of NAME: value, or a list of "
+            '"NAME=value" strings, got true (a boolean)',
+        ),
+    ),
+    Case(
+        "expose: 8080 on a service:// target",
+        """
+        services:
+          api:
+            image: api:1
+            expose: 8080
+          w:
+            build: .
+            x-claw:
+              surfaces: [service://api]
+        """,
+        (
+            "{pod}:4: services.api.expose: must be a list of ports (strings or numbers, "
+            'e.g. ["8080"]), got 8080 (a number)',
+        ),
+    ),
+]
+
+
+def _snapshot(directory: Path) -> dict[str, bytes | None]:
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes() if path.is_file() else None
+        for path in sorted(directory.rglob("*"))
+    }
+
+
+@pytest.mark.parametrize("command", ["plan", "generate"])
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_the_command_line_says_what_is_wrong(
+    case: Case,
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("clawlib.planner._engine_labels", lambda: lambda ref: None)
+    pod_file = case.write(tmp_path / "pod")
+    canary = Canary(pod_file.parent)
+    before = _snapshot(pod_file.parent)
+    with canary.watching():
+        status = main([command, "-f", str(pod_file)])
+    out, err = capsys.readouterr()
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [f"error: {line}" for line in case.expected(pod_file)]
+    assert _snapshot(pod_file.parent) == before
+    canary.assert_untouched(out, err)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_the_library_raises_a_claw_error(case: Case, tmp_path: Path) -> None:
+    pod_file = case.write(tmp_path / "pod")
+    canary = Canary(pod_file.parent)
+    before = _snapshot(pod_file.parent)
+    with canary.watching(), pytest.raises(ClawError) as raised:
+        plan_pod(load_pod(pod_file, environ={}), lambda ref: None).diff()
+    assert str(raised.value).splitlines() == case.expected(pod_file)
+    assert _snapshot(pod_file.parent) == before
+    canary.assert_untouched(str(raised.value))
