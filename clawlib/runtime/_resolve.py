@@ -318,7 +318,8 @@ def _contract(
             if include.mode == "reference":
                 continue
             try:
-                body = pod_file(context.pod.directory, include.file, "include").read_text()
+                real = pod_file(context.pod.directory, include.file, "include")
+                body = _inlined_text(real, include.file)
             except InvalidValueError as exc:
                 context.problem((*path, "include", index, "file"), exc.detail)
                 continue
@@ -333,6 +334,20 @@ def _contract(
             ]
         text = ("\n".join(parts) + "\n").encode()
     return text, Path(relative).name
+
+
+def _inlined_text(real: Path, relative: str) -> str:
+    """The text of an include inlined into the contract (InvalidValueError unless UTF-8)."""
+    data = real.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidValueError(
+            f'include "{relative}" is not valid UTF-8 (byte {data[exc.start]:#04x} on line '
+            f"{line}): enforce and guide includes are inlined into the contract as text; save it "
+            "as UTF-8, or use mode: reference"
+        ) from exc
 
 
 def _skills(

@@ -96,6 +96,23 @@ CASES = [
             'e.g. ["8080"]), got 8080 (a number)',
         ),
     ),
+    Case(
+        "an include that is not UTF-8",
+        """
+        services:
+          w:
+            build: .
+            x-claw:
+              include:
+                - {id: rules, file: rules.md, mode: enforce}
+        """,
+        (
+            '{pod}:6: services.w.x-claw.include[0].file: include "rules.md" is not valid UTF-8 '
+            "(byte 0xff on line 2): enforce and guide includes are inlined into the contract as "
+            "text; save it as UTF-8, or use mode: reference",
+        ),
+        files={"rules.md": b"# Rules\n\xff\xfe\n"},
+    ),
 ]
 
 
