@@ -23,6 +23,8 @@ from clawtui.cli import main
 from tests.hostile import Canary
 
 CLAWFILE = "FROM claw-base/busybox:latest\nCLAW_TYPE generic\nAGENT AGENTS.md\n"
+HUGE = "9" * 5000
+"""More digits than Python converts to an int (4300) and than compose reads as a number."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,66 @@ CASES = [
         ),
         files={"rules.md": b"# Rules\n\xff\xfe\n"},
     ),
+    Case(
+        "a 5,000-digit count",
+        f"""
+        services:
+          w:
+            build: .
+            x-claw:
+              count: {HUGE}
+        """,
+        (
+            "{pod}:5: services.w.x-claw.count: must be a whole number, got "
+            f'"{HUGE[:40]}…" (5000 characters)',
+        ),
+    ),
+    Case(
+        "a 5,000-digit !!int",
+        f"""
+        services:
+          w:
+            build: .
+            environment:
+              BIG: !!int 0x{"f" * 5000}
+            x-claw: {{}}
+        """,
+        (
+            f'{{pod}}:5: services.w.environment.BIG: "0x{"f" * 38}…" (5002 characters) is not a '
+            "valid !!int (compose reads whole numbers from -9223372036854775808 to "
+            "18446744073709551615)",
+        ),
+    ),
+    Case(
+        "a 5,000-digit mapping key",
+        f"""
+        services:
+          w:
+            build: .
+            environment:
+              ? {HUGE}
+              : [1]
+            x-claw: {{}}
+        """,
+        (
+            f"{{pod}}:5: services.w.environment.{HUGE}: must be a string, number, boolean or "
+            "null, got a list",
+        ),
+    ),
+    Case(
+        "a 5,000-digit schedule in the Clawfile",
+        """
+        services:
+          w:
+            build: .
+            x-claw: {}
+        """,
+        (
+            f'{{pod}}:2: services.w: Clawfile:4: invalid minute field "{HUGE}": invalid '
+            f'value "{HUGE}" (expected *, a number, a-b, or one of those /step)',
+        ),
+        files={"Clawfile": f"{CLAWFILE}INVOKE {HUGE} * * * * hello\n".encode()},
+    ),
 ]
 
 
@@ -155,3 +217,29 @@ def test_the_library_raises_a_claw_error(case: Case, tmp_path: Path) -> None:
     assert str(raised.value).splitlines() == case.expected(pod_file)
     assert _snapshot(pod_file.parent) == before
     canary.assert_untouched(str(raised.value))
+
+
+def test_a_huge_number_reaches_compose_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not an error: compose reads a 5,000-digit number as text, and so does claw."""
+    monkeypatch.setattr("clawlib.planner._engine_labels", lambda: lambda ref: None)
+    case = Case(
+        "",
+        f"""
+        services:
+          api:
+            image: api:1
+            environment: {{BIG: {HUGE}}}
+          w:
+            build: .
+            environment: {{BIG: {HUGE}}}
+            x-claw: {{}}
+        """,
+        (),
+    )
+    pod_file = case.write(tmp_path / "pod")
+    assert main(["generate", "-f", str(pod_file)]) == 0
+    assert capsys.readouterr().err == ""
+    generated = (pod_file.parent / "compose.generated.yml").read_text()
+    assert generated.count(f"      BIG: {HUGE}\n") == 2
