@@ -9,6 +9,9 @@ touched (:class:`tests.hostile.Canary`).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -243,3 +246,65 @@ def test_a_huge_number_reaches_compose_as_written(
     assert capsys.readouterr().err == ""
     generated = (pod_file.parent / "compose.generated.yml").read_text()
     assert generated.count(f"      BIG: {HUGE}\n") == 2
+
+
+_CLAW = [sys.executable, "-c", "import sys; from clawtui.cli import main; sys.exit(main())"]
+
+
+def _plain_pod(directory: Path, size: int) -> Path:
+    """A pod of plain services (planning it asks no engine) whose plan prints ``size``+ bytes."""
+    directory.mkdir()
+    value = "x" * 1000
+    services = "".join(
+        f"  s{index}:\n    image: busybox\n    environment: {{V: {value}}}\n"
+        for index in range(size // 1000 + 1)
+    )
+    (directory / "claw-pod.yml").write_text(f"services:\n{services}")
+    return directory / "claw-pod.yml"
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+
+
+def test_plan_into_a_pipe_already_closed_ends_quietly(tmp_path: Path) -> None:
+    """``claw plan | true``: standard output's reader is gone before claw writes anything."""
+    pod_file = _plain_pod(tmp_path / "pod", 1000)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [*_CLAW, "plan", "-f", str(pod_file)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=_environment(),
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr.decode()) == (141, "")
+
+
+def test_plan_piped_to_head_ends_quietly(tmp_path: Path) -> None:
+    """``claw plan | head -1``: the reader goes away after one line, in the middle of a plan
+    larger than a pipe holds."""
+    pod_file = _plain_pod(tmp_path / "pod", 1 << 20)
+    process = subprocess.Popen(
+        [*_CLAW, "plan", "-f", str(pod_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(),
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    with process.stdout, process.stderr:
+        first = process.stdout.readline()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+    assert (first, process.wait(timeout=60), stderr) == (
+        b"Plan: 1 files to add, 0 to change, 0 to remove; services: 1049 added, 0 changed, "
+        b"0 removed.\n",
+        141,
+        "",
+    )
