@@ -7,6 +7,7 @@ and :mod:`clawlib.engine` to make it so (``docker compose``) and to look (the SD
 from clawlib.compose import check_project_name
 
 from ._apply import ApplyReport, Progress, ServiceOutcome, apply
+from ._down import bring_down
 from ._generations import PREVIOUS_DIR, has_previous, rollback, save_previous
 from ._live import Change, LiveContainers
 from ._rollback import roll_back
@@ -24,6 +25,7 @@ __all__ = [
     "Progress",
     "ServiceOutcome",
     "apply",
+    "bring_down",
     "check_project_name",
     "has_previous",
     "locate",
