@@ -101,6 +101,7 @@ _INT_RANGE = f"compose reads whole numbers from {_INT_MIN} to {_INT_MAX}"
 _INT_DIGITS = 64
 """More significant digits than this, in any base, is beyond :data:`_INT_MAX`."""
 _KEY_WORD = re.compile(r"[A-Za-z0-9_-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Line breaks other than \n: a loader folds them inside plain, single-quoted and block scalars.
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
 
@@ -336,6 +337,15 @@ class _Builder:
             raise _LoadError(path, _line(node), f'unsupported tag "{_tag_name(node.tag)}"')
 
     def scalar(self, node: ScalarNode, path: YamlPath) -> Any:
+        surrogate = _SURROGATE.search(node.value)
+        if surrogate:  # only an escape (\ud800) makes one: the reader takes UTF-8 text
+            raise _LoadError(
+                path,
+                _line(node),
+                f'invalid escape "\\u{ord(surrogate.group()):04x}": half of a UTF-16 surrogate '
+                "pair, which is no character (compose refuses it too); write the character "
+                "itself, or escape it whole as \\UXXXXXXXX",
+            )
         if node.tag == _STR_TAG:
             if getattr(node, "plain_implicit", False):
                 return _resolve_plain(node.value)

@@ -178,6 +178,22 @@ CASES = [
         ),
         files={"Clawfile": f"{CLAWFILE}INVOKE {HUGE} * * * * hello\n".encode()},
     ),
+    Case(
+        "half a surrogate pair",
+        """
+        services:
+          w:
+            build: .
+            x-claw:
+              include:
+                - {id: "\\ud800", file: AGENTS.md, mode: guide}
+        """,
+        (
+            '{pod}:6: services.w.x-claw.include[0].id: invalid escape "\\ud800": half of a '
+            "UTF-16 surrogate pair, which is no character (compose refuses it too); write the "
+            "character itself, or escape it whole as \\UXXXXXXXX",
+        ),
+    ),
 ]
 
 

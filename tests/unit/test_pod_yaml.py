@@ -262,6 +262,28 @@ def test_unsupported_tags_and_invalid_tagged_values(text: str, detail: str) -> N
     assert str(error) == f"pod.yml:2: v: {detail}"
 
 
+@pytest.mark.parametrize(
+    ("text", "path", "escape"),
+    [
+        ('v: "x\\ud800y"', "v", "\\ud800"),
+        ('v: "\\ud83d\\ude00"', "v", "\\ud83d"),  # a whole pair: compose refuses it as well
+        ('v: {"\\udfff": 1}', "v", "\\udfff"),
+        ('v: [a, !!str "\\udc00"]', "v[1]", "\\udc00"),
+    ],
+)
+def test_surrogate_escapes_are_an_error(text: str, path: str, escape: str) -> None:
+    error = _error(f"a: 1\n{text}\n")
+    assert str(error) == (
+        f'pod.yml:2: {path}: invalid escape "{escape}": half of a UTF-16 surrogate pair, which '
+        "is no character (compose refuses it too); write the character itself, or escape it "
+        "whole as \\UXXXXXXXX"
+    )
+
+
+def test_a_character_escaped_whole_is_that_character() -> None:
+    assert _value('"\\U0001F600 \\u00e9"') == "\U0001f600 \u00e9"
+
+
 def test_compose_environment_list_entries_stay_strings() -> None:
     text = (
         "services:\n"
