@@ -22,6 +22,7 @@ layer of the pipeline::
         ├── ComposeNotFoundError     no docker compose v2 on this machine
         ├── ImageNotFoundError       the image is not in the engine's local store
         ├── ContainerNotFoundError   the container is gone (removed, or never existed)
+        ├── LeftoverContainersError  containers of a project remain after docker compose down
         └── CommandFailedError       a docker / compose command exited non-zero
             ├── BuildFailedError     ``docker build`` failed
             ├── ImagePullError       an image a service needs could not be pulled
@@ -54,6 +55,7 @@ __all__ = [
     "ImageNotFoundError",
     "ImagePullError",
     "InvalidValueError",
+    "LeftoverContainersError",
     "NoPreviousGenerationError",
     "NotAppliedError",
     "OutputWriteError",
@@ -270,6 +272,32 @@ class ContainerNotFoundError(EngineError):
     def __init__(self, ref: str) -> None:
         self.ref = ref
         super().__init__(f"container {ref} not found (it was removed, or never existed)")
+
+
+class LeftoverContainersError(EngineError):
+    """Containers of the compose project ``project`` remain after ``docker compose down``, as
+    the engine lists them: ``containers`` their names, ``states`` their states. The compose
+    failure, when compose failed too, is the ``__cause__`` and is quoted in the message."""
+
+    def __init__(
+        self,
+        project: str,
+        containers: Sequence[tuple[str, str]],
+        compose_failure: CommandFailedError | None = None,
+    ) -> None:
+        self.project = project
+        self.containers = tuple(name for name, _ in containers)
+        self.states = tuple(state for _, state in containers)
+        count = len(self.containers)
+        remain = (
+            "container of project {} remains" if count == 1 else "containers of project {} remain"
+        )
+        listed = ", ".join(f"{name} ({state})" for name, state in containers)
+        message = (
+            f"the pod is not down: {count} {remain.format(project)} after docker compose down: "
+            f"{listed}"
+        )
+        super().__init__(message + (f"\n{compose_failure}" if compose_failure else ""))
 
 
 class ComposeNotFoundError(EngineError):

@@ -98,7 +98,8 @@ class PodBackend(Protocol):
         on_line: Callable[[str], None],
     ) -> None:
         """Run a compose action on ``services`` of the applied pod in ``directory`` (all of
-        them for ``down``)."""
+        them for ``down``, which then checks with the engine that no container is left: see
+        :func:`clawlib.lifecycle.bring_down`)."""
         ...
 
     def roll_back(
@@ -179,12 +180,13 @@ class EngineBackend:
         services: Sequence[str],
         on_line: Callable[[str], None],
     ) -> None:
-        from clawlib.lifecycle import COMPOSE_FILE
+        from clawlib.lifecycle import COMPOSE_FILE, bring_down
 
-        compose = ComposeProject(find_compose(), project, directory / COMPOSE_FILE)
         if action == "down":
-            compose.down(on_line=on_line)
-        elif action == "rebuild":
+            bring_down(directory, project, on_line=on_line, view=self.view)
+            return
+        compose = ComposeProject(find_compose(), project, directory / COMPOSE_FILE)
+        if action == "rebuild":
             compose.up(services, build=True, force_recreate=True, on_line=on_line)
         elif action == "start":
             compose.start(services, on_line=on_line)

@@ -218,18 +218,30 @@ class FakeEngineView(DockerView):
         events: list[FakeBody | Exception] | None = None,
         *,
         down: bool = False,
+        listings: list[tuple[ContainerRecord, ...]] | None = None,
     ) -> None:
         super().__init__(client_factory=FakeSdkClient)
         self.bodies = logs or {}
         self.states = states or {}
         self.event_bodies = events or []
         self.down = down
+        self.listings = listings or []
+        """What each call of :meth:`containers` answers in turn (the last one repeats)."""
+        self.listed: list[str] = []
         self.log_calls: list[tuple[str, bool, int | None, str | None]] = []
         self.event_calls: list[tuple[dict[str, list[str]], str | None]] = []
 
     def ping(self) -> None:
         if self.down:
             raise EngineUnavailableError(FAKE_HOST, "connection refused")
+
+    def containers(self, project: str) -> tuple[ContainerRecord, ...]:
+        self.listed.append(project)
+        if self.down:
+            raise EngineUnavailableError(FAKE_HOST, "connection refused")
+        if not self.listings:
+            return ()
+        return self.listings.pop(0) if len(self.listings) > 1 else self.listings[0]
 
     def log_body(
         self, container_id: str, *, follow: bool, tail: int | None, since: str | None

@@ -15,7 +15,7 @@ from clawlib.errors import InvalidValueError
 
 from ._lexer import go_fields
 
-__all__ = ["CronSchedule"]
+__all__ = ["CronSchedule", "atoi"]
 
 _FIELDS = (
     ("minute", 0, 59),
@@ -62,9 +62,11 @@ class CronSchedule:
         return " ".join((self.minute, self.hour, self.day, self.month, self.weekday))
 
 
-def _atoi(text: str) -> int | None:
-    if not _INTEGER.fullmatch(text):
-        return None
+def atoi(text: str) -> int | None:
+    """``text`` read as Go's ``strconv.Atoi`` reads it (a signed decimal that fits 64 bits),
+    or None when it does not."""
+    if not _INTEGER.fullmatch(text) or len(text.lstrip("+-0")) > len(str(_INT64_MAX)):
+        return None  # (checked before int(): Python converts only so many digits)
     value = int(text)
     return value if -_INT64_MAX - 1 <= value <= _INT64_MAX else None
 
@@ -80,7 +82,7 @@ def _field_problem(field: str, low: int, high: int) -> str | None:
             if len(pieces) != 2:
                 return "invalid step syntax"
             base, step_text = pieces
-            step = _atoi(step_text)
+            step = atoi(step_text)
             if step is None or step <= 0:
                 return f'invalid step "{step_text}" (expected a whole number above 0)'
         if base == "*":
@@ -89,7 +91,7 @@ def _field_problem(field: str, low: int, high: int) -> str | None:
             ends = base.split("-")
             if len(ends) != 2:
                 return "invalid range syntax"
-            start, end = _atoi(ends[0]), _atoi(ends[1])
+            start, end = atoi(ends[0]), atoi(ends[1])
             if start is None:
                 return f'invalid range start "{ends[0]}"'
             if end is None:
@@ -97,7 +99,7 @@ def _field_problem(field: str, low: int, high: int) -> str | None:
             if start < low or end > high or start > end:
                 return f"range {start}-{end} out of bounds {bounds}"
             continue
-        value = _atoi(base)
+        value = atoi(base)
         if value is None:
             return f'invalid value "{base}" (expected *, a number, a-b, or one of those /step)'
         if not low <= value <= high:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -10,7 +9,7 @@ from typing import Any
 
 from clawlib.errors import InvalidValueError
 
-from ._cron import CronSchedule
+from ._cron import CronSchedule, atoi
 from ._lexer import after_fields, go_fields
 from ._surface import Surface
 
@@ -36,7 +35,6 @@ class LabelKey:
     INVOKE = "claw.invoke."
 
 
-_INDEX = re.compile(r"[+-]?[0-9]+")
 _TRUE_HANDLE_VALUES = frozenset({"true", "1"})
 
 
@@ -132,9 +130,9 @@ class ClawImageInfo:
                 if value in _TRUE_HANDLE_VALUES:
                     handles.append(key.removeprefix(LabelKey.HANDLE))
             elif key.startswith(LabelKey.CLLAMA):
-                suffix = key.removeprefix(LabelKey.CLLAMA)
-                if _INDEX.fullmatch(suffix):
-                    cllama[int(suffix)] = value
+                index = atoi(key.removeprefix(LabelKey.CLLAMA))
+                if index is not None:
+                    cllama[index] = value
             else:
                 for prefix in _INDEXED_PREFIXES:
                     if key.startswith(prefix):
@@ -214,7 +212,6 @@ _INDEXED_PREFIXES = (
 
 
 def _index_order(suffix: str, key: str) -> tuple[int, int, str]:
-    """Sort numerically by index (2 before 10); a non-numeric suffix after all numbers."""
-    if _INDEX.fullmatch(suffix):
-        return (0, int(suffix), key)
-    return (1, 0, key)
+    """Sort numerically by index (2 before 10); a suffix that is no 64-bit number after them."""
+    index = atoi(suffix)
+    return (1, 0, key) if index is None else (0, index, key)

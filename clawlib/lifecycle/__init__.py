@@ -9,6 +9,7 @@ from clawlib.generated import PREVIOUS_DIR, has_previous
 from clawlib.generated import restore_previous as rollback
 
 from ._apply import ApplyReport, Progress, ServiceOutcome, apply
+from ._down import bring_down
 from ._live import Change, LiveContainers
 from ._rollback import roll_back
 from ._status import ContainerHealth, probe_health, run_concurrently
@@ -25,6 +26,7 @@ __all__ = [
     "Progress",
     "ServiceOutcome",
     "apply",
+    "bring_down",
     "check_project_name",
     "has_previous",
     "locate",

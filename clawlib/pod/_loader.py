@@ -19,9 +19,10 @@ from clawlib._files import read_regular
 from clawlib.errors import PodError, PodProblem, UnreadableFileError
 from clawlib.limits import MAX_POD_FILE_BYTES
 
+from ._compose import check_compose
 from ._env import expand, read_dotenv
 from ._models import PodClaw, ServiceClaw, SurfaceEntry, handle_shorthand
-from ._yaml import YamlDocument, format_path, load_yaml
+from ._yaml import YamlDocument, describe, format_path, load_yaml
 
 __all__ = ["POD_FILE", "Pod", "PodService", "load_pod"]
 
@@ -143,6 +144,7 @@ class _Loader:
                 ("services",), "a pod needs services: a mapping of service name to service"
             )
             services_raw = {}
+        check_compose(data, self.problem)
         services: dict[str, PodService] = {}
         for name, raw in services_raw.items():
             problem = service_name_problem(str(name))
@@ -447,7 +449,7 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
     if kind == "missing":
         return f'missing required key "{loc[-1]}"'
     if kind in _TYPE_WORDS:
-        return f"{_TYPE_WORDS[kind]}, got {_describe(error.get('input'))}"
+        return f"{_TYPE_WORDS[kind]}, got {describe(error.get('input'))}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be one of {expected.replace(chr(39), '')}"
@@ -457,20 +459,6 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
         return f"must be at most {error['ctx']['le']}, got {error.get('input')}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, int | float):
-        return f"{value} (a number)"
-    return f'"{value}"'
 
 
 def _keys(model: type[BaseModel]) -> list[str]:

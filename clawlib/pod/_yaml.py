@@ -6,7 +6,9 @@ PyYAML implements YAML 1.1, whose implicit types differ from what compose (Go ya
 Where that schema and yaml.v3 disagree, the text is kept as a :class:`PlainScalar` (a ``str``
 written back unquoted, exactly as it was), so that compose reads the generated file as it would
 have read the original: ``0700`` (yaml.v3: 448, core schema: 700), ``1_000``, ``0b101``, ``0X1F``
-(yaml.v3 numbers) and ``2024-01-01`` (a yaml.v3 timestamp).
+(yaml.v3 numbers), ``2024-01-01`` (a yaml.v3 timestamp), and whole numbers beyond 64 bits
+(yaml.v3 reads a longer decimal as a float, any other as a string; Python could not even convert
+a long enough one to text). No integer beyond 64 bits is loaded, and none can be dumped.
 
 Loading composes PyYAML nodes and builds plain Python values from them (no constructors run):
 
@@ -46,7 +48,15 @@ from yaml.representer import SafeRepresenter
 from clawlib.errors import PodError, PodProblem
 from clawlib.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
-__all__ = ["PlainScalar", "YamlDocument", "YamlPath", "dump_yaml", "format_path", "load_yaml"]
+__all__ = [
+    "PlainScalar",
+    "YamlDocument",
+    "YamlPath",
+    "describe",
+    "dump_yaml",
+    "format_path",
+    "load_yaml",
+]
 
 YamlPath = tuple[str | int, ...]
 MAX_NODES = MAX_YAML_NODES
@@ -57,11 +67,12 @@ MAX_DEPTH = MAX_YAML_DEPTH
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _STR_TAG = f"{_TAG_PREFIX}str"
 _MERGE_TAG = f"{_TAG_PREFIX}merge"
+_INT_TAG = f"{_TAG_PREFIX}int"
 # Explicitly tagged scalars are built as PyYAML's SafeLoader builds them.
 _EXPLICIT_SCALARS = {
     f"{_TAG_PREFIX}bool": SafeConstructor.construct_yaml_bool,
     f"{_TAG_PREFIX}float": SafeConstructor.construct_yaml_float,
-    f"{_TAG_PREFIX}int": SafeConstructor.construct_yaml_int,
+    _INT_TAG: SafeConstructor.construct_yaml_int,
     f"{_TAG_PREFIX}null": SafeConstructor.construct_yaml_null,
 }
 
@@ -84,7 +95,14 @@ _GO_TIMESTAMP = re.compile(
     r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
     r"([Tt \t][ \t]*[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?[ \t]*(Z|[-+][0-9:]+)?)?"
 )
+_INT_MIN = -(2**63)
+_INT_MAX = 2**64 - 1
+"""The whole numbers yaml.v3 reads as such: int64 and uint64."""
+_INT_RANGE = f"compose reads whole numbers from {_INT_MIN} to {_INT_MAX}"
+_INT_DIGITS = 64
+"""More significant digits than this, in any base, is beyond :data:`_INT_MAX`."""
 _KEY_WORD = re.compile(r"[A-Za-z0-9_-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Line breaks other than \n: a loader folds them inside plain, single-quoted and block scalars.
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
 
@@ -128,6 +146,29 @@ def format_path(path: YamlPath) -> str:
     return text
 
 
+_SHOWN = 40
+"""Characters of a long text a message shows."""
+
+
+def describe(value: Any) -> str:
+    """A loaded value as a message shows what was found: ``true (a boolean)``, ``a list``,
+    ``8080 (a number)``, ``"text"``; a long text is cut, with its length."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"{value} (a number)"
+    text = str(value)
+    if len(text) > _SHOWN:
+        return f'"{text[:_SHOWN]}…" ({len(text)} characters)'
+    return f'"{text}"'
+
+
 def _go_reads_as_non_string(value: str) -> bool:
     """Whether Go yaml.v3 (compose) reads this plain text as a number or a timestamp."""
     if value[:1] in _GO_NUMBER_START and value:
@@ -135,6 +176,21 @@ def _go_reads_as_non_string(value: str) -> bool:
         if _GO_INT.fullmatch(plain) or _FLOAT.fullmatch(plain):
             return True
     return bool(_GO_TIMESTAMP.fullmatch(value))
+
+
+def _in_range(number: int) -> bool:
+    return _INT_MIN <= number <= _INT_MAX
+
+
+def _whole(text: str, digits: str, base: int) -> int | PlainScalar:
+    """The integer ``digits`` (in ``base``) of the plain scalar ``text``, or ``text`` kept as a
+    :class:`PlainScalar` when it is beyond 64 bits: yaml.v3 reads no wider integer (it reads a
+    longer decimal as a float, any other as a string), and Python converts only so many digits
+    to and from text."""
+    if len(digits.lstrip("+-0")) > _INT_DIGITS:
+        return PlainScalar(text)
+    number = int(digits, base)
+    return number if _in_range(number) else PlainScalar(text)
 
 
 def _resolve_plain(value: str) -> Any:
@@ -151,11 +207,11 @@ def _resolve_plain(value: str) -> Any:
         digits = value.lstrip("+-")
         if len(digits) > 1 and digits.startswith("0"):
             return PlainScalar(value)
-        return int(value)
+        return _whole(value, value, 10)
     if _OCT.fullmatch(value):
-        return int(value[2:], 8)
+        return _whole(value, value[2:], 8)
     if _HEX.fullmatch(value):
-        return int(value[2:], 16)
+        return _whole(value, value[2:], 16)
     if _FLOAT.fullmatch(value):
         return float(value)
     if _INF.fullmatch(value):
@@ -282,6 +338,15 @@ class _Builder:
             raise _LoadError(path, _line(node), f'unsupported tag "{_tag_name(node.tag)}"')
 
     def scalar(self, node: ScalarNode, path: YamlPath) -> Any:
+        surrogate = _SURROGATE.search(node.value)
+        if surrogate:  # only an escape (\ud800) makes one: the reader takes UTF-8 text
+            raise _LoadError(
+                path,
+                _line(node),
+                f'invalid escape "\\u{ord(surrogate.group()):04x}": half of a UTF-16 surrogate '
+                "pair, which is no character (compose refuses it too); write the character "
+                "itself, or escape it whole as \\UXXXXXXXX",
+            )
         if node.tag == _STR_TAG:
             if getattr(node, "plain_implicit", False):
                 return _resolve_plain(node.value)
@@ -289,12 +354,17 @@ class _Builder:
         construct = _EXPLICIT_SCALARS.get(node.tag)
         if construct is None:
             raise _LoadError(path, _line(node), f'unsupported tag "{_tag_name(node.tag)}"')
+        invalid = f"{describe(node.value)} is not a valid {_tag_name(node.tag)}"
+        if node.tag == _INT_TAG and len(node.value.replace("_", "")) > _INT_DIGITS + 3:
+            # Sexagesimal 1:2:3... would otherwise build any size of number, slowly.
+            raise _LoadError(path, _line(node), f"{invalid} ({_INT_RANGE})")
         try:
-            return construct(self.constructor, node)
+            value = construct(self.constructor, node)
         except (ValueError, KeyError):
-            raise _LoadError(
-                path, _line(node), f'"{node.value}" is not a valid {_tag_name(node.tag)}'
-            ) from None
+            raise _LoadError(path, _line(node), invalid) from None
+        if isinstance(value, int) and not isinstance(value, bool) and not _in_range(value):
+            raise _LoadError(path, _line(node), f"{invalid} ({_INT_RANGE})")
+        return value
 
     def mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
         # Explicit keys (str) and the sources of each << entry (list), in the order written.
@@ -442,6 +512,12 @@ def _represent_str(dumper: _Dumper, value: str) -> ScalarNode:
     return dumper.represent_scalar(_STR_TAG, value, style=style)
 
 
+def _represent_int(dumper: _Dumper, value: int) -> ScalarNode:
+    if not _in_range(value):  # (checked before str(): Python converts only so many digits)
+        raise ValueError(f"cannot write a {value.bit_length()}-bit integer to YAML: {_INT_RANGE}")
+    return dumper.represent_int(value)
+
+
 def _reject(dumper: _Dumper, value: Any) -> NoReturn:
     raise TypeError(f"cannot write a {type(value).__name__} to YAML: {value!r}")
 
@@ -450,7 +526,7 @@ _Dumper.add_representer(type(None), SafeRepresenter.represent_none)
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(PlainScalar, _represent_str)
 _Dumper.add_representer(bool, SafeRepresenter.represent_bool)
-_Dumper.add_representer(int, SafeRepresenter.represent_int)
+_Dumper.add_representer(int, _represent_int)
 _Dumper.add_representer(float, SafeRepresenter.represent_float)
 _Dumper.add_representer(list, SafeRepresenter.represent_list)
 _Dumper.add_representer(dict, SafeRepresenter.represent_dict)
@@ -461,7 +537,7 @@ def dump_yaml(data: Any) -> str:
     """Deterministic block YAML: keys in the order given, 2-space indents, one final newline.
 
     Only dict, list, str (and :class:`PlainScalar`), int, float, bool and None can be written;
-    anything else raises :class:`TypeError`.
+    anything else raises :class:`TypeError`, an integer beyond 64 bits :class:`ValueError`.
     """
     text = yaml.dump(
         data,

@@ -359,15 +359,9 @@ def _contract(
                 continue
             try:
                 _, data = read_pod_file(context.pod.directory, include.file, "include")
-                body = data.decode("utf-8")
+                body = _inlined_text(data, include.file)
             except InvalidValueError as exc:
                 context.problem((*path, "include", index, "file"), exc.detail)
-                continue
-            except UnicodeDecodeError:
-                context.problem(
-                    (*path, "include", index, "file"),
-                    f'include "{include.file}" is not valid UTF-8 text; save it as UTF-8',
-                )
                 continue
             marker = f"{include.id} ({include.mode})"
             parts += [
@@ -380,6 +374,19 @@ def _contract(
             ]
         text = ("\n".join(parts) + "\n").encode()
     return text, Path(relative).name
+
+
+def _inlined_text(data: bytes, relative: str) -> str:
+    """The text of an include inlined into the contract (InvalidValueError unless UTF-8)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidValueError(
+            f'include "{relative}" is not valid UTF-8 (byte {data[exc.start]:#04x} on line '
+            f"{line}): enforce and guide includes are inlined into the contract as text; save it "
+            "as UTF-8, or use mode: reference"
+        ) from exc
 
 
 def _skills(

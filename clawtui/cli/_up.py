@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clawlib.compose import RUNTIME_DIR
-from clawlib.engine import ComposeProject, find_compose
 from clawlib.errors import NoPreviousGenerationError
 from clawlib.lifecycle import (
     ApplyReport,
     Progress,
     apply,
+    bring_down,
     check_project_name,
     has_previous,
     locate,
@@ -52,7 +52,8 @@ def register(commands: Any) -> None:
         help="stop and remove the pod's containers and networks",
         description=(
             "Run `docker compose down` on the generated file: containers and networks of the "
-            "project go; the generated files stay."
+            "project go; the generated files stay. The engine is asked first, and afterwards "
+            "whether any container of the project remains: then the command fails, naming them."
         ),
     )
     add_pod_arguments(down)
@@ -148,12 +149,7 @@ def _print_report(report: ApplyReport) -> None:
 
 
 def _run_down(args: argparse.Namespace) -> int:
-    target = locate(args.file, args.project)
-    project = ComposeProject(find_compose(), target.project, target.compose_file)
-    project.down(
-        volumes=args.volumes,
-        on_line=print_output,
-    )
+    target = bring_down(args.file, args.project, volumes=args.volumes, on_line=print_output)
     print(f"Pod is down: project {target.project}.")
     return 0
 

@@ -40,3 +40,18 @@ def test_doctor_without_engine(no_engine: str, capsys: pytest.CaptureFixture[str
         f"fail  engine      no answer at {no_engine}: no such file or directory -- fix: start "
         "the engine (scripts/ensure-docker as root), or point DOCKER_HOST at one\n"
     ) in out
+
+
+def test_down_without_engine_is_not_down(
+    no_engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """compose itself prints its error and exits 0 here; claw asks the engine first."""
+    pod = tmp_path / "pod"
+    pod.mkdir()
+    (pod / "compose.generated.yml").write_text("name: gone\nservices:\n  a:\n    image: busybox\n")
+    assert main(["down", "-f", str(pod)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: the Docker engine at {no_engine} does not answer: no such file or directory "
+        "(start it, e.g. with scripts/ensure-docker, or point DOCKER_HOST at a running one)\n",
+    )

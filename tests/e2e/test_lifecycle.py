@@ -242,3 +242,31 @@ def test_live_containers_follow_the_engine_events(project: str) -> None:
                         live.put(view.container(change.inspect))
     assert changes == [("exited", 143)]  # sleep ended by the SIGTERM of docker stop
     assert live.containers == ()
+
+
+def test_down_names_a_container_compose_leaves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A container with the project's label that is no service of it (started by hand): compose
+    down leaves it and exits 0; claw down asks the engine and fails, naming it."""
+    from clawlib.doctor import BASE_IMAGE
+    from tests.e2e.pods import remove_project
+
+    project = f"claw-e2e-{uuid.uuid4().hex[:10]}"
+    stray = f"{project}-stray"
+    (tmp_path / "compose.generated.yml").write_text(
+        f"name: {project}\nservices:\n  a:\n    image: {BASE_IMAGE}\n"
+    )
+    try:
+        label = f"com.docker.compose.project={project}"
+        docker("run", "-d", "--name", stray, "--label", label, BASE_IMAGE, "sleep", "300")
+        assert main(["down", "-f", str(tmp_path)]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.endswith(
+            f"error: the pod is not down: 1 container of project {project} remains after docker "
+            f"compose down: {stray} (running)\n"
+        )
+    finally:
+        remove_project(project)
+    assert leftovers(project) == {"containers": "", "networks": "", "volumes": ""}

@@ -361,7 +361,18 @@ def test_invoke_needs_five_fields_and_a_command(line: str) -> None:
             'invalid minute field "@hourly": invalid value "@hourly" '
             "(expected *, a number, a-b, or one of those /step)",
         ),
+        (
+            "9223372036854775808 * * * *",  # beyond Go's strconv.Atoi
+            'invalid minute field "9223372036854775808": invalid value "9223372036854775808" '
+            "(expected *, a number, a-b, or one of those /step)",
+        ),
+        (
+            f"*/{'9' * 5000} * * * *",  # beyond what Python converts to an int
+            f'invalid minute field "*/{"9" * 5000}": invalid step "{"9" * 5000}" '
+            "(expected a whole number above 0)",
+        ),
     ],
+    ids=lambda value: value[:40],
 )
 def test_invoke_cron_errors(schedule: str, message: str) -> None:
     assert typed_error(f"INVOKE {schedule} do it") == f"Clawfile:3: {message}"

@@ -48,6 +48,21 @@ def test_numeric_index_order_and_non_numeric_last() -> None:
     assert info.skills == ("02", "two", "ten", "x")
 
 
+def test_an_index_beyond_64_bits_sorts_last_and_names_no_proxy() -> None:
+    huge = "9" * 5000  # beyond what Python converts to an int
+    info = ClawImageInfo.from_labels(
+        {
+            f"claw.skill.{huge}": "huge",
+            "claw.skill.9223372036854775808": "beyond",
+            "claw.skill.1": "one",
+            f"claw.cllama.{huge}": "ignored",
+            "claw.cllama.0": "passthrough",
+        }
+    )
+    assert info.skills == ("one", "beyond", "huge")
+    assert info.cllama == ("passthrough",)
+
+
 def test_skill_emit_is_not_a_skill() -> None:
     info = ClawImageInfo.from_labels(
         {"claw.skill.emit": "/app/SKILL.md", "claw.skill.0": "./skills/custom-workflow.md"}

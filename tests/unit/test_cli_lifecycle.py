@@ -1,12 +1,17 @@
-"""``claw up --plan`` never waits on a non-terminal; lifecycle commands on a pod never applied."""
+"""``claw up --plan`` never waits on a non-terminal; lifecycle commands on a pod never applied;
+``claw down`` believes the engine, not compose's exit status."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 
+from clawlib.engine import ContainerRecord
+from clawlib.lifecycle import bring_down
 from clawtui.cli import main
+from tests.fakes import FakeEngineView, FakeRunner
 from tests.generations import keep_current
 
 
@@ -123,3 +128,60 @@ def test_logs_select_by_service_or_claw_name() -> None:
         'no service "nope" is running in project demo (services: researcher, researcher-0, '
         "researcher-1, web)"
     )
+
+
+LEFT = ContainerRecord(
+    id="1", name="pod-web-1", project="pod", service="web", number=1, image="busybox",
+    state="running",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("view", "status", "out", "err"),
+    [
+        pytest.param(
+            FakeEngineView(),
+            0,
+            "Pod is down: project pod.\n",
+            "    Container pod-web-1  Removed\n",
+            id="nothing left",
+        ),
+        pytest.param(
+            FakeEngineView(listings=[(LEFT,)]),
+            1,
+            "",
+            "    Container pod-web-1  Removed\n"
+            "error: the pod is not down: 1 container of project pod remains after docker compose "
+            "down: pod-web-1 (running)\n",
+            id="a container left",
+        ),
+        pytest.param(
+            FakeEngineView(down=True),
+            1,
+            "",
+            "error: the Docker engine at unix:///fake/docker.sock does not answer: connection "
+            "refused (start it, e.g. with scripts/ensure-docker, or point DOCKER_HOST at a "
+            "running one)\n",
+            id="no engine",
+        ),
+    ],
+)
+def test_down_says_down_only_when_the_engine_agrees(
+    view: FakeEngineView,
+    status: int,
+    out: str,
+    err: str,
+    pod: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (pod / "compose.generated.yml").write_text("name: pod\nservices: {}\n")
+    down = ("docker", "compose", "-p", "pod", "-f", str(pod / "compose.generated.yml"), "down")
+    runner = FakeRunner(
+        answers={("docker", "compose", "version"): (0, "v2.40.3", "")},
+        streamed={down: (0, ["Container pod-web-1  Removed"])},
+    )
+    faked = functools.partial(bring_down, view=view, runner=runner)
+    monkeypatch.setattr("clawtui.cli._up.bring_down", faked)
+    assert main(["down", "-f", str(pod)]) == status
+    assert capsys.readouterr() == (out, err)

@@ -537,3 +537,114 @@ def test_roll_back_with_nothing_kept_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(NoPreviousGenerationError):
         roll_back(tmp_path, runner=runner)
     assert [call[0][2] for call in runner.calls] == ["version"]
+
+
+# --- down: compose, then the engine's word -------------------------------------------------------
+
+
+def _container(name: str, state: str) -> ContainerRecord:
+    return ContainerRecord(
+        id=name, name=name, project="pod", service=name.split("-")[1], number=1, image="i",
+        state=state,
+    )  # fmt: skip
+
+
+def _applied(tmp_path: Path) -> tuple[Path, tuple[str, ...]]:
+    (tmp_path / "compose.generated.yml").write_text("name: pod\nservices: {}\n")
+    down = ("docker", "compose", "-p", "pod", "-f", str(tmp_path / "compose.generated.yml"))
+    return tmp_path, (*down, "down", "--remove-orphans")
+
+
+def test_down_asks_the_engine_first(tmp_path: Path) -> None:
+    from clawlib.errors import EngineUnavailableError
+    from clawlib.lifecycle import bring_down
+    from tests.fakes import FakeEngineView
+
+    pod, _ = _applied(tmp_path)
+    runner = FakeRunner(answers={("docker", "compose", "version"): (0, "v2.40.3", "")})
+    with pytest.raises(EngineUnavailableError) as caught:
+        bring_down(pod, view=FakeEngineView(down=True), runner=runner)
+    assert str(caught.value).startswith(
+        "the Docker engine at unix:///fake/docker.sock does not answer: connection refused"
+    )
+    assert runner.calls == []
+
+
+def test_down_then_nothing_left(tmp_path: Path) -> None:
+    from clawlib.lifecycle import bring_down
+    from tests.fakes import FakeEngineView
+
+    pod, down = _applied(tmp_path)
+    runner = FakeRunner(
+        answers={("docker", "compose", "version"): (0, "v2.40.3", "")},
+        streamed={down: (0, ["Container pod-web-1  Removed"])},
+    )
+    view = FakeEngineView()
+    lines: list[str] = []
+    target = bring_down(pod, volumes=True, on_line=lines.append, view=view, runner=runner)
+    assert target.project == "pod"
+    assert runner.calls[-1][0] == (*down, "-v")
+    assert lines == ["Container pod-web-1  Removed"]
+    assert view.listed == ["pod"]
+
+
+def test_down_that_leaves_containers_fails_naming_them(tmp_path: Path) -> None:
+    """compose may exit 0 and leave containers (an engine that refused, a container it did not
+    know): the engine decides."""
+    from clawlib.errors import LeftoverContainersError
+    from clawlib.lifecycle import bring_down
+    from tests.fakes import FakeEngineView
+
+    pod, down = _applied(tmp_path)
+    runner = FakeRunner(
+        answers={("docker", "compose", "version"): (0, "v2.40.3", "")},
+        streamed={down: (0, ["Cannot connect to the Docker daemon"])},
+    )
+    left = (_container("pod-web-1", "running"), _container("pod-db-1", "exited"))
+    with pytest.raises(LeftoverContainersError) as caught:
+        bring_down(pod, view=FakeEngineView(listings=[left]), runner=runner)
+    assert caught.value.containers == ("pod-web-1", "pod-db-1")
+    assert str(caught.value) == (
+        "the pod is not down: 2 containers of project pod remain after docker compose down: "
+        "pod-web-1 (running), pod-db-1 (exited)"
+    )
+
+
+def test_a_failed_down_that_leaves_containers_says_both(tmp_path: Path) -> None:
+    from clawlib.errors import ComposeFailedError, LeftoverContainersError
+    from clawlib.lifecycle import bring_down
+    from tests.fakes import FakeEngineView
+
+    pod, down = _applied(tmp_path)
+    runner = FakeRunner(
+        answers={("docker", "compose", "version"): (0, "v2.40.3", "")},
+        streamed={down: (1, ["Container pod-web-1  Error while Stopping"])},
+    )
+    left = (_container("pod-web-1", "running"),)
+    with pytest.raises(LeftoverContainersError) as caught:
+        bring_down(pod, view=FakeEngineView(listings=[left]), runner=runner)
+    assert isinstance(caught.value.__cause__, ComposeFailedError)
+    assert str(caught.value) == (
+        "the pod is not down: 1 container of project pod remains after docker compose down: "
+        "pod-web-1 (running)\n"
+        "docker compose down for service web failed with exit status 1:\n"
+        "Container pod-web-1  Error while Stopping"
+    )
+
+
+def test_a_failed_down_that_leaves_no_container_is_still_a_failure(tmp_path: Path) -> None:
+    from clawlib.errors import ComposeFailedError
+    from clawlib.lifecycle import bring_down
+    from tests.fakes import FakeEngineView
+
+    pod, down = _applied(tmp_path)
+    runner = FakeRunner(
+        answers={("docker", "compose", "version"): (0, "v2.40.3", "")},
+        streamed={down: (1, ["network pod_claw-internal has active endpoints"])},
+    )
+    with pytest.raises(ComposeFailedError) as caught:
+        bring_down(pod, view=FakeEngineView(), runner=runner)
+    assert str(caught.value) == (
+        "docker compose down failed with exit status 1:\n"
+        "network pod_claw-internal has active endpoints"
+    )

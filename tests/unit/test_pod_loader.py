@@ -485,3 +485,70 @@ def test_missing_pod_file(tmp_path: Path) -> None:
     with pytest.raises(PodError) as caught:
         load_pod(tmp_path)
     assert str(caught.value) == f"{tmp_path / 'claw-pod.yml'}: no such pod file"
+
+
+def test_compose_keys_claw_uses_must_have_compose_shapes(tmp_path: Path) -> None:
+    text = """
+        services:
+          a:
+            image: 5
+            build: {context: [.], dockerfile: 3}
+            environment: {A: [1], B: 2, C: null, D: yes}
+            labels: [1]
+            env_file: [{required: false}, ./a.env]
+            expose: [8080, "9090", 1.5, true]
+            ports: [80, "81:81", {target: 82}, {published: 83}, null]
+            volumes: {a: b}
+            networks: [{a: b}]
+            tmpfs: 3
+          b:
+            build: 3
+            environment: [A=1, 2]
+            labels: "x=y"
+            env_file: 3
+            networks: {n: 3, m: null, o: {}}
+            tmpfs: ["/run", 1]
+            ports: 80
+        volumes: {v: 3, w: null, x: {}}
+        networks: [n]
+        """
+    assert errors(tmp_path, text) == [
+        "claw-pod.yml:3: services.a.image: must be a string (an image such as busybox:latest), "
+        "got 5 (a number)",
+        "claw-pod.yml:4: services.a.build.context: must be a string (a path), got a list",
+        "claw-pod.yml:4: services.a.build.dockerfile: must be a string (a path), got 3 (a number)",
+        "claw-pod.yml:5: services.a.environment.A: must be a string, number, boolean or null, "
+        "got a list",
+        'claw-pod.yml:6: services.a.labels[0]: must be a "label=value" string, got 1 (a number)',
+        "claw-pod.yml:7: services.a.env_file[0]: must be a file path (a string, or a mapping "
+        "with path:), got a mapping",
+        'claw-pod.yml:8: services.a.expose[2]: must be a port (a string such as "8080" or '
+        '"8000-8010/udp", or a whole number), got 1.5 (a number)',
+        'claw-pod.yml:8: services.a.expose[3]: must be a port (a string such as "8080" or '
+        '"8000-8010/udp", or a whole number), got true (a boolean)',
+        'claw-pod.yml:9: services.a.ports[3]: must be a port (a whole number, a "HOST:CONTAINER" '
+        "string, or a mapping with target:), got a mapping",
+        'claw-pod.yml:9: services.a.ports[4]: must be a port (a whole number, a "HOST:CONTAINER" '
+        "string, or a mapping with target:), got nothing (null)",
+        'claw-pod.yml:10: services.a.volumes: must be a list of mounts ("SOURCE:TARGET[:MODE]" '
+        'strings or mappings, e.g. ["./data:/data:ro"]), got a mapping',
+        "claw-pod.yml:11: services.a.networks[0]: must be a network name (a string), got a mapping",
+        "claw-pod.yml:12: services.a.tmpfs: must be a path, or a list of paths (strings, e.g. "
+        '["/run"]), got 3 (a number)',
+        "claw-pod.yml:14: services.b.build: must be a path (the build context), or a mapping "
+        "with context: and dockerfile:, got 3 (a number)",
+        'claw-pod.yml:15: services.b.environment[1]: must be a "NAME=value" string, '
+        "got 2 (a number)",
+        "claw-pod.yml:16: services.b.labels: must be a mapping of label: value, or a list of "
+        '"label=value" strings, got "x=y"',
+        "claw-pod.yml:17: services.b.env_file: must be a file path, or a list of file paths "
+        '(strings, or mappings with path:; e.g. [".env"]), got 3 (a number)',
+        "claw-pod.yml:18: services.b.networks.n: must be a mapping of options (or nothing), "
+        "got 3 (a number)",
+        "claw-pod.yml:19: services.b.tmpfs[1]: must be a path (a string), got 1 (a number)",
+        'claw-pod.yml:20: services.b.ports: must be a list of ports (numbers, "HOST:CONTAINER" '
+        'strings, or mappings with target:; e.g. ["8080:80"]), got 80 (a number)',
+        "claw-pod.yml:21: volumes.v: must be a mapping of options (or nothing), got 3 (a number)",
+        "claw-pod.yml:22: networks: must be a mapping of network name to its options (e.g. "
+        '"backend: {}"), got a list',
+    ]

@@ -101,6 +101,13 @@ def test_strings_that_yaml_1_1_would_read_as_other_types(text: str) -> None:
         "2024-1-2",
         "2001-12-14t21:59:43.10-05:00",
         "2001-12-14 21:59:43.10",
+        # Whole numbers beyond 64 bits: yaml.v3 reads a decimal as a float, others as strings.
+        "18446744073709551616",
+        "-9223372036854775809",
+        "0x10000000000000000",
+        "0o2000000000000000000000",
+        "9" * 5000,  # beyond what Python converts to an int at all
+        "0x" + "f" * 5000,
     ],
 )
 def test_text_the_readers_disagree_on_is_kept_as_plain_text(text: str) -> None:
@@ -159,6 +166,11 @@ def test_quoted_scalars_are_always_strings(text: str, expected: str) -> None:
         (".inf", math.inf),
         ("+.Inf", math.inf),
         ("-.INF", -math.inf),
+        ("18446744073709551615", 2**64 - 1),
+        ("-9223372036854775808", -(2**63)),
+        ("0xffffffffffffffff", 2**64 - 1),
+        ("0o1777777777777777777777", 2**64 - 1),
+        ("1" + "0" * 19, 10**19),
     ],
 )
 def test_core_schema_booleans_ints_and_floats(text: str, expected: object) -> None:
@@ -227,12 +239,49 @@ def test_explicit_str_of_a_leading_zero_number_is_a_plain_str() -> None:
         ("!!int abc", '"abc" is not a valid !!int'),
         ("!!bool maybe", '"maybe" is not a valid !!bool'),
         ("!!float x", '"x" is not a valid !!float'),
+        (
+            "!!int 18446744073709551616",
+            '"18446744073709551616" is not a valid !!int (compose reads whole numbers from '
+            "-9223372036854775808 to 18446744073709551615)",
+        ),
+        (
+            "!!int " + "9" * 5000,
+            f'"{"9" * 40}…" (5000 characters) is not a valid !!int (compose reads whole numbers '
+            "from -9223372036854775808 to 18446744073709551615)",
+        ),
+        (
+            "!!int " + "1:" * 50 + "1",
+            f'"{"1:" * 20}…" (101 characters) is not a valid !!int (compose reads whole numbers '
+            "from -9223372036854775808 to 18446744073709551615)",
+        ),
     ],
 )
 def test_unsupported_tags_and_invalid_tagged_values(text: str, detail: str) -> None:
     error = _error(f"a: 1\nv: {text}\n")
     assert error.problems == (PodProblem("v", 2, detail),)
     assert str(error) == f"pod.yml:2: v: {detail}"
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "escape"),
+    [
+        ('v: "x\\ud800y"', "v", "\\ud800"),
+        ('v: "\\ud83d\\ude00"', "v", "\\ud83d"),  # a whole pair: compose refuses it as well
+        ('v: {"\\udfff": 1}', "v", "\\udfff"),
+        ('v: [a, !!str "\\udc00"]', "v[1]", "\\udc00"),
+    ],
+)
+def test_surrogate_escapes_are_an_error(text: str, path: str, escape: str) -> None:
+    error = _error(f"a: 1\n{text}\n")
+    assert str(error) == (
+        f'pod.yml:2: {path}: invalid escape "{escape}": half of a UTF-16 surrogate pair, which '
+        "is no character (compose refuses it too); write the character itself, or escape it "
+        "whole as \\UXXXXXXXX"
+    )
+
+
+def test_a_character_escaped_whole_is_that_character() -> None:
+    assert _value('"\\U0001F600 \\u00e9"') == "\U0001f600 \u00e9"
 
 
 def test_compose_environment_list_entries_stay_strings() -> None:
@@ -816,9 +865,19 @@ def test_subclasses_other_than_plain_scalar_are_a_type_error() -> None:
         dump_yaml(Text("x"))
 
 
+@pytest.mark.parametrize(
+    "value", [2**64, -(2**63) - 1, 10**5000], ids=["2^64", "-2^63-1", "10^5000"]
+)
+def test_integers_beyond_64_bits_are_a_value_error(value: int) -> None:
+    with pytest.raises(ValueError, match=r"cannot write a \d+-bit integer to YAML: compose reads"):
+        dump_yaml({"v": value})
+
+
 # Properties ------------------------------------------------------------------------------------
 
-_SCALARS = st.none() | st.booleans() | st.integers() | st.text()
+_SCALARS = (
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text()
+)
 _DOCUMENTS = st.recursive(
     _SCALARS,
     lambda children: (
