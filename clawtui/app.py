@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -85,10 +86,12 @@ def resolve_pod_file(pod: str | Path) -> Path:
     path = Path(pod)
     if path.is_dir():
         path = path / POD_FILE
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise PodNotFoundError(f"{pod}: no {POD_FILE} in this directory")
-    elif not path.is_file():
+    elif not os.path.lexists(path):
         raise PodNotFoundError(f"{pod}: no such pod file or directory")
+    if not path.is_file():
+        raise PodNotFoundError(f"{pod}: {path.name} is not a regular file (a named pipe?)")
     return path.resolve()
 
 

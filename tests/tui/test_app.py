@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,9 @@ def test_pod_file_or_directory(tmp_path: Path) -> None:
     with pytest.raises(PodNotFoundError, match="no such pod file or directory"):
         make_app(tmp_path / "missing", backend)
     with pytest.raises(PodNotFoundError, match=r"no claw-pod\.yml in this directory"):
+        make_app(tmp_path, backend)
+    os.mkfifo(tmp_path / "claw-pod.yml")  # opened, it would block the app for ever
+    with pytest.raises(PodNotFoundError, match=r"claw-pod\.yml is not a regular file"):
         make_app(tmp_path, backend)
 
 
