@@ -70,7 +70,7 @@ from clawlib.runtime import (
     pod_file,
     resolve_pod,
 )
-from clawlib.secrets import mask_secrets
+from clawlib.secrets import mask_lines
 
 __all__ = [
     "COMPOSE_FILE",
@@ -571,6 +571,14 @@ def _mode_change(path: str, entry: DiskEntry, item: PlannedFile) -> str:
 
 
 def _unified(path: str, entry: DiskEntry, new: bytes | None, secret: bool) -> str:
+    """The unified diff of what is on disk (``entry``) → ``new`` (None: no such file), secrets
+    masked.
+
+    The raw lines are compared, so a changed secret is still a changed line; each line is
+    printed as :func:`~clawlib.secrets.mask_lines` masks it in its whole file, so a line in
+    the middle of a secret (a key's body far below its name) is masked in any hunk. A link or
+    a pipe in the way is named, never read.
+    """
     if secret:
         return f"--- a/{path}\n+++ b/{path}\n(sensitive content not shown)\n"
     old = entry.content if entry.kind == "file" else None
@@ -579,28 +587,43 @@ def _unified(path: str, entry: DiskEntry, new: bytes | None, secret: bool) -> st
     if entry.in_the_way and entry.at == path:
         note = f"({entry.detail}, not read)\n"
         return note + (_unified(path, DiskEntry("missing"), new, False) if new is not None else "")
-    before = _text(old)
-    after = _text(new)
-    return mask_secrets(
-        "".join(
-            difflib.unified_diff(
-                before,
-                after,
-                fromfile=f"a/{path}" if old is not None else "/dev/null",
-                tofile=f"b/{path}" if new is not None else "/dev/null",
-                n=3,
-            )
-        )
-    )
+    before, shown_before = _text(old)
+    after, shown_after = _text(new)
+    out: list[str] = []
+    for group in difflib.SequenceMatcher(None, before, after).get_grouped_opcodes(3):
+        if not out:
+            out.append(f"--- {f'a/{path}' if old is not None else '/dev/null'}\n")
+            out.append(f"+++ {f'b/{path}' if new is not None else '/dev/null'}\n")
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += (" " + line for line in shown_before[i1:i2])
+                continue
+            out += ("-" + line for line in shown_before[i1:i2])
+            out += ("+" + line for line in shown_after[j1:j2])
+    return "".join(out)
 
 
-def _text(content: bytes | None) -> list[str]:
+def _range(start: int, stop: int) -> str:
+    """A hunk's line range as ``unified_diff`` writes it (``3``, ``3,2``, ``2,0``)."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def _text(content: bytes | None) -> tuple[list[str], list[str]]:
+    """The lines of ``content`` as they are and as they may be shown, a last line without
+    its newline marked so."""
     if content is None:
-        return []
+        return [], []
     lines = content.decode("utf-8", "replace").splitlines(keepends=True)
+    shown = mask_lines(lines)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n\\ No newline at end of file\n"
-    return lines
+        shown[-1] += "\n\\ No newline at end of file\n"
+    return lines, shown
 
 
 def _service_changes(old: bytes | None, new: str) -> tuple[tuple[str, ...], ...]:

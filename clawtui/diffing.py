@@ -7,19 +7,21 @@ other line outside a hunk (``(sensitive content not shown)``). The ``---``/``+++
 are dropped: the view names the file itself. :func:`side_by_side` pairs the rows into two
 columns, the way split diff views do.
 
-Every line's text has its secret values masked (:func:`clawlib.secrets.mask_secrets`), tabs
-expanded and control characters shown as escapes: a diff of an untrusted file must neither show
-a token nor send an escape sequence to the terminal.
+Every line's text has its secret values masked, tabs expanded and control characters shown as
+escapes: a diff of an untrusted file must neither show a token nor send an escape sequence to
+the terminal. The planner's diffs come masked in the context of their whole files; here each
+side of a hunk is masked again as one text (:func:`clawlib.secrets.mask_lines`), so a diff from
+anywhere else is masked as well as its hunks allow.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from clawlib.secrets import mask_secrets
+from clawlib.secrets import mask_lines, mask_secrets
 
 __all__ = ["DiffLine", "LineKind", "SideRow", "clean_text", "parse_diff", "side_by_side"]
 
@@ -31,6 +33,7 @@ _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 # C0 and C1 control characters (TAB is expanded first).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TAB_SIZE = 4
+_HUNK_BODY = frozenset({"context", "remove", "add"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +70,6 @@ def clean_text(text: str) -> str:
     )
 
 
-def _shown(text: str) -> str:
-    return clean_text(mask_secrets(text))
-
-
 def parse_diff(text: str) -> tuple[DiffLine, ...]:
     """The rows of the unified diff ``text``, in order, secrets masked.
 
@@ -78,27 +77,63 @@ def parse_diff(text: str) -> tuple[DiffLine, ...]:
     that starts with ``--`` is never taken for a file header. A line a hunk cannot hold (the
     diff was cut short) ends the hunk and is kept as ``meta``.
     """
+    return tuple(_masked(_rows(text)))
+
+
+def _masked(rows: Sequence[DiffLine]) -> list[DiffLine]:
+    """``rows`` with their text masked: the old side (context and removed lines) and the new
+    side (context and added lines) of each hunk as a text each, a context line masked as
+    either side masks it; any other row on its own."""
+    out: list[DiffLine] = []
+    start = 0
+    while start < len(rows):
+        if rows[start].kind not in _HUNK_BODY:
+            out.append(replace(rows[start], text=_shown(rows[start].text)))
+            start += 1
+            continue
+        end = start
+        while end < len(rows) and rows[end].kind in _HUNK_BODY:
+            end += 1
+        hunk = rows[start:end]
+        old = iter(mask_lines([r.text for r in hunk if r.kind in ("context", "remove")]))
+        new = iter(mask_lines([r.text for r in hunk if r.kind in ("context", "add")]))
+        for row in hunk:
+            if row.kind == "context":
+                left, right = next(old), next(new)
+                text = right if right != row.text else left
+            else:
+                text = next(old) if row.kind == "remove" else next(new)
+            out.append(replace(row, text=clean_text(text)))
+        start = end
+    return out
+
+
+def _shown(text: str) -> str:
+    return clean_text(mask_secrets(text))
+
+
+def _rows(text: str) -> list[DiffLine]:
     rows: list[DiffLine] = []
     old = new = old_left = new_left = 0
     for line in text.splitlines():
         if old_left > 0 or new_left > 0:
             prefix, body = line[:1], line[1:]
             if prefix in (" ", "") and old_left > 0 and new_left > 0:
-                rows.append(DiffLine("context", _shown(body), old, new))
+                rows.append(DiffLine("context", body, old, new))
                 old, new, old_left, new_left = old + 1, new + 1, old_left - 1, new_left - 1
                 continue
             if prefix == "-" and old_left > 0:
-                rows.append(DiffLine("remove", _shown(body), old=old))
+                rows.append(DiffLine("remove", body, old=old))
                 old, old_left = old + 1, old_left - 1
                 continue
             if prefix == "+" and new_left > 0:
-                rows.append(DiffLine("add", _shown(body), new=new))
+                rows.append(DiffLine("add", body, new=new))
                 new, new_left = new + 1, new_left - 1
                 continue
             if prefix != "\\":
                 old_left = new_left = 0  # a malformed hunk: read the rest as outside one
         if line.startswith("\\"):
-            rows.append(DiffLine("note", _shown(line)))
+            rows.append(DiffLine("note", line))
             continue
         header = _HUNK.match(line)
         if header is not None:
@@ -110,12 +145,12 @@ def parse_diff(text: str) -> tuple[DiffLine, ...]:
             )
             # A side with no lines names the line before the hunk (``-0,0``): nothing to count.
             old_left, new_left = old_count, new_count
-            rows.append(DiffLine("hunk", _shown(line)))
+            rows.append(DiffLine("hunk", line))
             continue
         if line.startswith(("--- ", "+++ ")) or line in ("---", "+++"):
             continue
-        rows.append(DiffLine("meta", _shown(line)))
-    return tuple(rows)
+        rows.append(DiffLine("meta", line))
+    return rows
 
 
 def side_by_side(rows: Iterable[DiffLine]) -> tuple[SideRow, ...]:

@@ -3,9 +3,10 @@ planned claw and the planned compose service, with every secret value masked.
 
 Pure functions over plain data (no Textual), so each section can be checked line by line. A
 value is masked when its name says it is a secret (``OPENROUTER_API_KEY=sk-…`` becomes
-``•••• (OPENROUTER_API_KEY)``) unless it is a ``${VAR}`` reference, and whenever
-:func:`~clawlib.secrets.mask_secrets` would mask something inside it (a JSON value holding an
-``apiKey``). Missing or mistyped keys in the inspect document give empty rows, never an error.
+``•••• (OPENROUTER_API_KEY)``), whole however many lines it has, unless it is a ``${VAR}``
+reference; and whenever :func:`~clawlib.secrets.mask_secrets` would mask something inside it (a
+JSON value holding an ``apiKey``, a URL's password). Missing or mistyped keys in the inspect
+document give empty rows, never an error.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from clawlib.engine import parse_engine_time
 from clawlib.runtime import ResolvedClaw, ResolvedSurface
-from clawlib.secrets import mask_command, mask_value, split_command
+from clawlib.secrets import mask_command, mask_secrets, mask_value, split_command
 
 __all__ = [
     "PLANNED_NOTE",
@@ -115,7 +116,7 @@ def claw_section(claw: ResolvedClaw) -> Section:
     rows += [("surface", _surface(s)) for s in claw.surfaces]
     rows += [("skill", f"{s.name} ({s.origin})") for s in claw.skills]
     for invocation in claw.invocations:
-        text = f"{invocation.schedule}  {invocation.message}"
+        text = f"{invocation.schedule}  {mask_secrets(invocation.message)}"
         if invocation.to:
             text += f" (to {invocation.to})"
         rows.append((f"invoke {invocation.name}" if invocation.name else "invoke", text))

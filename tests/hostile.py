@@ -1,4 +1,5 @@
-"""Hostile-input helpers: a canary directory beside a pod, and proof that nothing touched it.
+"""Hostile-input helpers: a canary directory beside a pod, and proof that nothing touched it;
+a pod holding a canary secret in every form a secret takes.
 
 A :class:`Canary` is a directory next to the pod directory holding files whose contents must
 never leave it. :meth:`Canary.watching` records every file-system call Python's audit hooks see
@@ -23,10 +24,83 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CANARY_TEXT", "Canary"]
+__all__ = ["CANARY_TEXT", "SECRET_CANARY", "Canary", "secret_pod"]
 
 CANARY_TEXT = "CANARY-7f3a9c-must-not-leave-its-directory"
 """The content every canary file carries; it must never appear where the tests look."""
+
+SECRET_CANARY = "cnry7f3a"
+"""Part of every literal secret of :func:`secret_pod`: nothing claw shows may hold it."""
+
+_SECRET_POD = """\
+x-claw: {pod: canary}
+services:
+  agent:
+    build: ./agent
+    command: ["openclaw", "gateway", "--token", "cnry7f3a-flag"]
+    environment:
+      OPENAI_API_KEY: cnry7f3a-map
+      Github_Pat: cnry7f3a-pat
+      DATABASE_URL: postgres://admin:cnry7f3a-url@db/app
+      SETTING: ${SECRET_TOKEN:-cnry7f3a-default}
+      SSH_PRIVATE_KEY: |
+        -----BEGIN OPENSSH PRIVATE KEY-----
+        b3BlbnNzaC1rZXktdjEcnry7f3a-pem-1
+        QyNTUxOQAAACBSRDcnry7f3a-pem-2
+        -----END OPENSSH PRIVATE KEY-----
+      NOTES: |
+        a key kept under a name that does not say so:
+        -----BEGIN EC PRIVATE KEY-----
+        MHcCAQEEIBkg4LVcnry7f3a-pem-3
+        -----END EC PRIVATE KEY-----
+      SLACK_BOT_TOKEN: "cnry7f3a-dq-1
+        cnry7f3a-dq-2"
+      DB_PASSWORD: 'cnry7f3a-sq-1
+
+        cnry7f3a-sq-2'
+      SESSION_SECRET: cnry7f3a-plain-1
+        cnry7f3a-plain-2
+      STATE_DIR: /app/state
+    x-claw:
+      agent: ./AGENTS.md
+  worker:
+    image: busybox:latest
+    environment:
+      - |
+        DEPLOY_KEY=cnry7f3a-list-1
+        cnry7f3a-list-2
+      - "SIGNING_SECRET=cnry7f3a-list-3
+        cnry7f3a-list-4"
+      - db_pass=cnry7f3a-list-5
+      - LOG_LEVEL=debug
+"""
+_SECRET_CLAWFILE = """\
+FROM claw-base/busybox:latest
+CLAW_TYPE openclaw
+ENV ANTHROPIC_API_KEY=cnry7f3a-dockerfile
+CONFIGURE openclaw config set models.providers.openrouter.apiKey cnry7f3a-json
+CONFIGURE openclaw config set channels.discord.token "cnry7f3a-configure"
+INVOKE 0 9 * * * Post the report with token=cnry7f3a-invoke
+"""
+
+
+def secret_pod(directory: Path) -> Path:
+    """A pod in ``directory`` (``canary``: an openclaw claw ``agent`` built from a Clawfile, a
+    plain ``worker``) holding a literal secret, each with :data:`SECRET_CANARY` in it, in every
+    form: an environment map literal, a PEM key in a block scalar (and under a plain name),
+    quoted and plain scalars over several lines, a list-form environment (``- |`` with
+    ``NAME=`` first, a quoted item over two lines, a lower-case name), ``Github_Pat``, a URL
+    password, a ``${SECRET_TOKEN:-...}`` default, a ``--token`` argument, and in the Clawfile an
+    ``ENV``, two literal CONFIGURE values (one lands in openclaw.json as ``apiKey``) and an
+    INVOKE message. Returns the pod file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "agent").mkdir(exist_ok=True)
+    (directory / "agent" / "Clawfile").write_text(_SECRET_CLAWFILE)
+    (directory / "AGENTS.md").write_text("# Agent\n\nAnswer briefly.\n")
+    pod_file = directory / "claw-pod.yml"
+    pod_file.write_text(_SECRET_POD)
+    return pod_file
+
 
 _EVENTS = frozenset(
     {

@@ -13,6 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from clawlib.secrets import mask_secrets
+
 __all__ = [
     "ConfigPathError",
     "dump_json",
@@ -105,7 +107,7 @@ def parse_configure(command: str, runner: str) -> tuple[str, Any]:
     tokens = command.split()
     if len(tokens) < 5 or tokens[:3] != [runner, "config", "set"]:
         raise ValueError(
-            f'unrecognized CONFIGURE command: "{command}" '
+            f'unrecognized CONFIGURE command: "{mask_secrets(command)}" '
             f"(expected '{runner} config set <path> <value>')"
         )
     return tokens[3], _typed(" ".join(tokens[4:]))

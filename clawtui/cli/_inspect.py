@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from clawlib import InspectedImage, inspect_image
-from clawlib.secrets import mask_command, mask_value, split_command
+from clawlib.secrets import mask_command, mask_secrets, mask_value, split_command
 
 from ._output import print_json, printable
 
@@ -29,12 +29,19 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     inspected = inspect_image(args.image)
     if args.json:
-        image = inspected.image
+        image, info = inspected.image, inspected.info
         print_json(
             {
                 "image": {"ref": image.ref, "id": image.id, "tags": list(image.tags)},
-                "claw": inspected.info.is_claw,
-                **inspected.info.to_json(),
+                "claw": info.is_claw,
+                **info.to_json(),
+                # Masked as the table masks them.
+                "invocations": [
+                    {"schedule": str(i.schedule), "command": mask_secrets(i.command)}
+                    for i in info.invocations
+                ],
+                "configures": [_shown_command(command) for command in info.configures],
+                "privileges": {k: mask_value(k, v) for k, v in info.privileges.items()},
             }
         )
     else:
@@ -60,7 +67,10 @@ def format_inspection(inspected: InspectedImage) -> str:
             ("Surfaces", [s.raw for s in info.surfaces]),
             ("Skills", info.skills),
             ("Skill emit", [info.skill_emit] if info.skill_emit else []),
-            ("Invoke", _pairs((str(i.schedule), i.command) for i in info.invocations)),
+            (
+                "Invoke",
+                _pairs((str(i.schedule), mask_secrets(i.command)) for i in info.invocations),
+            ),
             ("Configure", [_shown_command(command) for command in info.configures]),
             ("Privileges", _pairs((k, mask_value(k, v)) for k, v in info.privileges.items())),
             ("Tracks", [", ".join(info.tracks)] if info.tracks else []),

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from clawlib.errors import ClawError, OutputWriteError, PodError
 from clawlib.lifecycle import PREVIOUS_DIR, ApplyReport, Progress, has_previous
 from clawlib.planner import Plan, PlanDiff
-from clawlib.secrets import mask_secrets
+from clawlib.secrets import StreamMasker, mask_secrets
 from clawtui.backend import PodBackend
 from clawtui.diffing import clean_text
 from clawtui.screens.confirm import ConfirmScreen
@@ -175,6 +175,8 @@ class PlanScreen(Screen[ApplyReport | None]):
         """The last apply's report: what the screen dismisses with."""
         self._stages: dict[str, str] = {}
         self._failed_stage: str | None = None
+        self._output = StreamMasker()
+        """Masks the commands' output as one text: a secret may span lines."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -300,6 +302,7 @@ class PlanScreen(Screen[ApplyReport | None]):
         self.phase = "applying"
         self._stages.clear()
         self._failed_stage = None
+        self._output = StreamMasker()
         self.query_one("#output", Log).clear()
         self.query_one("#outcome", Static).update("")
         results = self.query_one("#results", DataTable)
@@ -366,7 +369,7 @@ class PlanScreen(Screen[ApplyReport | None]):
     def on_plan_screen_apply_progressed(self, message: ApplyProgressed) -> None:
         progress = message.progress
         if progress.output:
-            self.query_one("#output", Log).write_line(_output_line(progress.text))
+            self.query_one("#output", Log).write_line(_output_line(self._output, progress.text))
             return
         self._stages[progress.stage] = clean_text(mask_secrets(progress.text))
         self._show_stages()
@@ -667,6 +670,7 @@ def _lines(text: str) -> str:
     return "\n".join(clean_text(line) for line in mask_secrets(text).strip().splitlines())
 
 
-def _output_line(text: str) -> str:
-    """A command's output line made safe to show: colours dropped, secrets masked."""
-    return clean_text(mask_secrets(_ANSI.sub("", text.rstrip("\r\n"))))
+def _output_line(masker: StreamMasker, text: str) -> str:
+    """A command's output line made safe to show: colours dropped, secrets masked in the
+    context of the lines before it."""
+    return clean_text(masker.mask(_ANSI.sub("", text.rstrip("\r\n"))))

@@ -406,6 +406,48 @@ async def test_apply_shows_progress_then_each_service(tmp_path: Path) -> None:
         assert app.results[0].project == "demo"
 
 
+async def test_the_output_is_masked_as_one_text_per_apply(tmp_path: Path) -> None:
+    backend = FakeBackend(
+        apply_steps=[
+            Progress("up", "docker compose -p demo up -d"),
+            *(
+                Progress("up", line, output=True)
+                for line in (
+                    "-----BEGIN RSA PRIVATE KEY-----",
+                    "MIIEpAIBAAKCAQEA",
+                    "-----END RSA PRIVATE KEY-----",
+                    'SECRET_TOKEN="first',
+                    'second"',
+                    "-----BEGIN PRIVATE KEY-----",  # left open: hides the rest of this apply
+                    "MIIEvQIBADANBgkq",
+                )
+            ),
+        ]
+    )
+    app = PlanApp(backend, demo_copy(tmp_path, change_demo))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await planned(pilot)
+        await pilot.press("a", "y")
+        await wait_for(pilot, lambda: screen.phase == "applied", "the report")
+        log = screen.query_one("#output", Log)
+        assert list(log.lines) == [
+            "•••• (private key)",
+            "•••• (private key)",
+            "•••• (private key)",
+            'SECRET_TOKEN="•••• (SECRET_TOKEN)',
+            '•••• (SECRET_TOKEN)"',
+            "•••• (private key)",
+            "•••• (private key)",
+        ]
+        # The next apply starts afresh.
+        backend.apply_steps = [Progress("up", "Container demo-cache-1  Started", output=True)]
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.phase == "ready", "the new plan")
+        await pilot.press("a", "y")
+        await wait_for(pilot, lambda: screen.phase == "applied", "the second report")
+        assert list(log.lines) == ["Container demo-cache-1  Started"]
+
+
 async def test_a_compose_failure_names_the_stage_the_services_and_the_previous_files(
     tmp_path: Path,
 ) -> None:

@@ -26,9 +26,11 @@ LABELS = {
     "claw.surface.0": "volume://research read-only",
     "claw.skill.0": "./skills/risk.md",
     "claw.invoke.0": "*/15 9-16 * * 1-5\tCheck open positions",
+    "claw.invoke.1": "0 9 * * *\tPost with token=tk-live-2",
     "claw.configure.0": "openclaw config set a.b ${TOKEN}",
     "claw.configure.1": "openclaw config set channels.discord.token xoxb-literal",
     "claw.privilege.runtime": "node",
+    "claw.privilege.ADMIN_TOKEN": "t0k3n",
     "claw.track.0": "apt",
 }
 
@@ -52,9 +54,11 @@ def test_inspect_table(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
         "Surfaces:   volume://research read-only\n"
         "Skills:     ./skills/risk.md\n"
         "Invoke:     */15 9-16 * * 1-5  Check open positions\n"
+        "            0 9 * * *          Post with token=•••• (token)\n"
         "Configure:  openclaw config set a.b ${TOKEN}\n"
         "            openclaw config set channels.discord.token •••• (channels.discord.token)\n"
-        "Privileges: runtime  node\n"
+        "Privileges: ADMIN_TOKEN  •••• (ADMIN_TOKEN)\n"
+        "            runtime      node\n"
         "Tracks:     apt\n"
     )
 
@@ -70,8 +74,15 @@ def test_inspect_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
     }
     assert shown["claw"] is True
     assert shown["invocations"] == [
-        {"schedule": "*/15 9-16 * * 1-5", "command": "Check open positions"}
+        {"schedule": "*/15 9-16 * * 1-5", "command": "Check open positions"},
+        {"schedule": "0 9 * * *", "command": "Post with token=•••• (token)"},
     ]
+    # Masked as the table masks them.
+    assert shown["configures"] == [
+        "openclaw config set a.b ${TOKEN}",
+        "openclaw config set channels.discord.token •••• (channels.discord.token)",
+    ]
+    assert shown["privileges"] == {"ADMIN_TOKEN": "•••• (ADMIN_TOKEN)", "runtime": "node"}
     assert shown["models"] == {
         "fallback": "openrouter/openai/gpt-4o-mini",
         "primary": "openrouter/anthropic/claude-sonnet-4",

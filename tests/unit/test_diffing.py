@@ -182,6 +182,36 @@ def test_secrets_are_masked_in_every_kind_of_line() -> None:
     ]
 
 
+def test_each_side_of_a_hunk_is_masked_as_one_text() -> None:
+    text = (
+        "@@ -1,5 +1,5 @@\n"
+        "-  SSH_PRIVATE_KEY: |\n"
+        "+  NOTES: |\n"
+        "     b3BlbnNzaC1rZXktdjEAAAAA\n"
+        "-    CBSRDuCFlD8ojmAqr4lJgvSVE7\n"
+        "+    a note\n"
+        '   TOKEN="multi\n'
+        '   line"\n'
+        "@@ -10,2 +10,2 @@\n"
+        "-  NOTES: |\n"
+        "+  API_TOKEN: |\n"
+        "     sk-live-1\n"
+    )
+    assert [(row.kind, row.text) for row in parse_diff(text)[1:]] == [
+        ("remove", "  SSH_PRIVATE_KEY: |"),
+        ("add", "  NOTES: |"),
+        ("context", "    •••• (SSH_PRIVATE_KEY)"),  # a secret on one side: masked
+        ("remove", "    •••• (SSH_PRIVATE_KEY)"),
+        ("add", "    a note"),
+        ("context", '  TOKEN="•••• (TOKEN)'),
+        ("context", '  •••• (TOKEN)"'),
+        ("hunk", "@@ -10,2 +10,2 @@"),
+        ("remove", "  NOTES: |"),
+        ("add", "  API_TOKEN: |"),
+        ("context", "    •••• (API_TOKEN)"),
+    ]
+
+
 def test_control_characters_are_escaped_and_tabs_expanded() -> None:
     assert clean_text("a\tb\x1b[31mred\x07") == "a   b\\x1b[31mred\\x07"
     rows = parse_diff("@@ -1 +1 @@\n-\tx\n+\x1b]0;title\x07\n")

@@ -107,6 +107,15 @@ def test_parse_configure_rejects(command: str) -> None:
     )
 
 
+def test_a_rejected_command_is_quoted_with_its_secret_masked() -> None:
+    with pytest.raises(ValueError, match="unrecognized CONFIGURE command") as caught:
+        parse_configure("nanobot config set providers.x.apiKey sk-live-1", "openclaw")
+    assert str(caught.value) == (
+        'unrecognized CONFIGURE command: "nanobot config set providers.x.apiKey '
+        "•••• (providers.x.apiKey)\" (expected 'openclaw config set <path> <value>')"
+    )
+
+
 @pytest.mark.parametrize(
     ("ref", "split"),
     [

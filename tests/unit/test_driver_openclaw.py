@@ -217,6 +217,7 @@ def test_configure_problems_are_reported_together() -> None:
                 "openclaw config set channels.discord.guilds {}",
                 "openclaw config set gateway.mode.x 1",
                 "openclaw config get a b",
+                "openclaw config set gateway.mode.token sk-live-9",
             ),
         )
     assert caught.value.problems == (
@@ -226,6 +227,9 @@ def test_configure_problems_are_reported_together() -> None:
         "expected object, found string",
         'unrecognized CONFIGURE command: "openclaw config get a b" '
         "(expected 'openclaw config set <path> <value>')",
+        # A literal secret in a command is masked in the message as it is everywhere else.
+        'CONFIGURE "openclaw config set gateway.mode.token •••• (gateway.mode.token)": path '
+        'conflict at "gateway.mode": expected object, found string',
     )
 
 

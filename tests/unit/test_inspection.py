@@ -114,7 +114,10 @@ def test_claw_section_with_everything(assistant: ResolvedClaw) -> None:
             ResolvedSurface(Surface.parse("host:///srv/data read-only")),
         ),
         skills=(),
-        invocations=(Invocation("*/5 * * * *", "Check the queue", name="queue", to="ops"),),
+        invocations=(
+            Invocation("*/5 * * * *", "Check the queue", name="queue", to="ops"),
+            Invocation("0 9 * * *", "Report with token=tk-live-2"),
+        ),
         configures=("openclaw config set models.openrouter.apiKey sk-live-1",),
         privileges={"docker_socket": "true", "ADMIN_TOKEN": "t0k3n"},
         cllama=("cllama-passthrough", "cllama-policy"),
@@ -131,6 +134,7 @@ def test_claw_section_with_everything(assistant: ResolvedClaw) -> None:
         ("surface", "channel://discord (1 guild, direct messages)"),
         ("surface", "host:///srv/data read-only"),
         ("invoke queue", "*/5 * * * *  Check the queue (to ops)"),
+        ("invoke", "0 9 * * *  Report with token=•••• (token)"),
         (
             "configure",
             "openclaw config set models.openrouter.apiKey •••• (models.openrouter.apiKey)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import textwrap
 from pathlib import Path
 
@@ -171,6 +172,87 @@ def test_secret_values_never_appear_in_a_diff(pod_dir: Path) -> None:
     assert "sk-live-abc" not in compose
     assert "+      OPENAI_API_KEY: •••• (OPENAI_API_KEY)\n" in compose
     assert "+      DISCORD_BOT_TOKEN: ${WORKER_TOKEN}\n" in compose
+
+
+def _pem_pod(pod_dir: Path, body: list[str], api_key: str) -> None:
+    key = "".join(f"        {line}\n" for line in body)
+    text = (pod_dir / "claw-pod.yml").read_text()
+    (pod_dir / "claw-pod.yml").write_text(
+        text.replace(
+            "  worker:\n",
+            "  worker:\n    environment:\n      SSH_PRIVATE_KEY: |\n"
+            f"{key}      OPENAI_API_KEY: {api_key}\n",
+        )
+    )
+
+
+def test_a_changed_secret_shows_as_masked_removed_and_added_lines(pod_dir: Path) -> None:
+    body = [
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+        *(f"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ{n:02}" for n in range(20)),
+        "-----END OPENSSH PRIVATE KEY-----",
+    ]
+    original = (pod_dir / "claw-pod.yml").read_text()
+    _pem_pod(pod_dir, body, "sk-live-old")
+    plan_pod(load_pod(pod_dir, environ={}), no_images).write()
+    changed = [*body[:15], "CHANGEDb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAA", *body[16:]]
+    (pod_dir / "claw-pod.yml").write_text(original)
+    _pem_pod(pod_dir, changed, "sk-live-new")
+    diff = plan_pod(load_pod(pod_dir, environ={}), no_images).diff()
+    compose = next(c for c in diff.files if c.path == "compose.generated.yml").diff
+    assert "b3BlbnNz" not in compose
+    assert "sk-live" not in compose
+    hunks = compose.split("@@ -")[1:]
+    # A changed one-line secret is a changed line...
+    assert "-      OPENAI_API_KEY: •••• (OPENAI_API_KEY)\n" in hunks[0]
+    assert "+      OPENAI_API_KEY: •••• (OPENAI_API_KEY)\n" in hunks[0]
+    # ...and so is a line of a key's body, in a hunk far below the key's name.
+    assert hunks[1].splitlines()[1:] == [
+        "         •••• (SSH_PRIVATE_KEY)",
+        "         •••• (SSH_PRIVATE_KEY)",
+        "         •••• (SSH_PRIVATE_KEY)",
+        "-        •••• (SSH_PRIVATE_KEY)",
+        "+        •••• (SSH_PRIVATE_KEY)",
+        "         •••• (SSH_PRIVATE_KEY)",
+        "         •••• (SSH_PRIVATE_KEY)",
+        "         •••• (SSH_PRIVATE_KEY)",
+    ]
+
+
+def _lines(content: bytes | None) -> list[str]:
+    if content is None:
+        return []
+    lines = content.decode().splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def test_a_diff_without_secrets_is_what_unified_diff_gives(pod_dir: Path) -> None:
+    contract = "".join(f"line {n}\n" for n in range(30))
+    (pod_dir / "AGENTS.md").write_text(contract)
+    plan_pod(load_pod(pod_dir, environ={}), no_images).write()
+    (pod_dir / "AGENTS.md").write_text(
+        contract.replace("line 2\n", "").replace("line 20\n", "line 20 changed\nline 20b\n")
+        + "no newline at the end"
+    )
+    text = (pod_dir / "claw-pod.yml").read_text().replace('handles: {discord: "111"}\n', "")
+    (pod_dir / "claw-pod.yml").write_text(text)
+    plan = plan_pod(load_pod(pod_dir, environ={}), no_images)
+    planned = {f.path: f.content for f in plan.files}
+    diff = plan.diff()
+    assert {c.kind for c in diff.files} == {"change", "remove"}
+    for change in diff.files:
+        old = (pod_dir / change.path).read_bytes()
+        new = planned.get(change.path)
+        expected = difflib.unified_diff(
+            _lines(old),
+            _lines(new),
+            fromfile=f"a/{change.path}",
+            tofile=f"b/{change.path}" if new is not None else "/dev/null",
+        )
+        assert change.diff == "".join(expected), change.path
+    assert "+no newline at the end\n\\ No newline at end of file\n" in diff.files[0].diff
 
 
 MANUAL = b'---\nname: "api"\ndescription: "The API."\n---\n\n# API manual\n\nUse GET /v1.\n'

@@ -18,6 +18,7 @@ from clawlib.drivers._config import ConfigPathError, parse_configure, set_keys, 
 from clawlib.errors import DriverError
 from clawlib.pod import ChannelRouting, Handle
 from clawlib.runtime import ResolvedClaw, token_variable
+from clawlib.secrets import mask_secrets
 
 __all__ = [
     "OpenclawConfig",
@@ -77,7 +78,7 @@ def openclaw_config(claw: ResolvedClaw) -> OpenclawConfig:
             path, value = parse_configure(command, "openclaw")
             set_path(document, path, value)
         except ConfigPathError as exc:
-            problems.append(f'CONFIGURE "{command}": {exc}')
+            problems.append(f'CONFIGURE "{mask_secrets(command)}": {exc}')
         except ValueError as exc:
             problems.append(str(exc))
     for surface in claw.surfaces:

@@ -1,0 +1,83 @@
+"""A canary secret in every form, planned through the public API and the command line: the
+generated files hold them (so the forms are real), nothing claw prints does."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from clawlib import load_pod
+from clawlib.errors import ClawError
+from clawlib.planner import plan_pod
+from clawlib.secrets import holds_secret
+from clawtui.cli import main
+from tests.hostile import SECRET_CANARY, secret_pod
+
+CANARIES = re.compile(rf"{SECRET_CANARY}[\w-]*")
+
+
+def no_extract(image: str, path: str) -> bytes:
+    raise ClawError(f"no image {image}")
+
+
+@pytest.fixture
+def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    pod_file = secret_pod(tmp_path / "canary")
+    monkeypatch.setattr("clawlib.planner._engine_labels", lambda: lambda ref: None)
+    monkeypatch.chdir(pod_file.parent)
+    return pod_file.parent
+
+
+def test_the_planned_files_hold_every_canary_and_the_diff_none(pod: Path) -> None:
+    plan = plan_pod(load_pod(pod, environ={}), lambda ref: None, no_extract)
+    raw = {f.path: f.content.decode() for f in plan.files}
+    found = {canary for text in raw.values() for canary in CANARIES.findall(text)}
+    # Every form reaches a generated file: the compose file, the generated Dockerfile and
+    # openclaw.json (the CONFIGURE literal under "apiKey").
+    assert {c.removeprefix(f"{SECRET_CANARY}-") for c in found} >= {
+        "map", "pat", "url", "default", "flag", "pem-1", "pem-2", "pem-3", "dq-1", "dq-2",
+        "sq-1", "sq-2", "plain-1", "plain-2", "list-1", "list-2", "list-3", "list-4",
+        "list-5", "dockerfile", "json", "configure", "invoke",
+    }  # fmt: skip
+    assert '"apiKey": "cnry7f3a-json"' in raw[".claw-runtime/agent/config/openclaw.json"]
+    assert all(holds_secret(text) for text in raw.values() if SECRET_CANARY in text)
+    diff = plan.diff()
+    assert diff.files
+    for change in diff.files:
+        assert SECRET_CANARY not in change.diff, change.path
+    compose = next(c.diff for c in diff.files if c.path == "compose.generated.yml")
+    assert "+      SETTING: ${SECRET_TOKEN:-••••}\n" in compose
+    assert "+      DATABASE_URL: postgres://admin:••••@db/app\n" in compose
+    assert "+      Github_Pat: •••• (Github_Pat)\n" in compose
+
+
+def test_no_command_shows_a_canary(pod: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shown = []
+    assert main(["plan"]) == 2
+    shown.append(capsys.readouterr())
+    assert main(["plan", "--json"]) == 2
+    shown.append(capsys.readouterr())
+    files = json.loads(shown[-1].out)["files"]
+    assert files
+    assert all(f["diff"].startswith("--- /dev/null\n") for f in files)
+    assert main(["generate"]) == 0
+    shown.append(capsys.readouterr())
+    assert SECRET_CANARY in (pod / "compose.generated.yml").read_text()
+    # Every secret changed: the diff shows changed lines, masked.
+    pod_file = pod / "claw-pod.yml"
+    pod_file.write_text(pod_file.read_text().replace(SECRET_CANARY, f"{SECRET_CANARY}-new"))
+    clawfile = pod / "agent" / "Clawfile"
+    clawfile.write_text(clawfile.read_text().replace(SECRET_CANARY, f"{SECRET_CANARY}-new"))
+    assert main(["plan"]) == 2
+    shown.append(capsys.readouterr())
+    assert "-      OPENAI_API_KEY: •••• (OPENAI_API_KEY)\n" in shown[-1].out
+    assert "+      OPENAI_API_KEY: •••• (OPENAI_API_KEY)\n" in shown[-1].out
+    assert "+        •••• (SSH_PRIVATE_KEY)\n" in shown[-1].out
+    assert main(["plan", "--json"]) == 2
+    shown.append(capsys.readouterr())
+    for output in shown:
+        assert output.out
+        assert SECRET_CANARY not in output.out + output.err
