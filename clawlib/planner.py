@@ -70,7 +70,7 @@ from clawlib.runtime import (
     pod_file,
     resolve_pod,
 )
-from clawlib.secrets import mask_lines
+from clawlib.secrets import holds_secret, mask_lines
 
 __all__ = [
     "COMPOSE_FILE",
@@ -347,7 +347,7 @@ def plan_pod(
     return Plan(
         pod=pod,
         compose=compose,
-        files=tuple(sorted(files, key=lambda f: f.path)),
+        files=tuple(sorted(_private_if_secret(files), key=lambda f: f.path)),
         images=tuple(builds),
         warnings=tuple(warnings),
         claws=resolution.claws,
@@ -357,9 +357,7 @@ def plan_pod(
 def _runtime_files(name: str, claw: ResolvedClaw, result: Materialised) -> list[PlannedFile]:
     base = f"{RUNTIME_DIR}/{name}"
     files = [
-        PlannedFile(
-            f"{base}/{path}", item.content, 0o600 if item.secret else item.mode, item.secret
-        )
+        PlannedFile(f"{base}/{path}", item.content, item.mode, item.secret)
         for path, item in sorted(result.files.items())
     ]
     for skill in claw.skills:
@@ -368,6 +366,22 @@ def _runtime_files(name: str, claw: ResolvedClaw, result: Materialised) -> list[
     for item in claw.persona_files:
         files.append(PlannedFile(f"{base}/{PERSONA_DIR}/{item.path}", item.content, item.mode))
     return files
+
+
+def _private_if_secret(files: list[PlannedFile]) -> list[PlannedFile]:
+    """``files``, each with mode 0600 when it holds a secret: a token the runner needs
+    (``secret``), or any literal value the masker would hide (a secret in a service's
+    ``environment``, a ``CONFIGURE`` value in a runner's config, a URL with a password...).
+    Files of the same content (a skill every claw gets) are judged once."""
+    verdicts: dict[bytes, bool] = {}
+    private = []
+    for item in files:
+        if item.content not in verdicts:
+            verdicts[item.content] = holds_secret(item.content.decode("utf-8", "replace"))
+        if item.mode != 0o600 and (item.secret or verdicts[item.content]):
+            item = dataclasses.replace(item, mode=0o600)
+        private.append(item)
+    return private
 
 
 def _unsafe_paths(files: list[PlannedFile]) -> list[str]:

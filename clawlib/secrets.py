@@ -265,6 +265,29 @@ def _inline(text: str) -> str:
 
 # Line shapes.
 
+# A line can be masked, or open what masks the lines after it, only if it holds one of these:
+# a secret word's stem (every word of the lists contains one), a URL, a reference, a block
+# scalar's header, a PEM line, or a quote left open. Lines without any, outside any context,
+# are left alone without being parsed (most lines of most files, JSON included).
+# (The look-ahead on first characters lets the regex engine skip most positions at once.)
+_STEMS = r"(?i:token|secret|credential|key|pass|pat|pwd|cookie|authorization)"
+_MAYBE = re.compile(rf"(?=[tTsScCkKpPaA:$|>-])(?:{_STEMS}|://|[$|>]|-----)")
+
+
+# What a text must hold somewhere for any of it to be masked: a secret word's stem, a URL, a
+# braced reference (whose default may be masked) or the start of a PEM private key.
+_NEEDED = re.compile(rf"(?=[tTsScCkKpPaA:$-])(?:{_STEMS}|://|\$\{{|-----BEGIN)")
+
+
+def _plain_line(line: str) -> bool:
+    """Whether ``line`` can neither be masked nor open a context (see ``_MAYBE``)."""
+    if _MAYBE.search(line) is not None:
+        return False
+    if "'" in line and line.count("'") % 2:
+        return False
+    return '"' not in line or (line.count('"') - line.count('\\"')) % 2 == 0
+
+
 _ENDING = re.compile(r"(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])\Z")
 _KEY = re.compile(
     r"""(?P<lead>(?:-[ \t]+)*)"""
@@ -403,6 +426,8 @@ class StreamMasker:
 
     def mask(self, line: str) -> str:
         """``line`` (with or without its line ending, which is kept) as it may be shown."""
+        if self._state is None and not self._in_pem and _plain_line(line):
+            return line
         ending = _ENDING.search(line)
         body, end = (line[: ending.start()], ending[0]) if ending else (line, "")
         return self._line(self._pem(body)) + end
@@ -623,8 +648,12 @@ def mask_secrets(text: str) -> str:
 
 
 def holds_secret(text: str) -> bool:
-    """Whether ``text`` holds a value :func:`mask_secrets` would hide."""
-    return mask_secrets(text) != text
+    """Whether ``text`` holds a value :func:`mask_secrets` would hide (the first one found
+    ends the search)."""
+    if _NEEDED.search(text) is None:
+        return False  # no secret name, URL, reference or PEM line anywhere: nothing to hide
+    masker = StreamMasker()
+    return any(masker.mask(line) != line for line in text.splitlines(keepends=True))
 
 
 def mask_value(name: str, value: str) -> str:

@@ -81,3 +81,40 @@ def test_no_command_shows_a_canary(pod: Path, capsys: pytest.CaptureFixture[str]
     for output in shown:
         assert output.out
         assert SECRET_CANARY not in output.out + output.err
+
+
+def test_files_holding_a_secret_are_written_private(pod: Path) -> None:
+    """Every file claw writes that holds a canary is 0600 (and only those files hold one), and
+    a file already on disk with looser bits is tightened by the next write."""
+    assert main(["generate"]) == 0
+    holding = sorted(
+        path.relative_to(pod).as_posix()
+        for path in pod.rglob("*")
+        if path.is_file() and SECRET_CANARY in path.read_text(errors="replace")
+    )
+    written = [p for p in holding if p not in ("claw-pod.yml", "agent/Clawfile")]
+    assert written == [
+        ".claw-runtime/agent/config/openclaw.json",
+        ".claw-runtime/agent/state/cron/jobs.json",
+        "agent/Dockerfile.generated",
+        "compose.generated.yml",
+    ]
+    for path in written:
+        assert (pod / path).stat().st_mode & 0o777 == 0o600, path
+    others = [
+        p
+        for p in pod.rglob("*")
+        if p.is_file()
+        and p.relative_to(pod).as_posix() not in holding
+        and ".previous" not in str(p)
+    ]
+    assert any(p.stat().st_mode & 0o777 == 0o644 for p in others)
+    # A copy made readable by others is put back to 0600 by the next write, as a change.
+    (pod / "compose.generated.yml").chmod(0o644)
+    plan = plan_pod(load_pod(pod, environ={}), lambda ref: None, no_extract)
+    changes = {c.path: c for c in plan.diff().files}
+    assert list(changes) == ["compose.generated.yml"]
+    assert changes["compose.generated.yml"].kind == "change"
+    assert changes["compose.generated.yml"].diff.endswith("(mode 0644 → 0600)\n")
+    plan.write()
+    assert (pod / "compose.generated.yml").stat().st_mode & 0o777 == 0o600
