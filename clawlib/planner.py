@@ -651,6 +651,8 @@ def _service_changes(old: bytes | None, new: str) -> tuple[tuple[str, ...], ...]
         value = data.get("services") if isinstance(data, dict) else None
         return value if isinstance(value, dict) else {}
 
+    if old is not None and old == new.encode():
+        return (), (), ()  # the same file: no service changed (and nothing to parse)
     before = services(old.decode("utf-8", "replace") if old is not None else None)
     after = services(new)
     added = tuple(sorted(set(after) - set(before)))
