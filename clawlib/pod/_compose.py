@@ -45,14 +45,13 @@ def _named_options(value: Any, path: YamlPath, report: Report, noun: str, exampl
         report(
             path,
             f'must be a mapping of {noun} name to its options (e.g. "{example}: {{}}"), '
-            f"got {describe(value)}",
+            f"got {describe(value, path)}",
         )
         return
     for name, options in value.items():
         if options is not None and not isinstance(options, dict):
-            report(
-                (*path, name), f"must be a mapping of options (or nothing), got {describe(options)}"
-            )
+            shown = describe(options, (*path, name))
+            report((*path, name), f"must be a mapping of options (or nothing), got {shown}")
 
 
 def _list_or_dict(what: str) -> Callable[[Any, YamlPath, Report], None]:
@@ -62,16 +61,17 @@ def _list_or_dict(what: str) -> Callable[[Any, YamlPath, Report], None]:
         if isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(item, dict | list):
-                    report((*path, key), f"must be {_SCALAR}, got {describe(item)}")
+                    report((*path, key), f"must be {_SCALAR}, got {describe(item, (*path, key))}")
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if not isinstance(item, str):
-                    report((*path, index), f'must be a "{what}=value" string, got {describe(item)}')
+                    shown = describe(item, (*path, index))
+                    report((*path, index), f'must be a "{what}=value" string, got {shown}')
         else:
             report(
                 path,
                 f'must be a mapping of {what}: value, or a list of "{what}=value" strings, '
-                f"got {describe(value)}",
+                f"got {describe(value, path)}",
             )
 
     return check
@@ -87,11 +87,11 @@ def _list_of(
         if isinstance(value, list):
             for index, entry in enumerate(value):
                 if not item_ok(entry):
-                    report((*path, index), f"must be {item}, got {describe(entry)}")
+                    report((*path, index), f"must be {item}, got {describe(entry, path)}")
         elif single is None:
-            report(path, f"must be a list of {items}, got {describe(value)}")
+            report(path, f"must be a list of {items}, got {describe(value, path)}")
         elif not isinstance(value, str):
-            report(path, f"must be {single}, or a list of {items}, got {describe(value)}")
+            report(path, f"must be {single}, or a list of {items}, got {describe(value, path)}")
 
     return check
 
@@ -129,18 +129,20 @@ def _build(value: Any, path: YamlPath, report: Report) -> None:
     if isinstance(value, dict):
         for key in ("context", "dockerfile"):
             if key in value and not isinstance(value[key], str):
-                report((*path, key), f"must be a string (a path), got {describe(value[key])}")
+                shown = describe(value[key], (*path, key))
+                report((*path, key), f"must be a string (a path), got {shown}")
     elif not isinstance(value, str):
         report(
             path,
             "must be a path (the build context), or a mapping with context: and dockerfile:, "
-            f"got {describe(value)}",
+            f"got {describe(value, path)}",
         )
 
 
 def _image(value: Any, path: YamlPath, report: Report) -> None:
     if not isinstance(value, str):
-        report(path, f"must be a string (an image such as busybox:latest), got {describe(value)}")
+        shown = describe(value, path)
+        report(path, f"must be a string (an image such as busybox:latest), got {shown}")
 
 
 _SERVICE_KEYS: dict[str, Callable[[Any, YamlPath, Report], None]] = {

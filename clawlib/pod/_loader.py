@@ -275,7 +275,8 @@ class _Loader:
         except ValidationError as exc:
             for error in exc.errors():
                 loc = tuple(part for part in error["loc"] if not _internal(part))
-                self.problem((*path, *_yaml_loc(raw, loc)), _message(model, loc, error))
+                where = (*path, *_yaml_loc(raw, loc))
+                self.problem(where, _message(model, loc, error, where))
             return None
 
     def check_references(self, services: Mapping[str, PodService]) -> None:
@@ -440,7 +441,7 @@ _TYPE_WORDS = {
 }
 
 
-def _message(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
+def _message(model: type[BaseModel], loc: tuple[Any, ...], error: Any, where: Path_ = ()) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
@@ -449,7 +450,7 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
     if kind == "missing":
         return f'missing required key "{loc[-1]}"'
     if kind in _TYPE_WORDS:
-        return f"{_TYPE_WORDS[kind]}, got {describe(error.get('input'))}"
+        return f"{_TYPE_WORDS[kind]}, got {describe(error.get('input'), where)}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be one of {expected.replace(chr(39), '')}"

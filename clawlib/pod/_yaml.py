@@ -47,6 +47,7 @@ from yaml.representer import SafeRepresenter
 
 from clawlib.errors import PodError, PodProblem
 from clawlib.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
+from clawlib.secrets import is_secret_name, mask_secrets
 
 __all__ = [
     "PlainScalar",
@@ -150,9 +151,13 @@ _SHOWN = 40
 """Characters of a long text a message shows."""
 
 
-def describe(value: Any) -> str:
-    """A loaded value as a message shows what was found: ``true (a boolean)``, ``a list``,
-    ``8080 (a number)``, ``"text"``; a long text is cut, with its length."""
+def describe(value: Any, where: YamlPath = ()) -> str:
+    """A loaded value as a message shows what was found at ``where``: ``true (a boolean)``,
+    ``a list``, ``8080 (a number)``, ``"text"``; a long text is cut, with its length.
+
+    A secret is never quoted: a value under a secret-named key anywhere in ``where`` is only
+    named by its kind, and any other text is masked as :func:`~clawlib.secrets.mask_secrets`
+    masks it (a ``NAME=value`` of a secret name, a URL's password...)."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -161,9 +166,12 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    secret = any(isinstance(part, str) and is_secret_name(part) for part in where)
     if isinstance(value, int | float):
-        return f"{value} (a number)"
-    text = str(value)
+        return "a number (not shown: a secret)" if secret else f"{value} (a number)"
+    if secret:
+        return "a string (not shown: a secret)"
+    text = mask_secrets(str(value))
     if len(text) > _SHOWN:
         return f'"{text[:_SHOWN]}…" ({len(text)} characters)'
     return f'"{text}"'
@@ -354,7 +362,7 @@ class _Builder:
         construct = _EXPLICIT_SCALARS.get(node.tag)
         if construct is None:
             raise _LoadError(path, _line(node), f'unsupported tag "{_tag_name(node.tag)}"')
-        invalid = f"{describe(node.value)} is not a valid {_tag_name(node.tag)}"
+        invalid = f"{describe(node.value, path)} is not a valid {_tag_name(node.tag)}"
         if node.tag == _INT_TAG and len(node.value.replace("_", "")) > _INT_DIGITS + 3:
             # Sexagesimal 1:2:3... would otherwise build any size of number, slowly.
             raise _LoadError(path, _line(node), f"{invalid} ({_INT_RANGE})")

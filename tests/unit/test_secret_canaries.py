@@ -118,3 +118,33 @@ def test_files_holding_a_secret_are_written_private(pod: Path) -> None:
     assert changes["compose.generated.yml"].diff.endswith("(mode 0644 → 0600)\n")
     plan.write()
     assert (pod / "compose.generated.yml").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        (
+            f'"OPENAI_API_KEY={SECRET_CANARY}"',
+            'must be a mapping of NAME: value, or a list of "NAME=value" strings, got '
+            '"OPENAI_API_KEY=•••• (OPENAI_API_KEY)"',
+        ),
+        (
+            f"{{API_TOKEN: !!int {SECRET_CANARY}}}",
+            "a string (not shown: a secret) is not a valid !!int",
+        ),
+        (
+            f'"postgres://admin:{SECRET_CANARY}@db/app"',
+            'got "postgres://admin:••••@db/app"',
+        ),
+    ],
+)
+def test_a_problem_never_quotes_a_secret(
+    environment: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "claw-pod.yml").write_text(
+        f"services:\n  web:\n    image: busybox\n    environment: {environment}\n"
+    )
+    assert main(["plan", "-f", str(tmp_path / "claw-pod.yml")]) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert SECRET_CANARY not in err
