@@ -21,9 +21,9 @@ from clawlib._files import describe_mode
 from clawlib.errors import UnsafePathError
 from clawlib.limits import MAX_INPUT_BYTES
 
-__all__ = ["DiskEntry", "list_tree", "open_dir", "read_entry"]
+__all__ = ["DIR_FLAGS", "DiskEntry", "list_tree", "lstat_at", "open_dir", "read_entry", "walk_dirs"]
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
@@ -68,13 +68,13 @@ def walk_dirs(root_fd: int, parts: Sequence[str]) -> tuple[int | None, DiskEntry
     fd = os.dup(root_fd)
     for index, part in enumerate(parts):
         prefix = "/".join(parts[: index + 1])
-        info = _lstat(fd, part)
+        info = lstat_at(fd, part)
         if info is None or not stat.S_ISDIR(info.st_mode):
             why = DiskEntry("missing") if info is None else _entry(fd, part, prefix, info)
             os.close(fd)
             return None, why
         try:
-            inner = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            inner = os.open(part, DIR_FLAGS, dir_fd=fd)
         except OSError:  # replaced by a link or a file since the look
             os.close(fd)
             return None, DiskEntry("other", at=prefix, detail="changed while claw looked at it")
@@ -83,7 +83,9 @@ def walk_dirs(root_fd: int, parts: Sequence[str]) -> tuple[int | None, DiskEntry
     return fd, None
 
 
-def _lstat(dir_fd: int, name: str) -> os.stat_result | None:
+def lstat_at(dir_fd: int, name: str) -> os.stat_result | None:
+    """What ``name`` in the directory ``dir_fd`` is (a link itself, not what it points to), or
+    None when nothing is there."""
     try:
         return os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
     except FileNotFoundError:
@@ -126,7 +128,7 @@ def read_entry(root_fd: int, path: str, limit: int = MAX_INPUT_BYTES) -> DiskEnt
 
 
 def _read_file(dir_fd: int, name: str, path: str, limit: int) -> DiskEntry:
-    info = _lstat(dir_fd, name)
+    info = lstat_at(dir_fd, name)
     if info is None:
         return DiskEntry("missing")
     if not stat.S_ISREG(info.st_mode):
@@ -169,7 +171,7 @@ def list_tree(
                     if skip(path):
                         continue
                     with suppress(OSError):
-                        pending.append((os.open(item.name, _DIR_FLAGS, dir_fd=fd), path))
+                        pending.append((os.open(item.name, DIR_FLAGS, dir_fd=fd), path))
                 elif stat.S_ISREG(info.st_mode):
                     found.append((path, DiskEntry("file", None, stat.S_IMODE(info.st_mode))))
                 else:

@@ -43,7 +43,7 @@ from typing import Any
 from clawlib.errors import NoPreviousGenerationError, OutputWriteError, UnsafePathError
 from clawlib.limits import MAX_PERSONA_BYTES
 
-from ._disk import read_entry, walk_dirs
+from ._disk import DIR_FLAGS, lstat_at, open_dir, read_entry, walk_dirs
 from ._guard import PREVIOUS_DIR, RUNTIME_DIR, check_generated_path, is_runtime_path
 
 __all__ = ["NewFile", "has_previous", "restore_previous", "settle", "switch"]
@@ -53,7 +53,6 @@ _LOCK = ".lock"
 _STAGING = re.compile(r"\.staging-[0-9a-f]{12}")
 _LEFTOVERS = (".staging-", ".previous-", ".journal.")
 _MANIFEST = "manifest.json"
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,7 @@ def switch(
     paths = sorted(writes)
     try:
         with ExitStack() as stack:
-            root_fd = stack.enter_context(_open_root(root))
+            root_fd = stack.enter_context(open_dir(root))
             runtime_fd = stack.enter_context(_runtime_dir(root_fd))
             stack.enter_context(_locked(runtime_fd))
             _recover(root, root_fd, runtime_fd)
@@ -112,7 +111,7 @@ def settle(root: Path) -> None:
     nothing when there is none. Runs before claw reads the generated files."""
     try:
         with ExitStack() as stack:
-            root_fd = stack.enter_context(_open_root(root))
+            root_fd = stack.enter_context(open_dir(root))
             runtime_fd = _open_existing(root_fd, RUNTIME_DIR)
             if runtime_fd is None:
                 return
@@ -131,7 +130,7 @@ def settle(root: Path) -> None:
 def has_previous(root: Path) -> bool:
     """Whether a generation is kept for the pod in ``root``."""
     try:
-        with _open_root(root) as root_fd:
+        with open_dir(root) as root_fd:
             return read_entry(root_fd, f"{PREVIOUS_DIR}/{_MANIFEST}").kind == "file"
     except OSError:
         return False
@@ -148,7 +147,7 @@ def restore_previous(root: Path) -> tuple[str, ...]:
     removes: list[str] = []
     kept = root / PREVIOUS_DIR
     try:
-        with _open_root(root) as root_fd:
+        with open_dir(root) as root_fd:
             manifest = read_entry(root_fd, f"{PREVIOUS_DIR}/{_MANIFEST}")
             if manifest.kind != "file" or manifest.content is None:
                 raise NoPreviousGenerationError(str(root / RUNTIME_DIR), "none is kept")
@@ -203,10 +202,10 @@ def _check_target(root_fd: int, path: str) -> None:
             "the pod",
         )
     try:
-        info = _lstat(parent, parts[-1])
+        info = lstat_at(parent, parts[-1])
         if info is None or not stat.S_ISDIR(info.st_mode):
             return
-        inner = os.open(parts[-1], _DIR_FLAGS, dir_fd=parent)
+        inner = os.open(parts[-1], DIR_FLAGS, dir_fd=parent)
         try:
             empty = not os.listdir(inner)
         finally:
@@ -361,10 +360,10 @@ def _read_journal(root: Path, runtime_fd: int) -> dict[str, Any] | None:
 
 
 def _install_previous(runtime_fd: int, staging_fd: int) -> None:
-    if _lstat(staging_fd, "previous") is None:
+    if lstat_at(staging_fd, "previous") is None:
         return  # already in place
     kept = PREVIOUS_DIR.rsplit("/", 1)[-1]
-    if _lstat(runtime_fd, kept) is not None:
+    if lstat_at(runtime_fd, kept) is not None:
         _remove_any(staging_fd, "old-previous")
         os.rename(kept, "old-previous", src_dir_fd=runtime_fd, dst_dir_fd=staging_fd)
     os.rename("previous", kept, src_dir_fd=staging_fd, dst_dir_fd=runtime_fd)
@@ -375,18 +374,18 @@ def _remove_file(root_fd: int, path: str, dirs: dict[str, int]) -> None:
     parent = _parent(root_fd, parts[:-1], dirs, create=False)
     if parent is None:
         return
-    info = _lstat(parent, parts[-1])
+    info = lstat_at(parent, parts[-1])
     if info is not None and not stat.S_ISDIR(info.st_mode):
         os.unlink(parts[-1], dir_fd=parent)
 
 
 def _move_in(root_fd: int, files_fd: int, index: str, path: str, dirs: dict[str, int]) -> None:
-    if _lstat(files_fd, index) is None:
+    if lstat_at(files_fd, index) is None:
         return  # moved in before the crash
     parts = path.split("/")
     parent = _parent(root_fd, parts[:-1], dirs, create=True)
     assert parent is not None
-    info = _lstat(parent, parts[-1])
+    info = lstat_at(parent, parts[-1])
     if info is not None and stat.S_ISDIR(info.st_mode):
         os.rmdir(parts[-1], dir_fd=parent)  # empty: checked before the commit
     os.replace(index, parts[-1], src_dir_fd=files_fd, dst_dir_fd=parent)
@@ -408,7 +407,7 @@ def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: boo
         if above is None:
             return None
         name = parts[-1]
-        info = _lstat(above, name)
+        info = lstat_at(above, name)
         if info is None or not stat.S_ISDIR(info.st_mode):
             if not create:
                 return None  # nothing of ours to remove below it
@@ -417,7 +416,7 @@ def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: boo
             if info is not None:
                 os.unlink(name, dir_fd=above)
             os.mkdir(name, 0o700, dir_fd=above)
-        fd = os.open(name, _DIR_FLAGS, dir_fd=above)
+        fd = os.open(name, DIR_FLAGS, dir_fd=above)
     dirs[key] = fd
     return fd
 
@@ -426,24 +425,15 @@ def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: boo
 
 
 @contextmanager
-def _open_root(root: Path) -> Iterator[int]:
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        yield fd
-    finally:
-        os.close(fd)
-
-
-@contextmanager
 def _runtime_dir(root_fd: int) -> Iterator[int]:
     """``.claw-runtime`` as a real directory (made, or put in place of a link or a file)."""
-    info = _lstat(root_fd, RUNTIME_DIR)
+    info = lstat_at(root_fd, RUNTIME_DIR)
     if info is not None and not stat.S_ISDIR(info.st_mode):
         os.unlink(RUNTIME_DIR, dir_fd=root_fd)
         info = None
     if info is None:
         os.mkdir(RUNTIME_DIR, 0o700, dir_fd=root_fd)
-    fd = os.open(RUNTIME_DIR, _DIR_FLAGS, dir_fd=root_fd)
+    fd = os.open(RUNTIME_DIR, DIR_FLAGS, dir_fd=root_fd)
     try:
         yield fd
     finally:
@@ -462,17 +452,10 @@ def _locked(runtime_fd: int) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _lstat(dir_fd: int, name: str) -> os.stat_result | None:
-    try:
-        return os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except FileNotFoundError:
-        return None
-
-
 def _open_existing(dir_fd: int, name: str) -> int | None:
     """A descriptor of the real directory ``name``, or None when it is missing or not one."""
     try:
-        return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+        return os.open(name, DIR_FLAGS, dir_fd=dir_fd)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
@@ -482,7 +465,7 @@ def _open_existing(dir_fd: int, name: str) -> int | None:
 
 
 def _opened(stack: ExitStack, dir_fd: int, name: str) -> int:
-    fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    fd = os.open(name, DIR_FLAGS, dir_fd=dir_fd)
     stack.callback(os.close, fd)
     return fd
 
@@ -492,7 +475,7 @@ def _make_dirs(base_fd: int, parts: list[str]) -> int:
     for part in parts:
         with suppress(FileExistsError):
             os.mkdir(part, 0o700, dir_fd=fd)
-        inner = os.open(part, _DIR_FLAGS, dir_fd=fd)
+        inner = os.open(part, DIR_FLAGS, dir_fd=fd)
         os.close(fd)
         fd = inner
     return fd
@@ -525,7 +508,7 @@ def _check_device(root_fd: int, path: str, device: int) -> None:
 
 
 def _remove_any(dir_fd: int, name: str) -> None:
-    info = _lstat(dir_fd, name)
+    info = lstat_at(dir_fd, name)
     if info is None:
         return
     if stat.S_ISDIR(info.st_mode):
