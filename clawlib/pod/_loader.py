@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import types
@@ -213,12 +214,19 @@ class _Loader:
         return resolved
 
     def platforms(self, raw: Mapping[str, Any], path: Path_) -> dict[str, Any]:
-        """``raw`` with platform names trimmed and lower-cased; a clash is a problem."""
+        """``raw`` with platform names trimmed and lower-cased; a clash is a problem, and so is
+        a name that could not be a file name (a skill is written for each platform)."""
         lowered: dict[str, Any] = {}
         for key, value in raw.items():
             platform = str(key).strip().lower()
             if not platform:
                 self.problem((*path, key), "platform name must not be empty")
+            elif not _PLATFORM.fullmatch(platform):
+                self.problem(
+                    (*path, key),
+                    f"platform name {json.dumps(str(key))} is not valid (allowed: letters, "
+                    "digits, '.', '_', '-', starting with a letter or digit)",
+                )
             elif platform in lowered:
                 self.problem(
                     (*path, key),
@@ -301,6 +309,8 @@ class _Loader:
                             )
 
 
+_PLATFORM = re.compile(r"[a-z0-9][a-z0-9._-]*")
+"""A platform name, as HANDLE takes it in a Clawfile (lower-cased)."""
 _BOT_TOKENS = ("DISCORD_BOT_TOKEN", "DISCORD_TRADING_API_BOT_TOKEN")
 _TRADING_TOKEN = _BOT_TOKENS[1]
 

@@ -179,6 +179,25 @@ CASES = [
         files={"Clawfile": f"{CLAWFILE}INVOKE {HUGE} * * * * hello\n".encode()},
     ),
     Case(
+        "handle platform names that are no file names",
+        """
+        services:
+          w:
+            build: .
+            x-claw:
+              handles:
+                "\\0": "1"
+                ../../../../x: "2"
+        """,
+        (
+            '{pod}:6: services.w.x-claw.handles["\\u0000"]: platform name "\\u0000" is not '
+            "valid (allowed: letters, digits, '.', '_', '-', starting with a letter or digit)",
+            '{pod}:7: services.w.x-claw.handles["../../../../x"]: platform name "../../../../x" '
+            "is not valid (allowed: letters, digits, '.', '_', '-', starting with a letter or "
+            "digit)",
+        ),
+    ),
+    Case(
         "half a surrogate pair",
         """
         services:
