@@ -198,6 +198,17 @@ CASES = [
         ),
     ),
     Case(
+        "an empty !!int",
+        """
+        services:
+          w:
+            build: .
+            x-claw:
+              count: !!int
+        """,
+        ('{pod}:5: services.w.x-claw.count: "" is not a valid !!int',),
+    ),
+    Case(
         "half a surrogate pair",
         """
         services:
