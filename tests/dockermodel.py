@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_GO_SPACE = (  # Go's unicode.IsSpace
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def _logical_lines(text: str) -> tuple[list[str], str]:
@@ -21,11 +25,13 @@ def _logical_lines(text: str) -> tuple[list[str], str]:
     current: str | None = None
     for line in lines:
         if head:
-            match = re.fullmatch(r"#\s*escape\s*=\s*(\S)\s*", line)
+            # Docker strips leading white space (Go's unicode.IsSpace) before it looks.
+            directive = line.lstrip(_GO_SPACE)
+            match = re.fullmatch(r"#\s*escape\s*=\s*(\S)\s*", directive)
             if match:
                 escape = match.group(1)
                 continue
-            if not re.fullmatch(r"#\s*[a-zA-Z][a-zA-Z0-9]*\s*=.*", line):
+            if not re.fullmatch(r"#\s*[a-zA-Z][a-zA-Z0-9]*\s*=.*", directive):
                 head = False
         stripped = line.lstrip()
         if stripped.startswith("#"):

@@ -4,6 +4,8 @@
   reads everything below them.
 - Each Docker instruction is written as its source lines, continuation lines and heredoc bodies
   included; whole-line comments between instructions and claw directives are dropped.
+- A byte-order mark that started a line inside the Clawfile (so Docker keeps it, as part of an
+  instruction's keyword) is never the file's first character, where Docker would drop it.
 - The labels follow a blank line at the very end, so they land in the final build stage, one
   ``LABEL`` per line in a fixed order. Values are quoted so that Docker stores exactly the value:
   ``"``, ``$`` and the escape character are escaped (no build-time ``$VAR`` expansion), and the
@@ -67,7 +69,10 @@ def emit_dockerfile(clawfile: Clawfile) -> str:
         f"LABEL {key}={quote_label_value(value, clawfile.escape)}"
         for key, value in clawfile_labels(clawfile)
     ]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    # Docker drops a byte-order mark at the very start of a file only: one that opened a later
+    # line of the Clawfile (a comment dropped before it) must not open the Dockerfile.
+    return "\n" + text if text.startswith("\ufeff") else text
 
 
 def generated_dockerfile_name(clawfile_name: str) -> str:

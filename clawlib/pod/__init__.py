@@ -1,4 +1,5 @@
-"""Pod files: claw-pod.yml loaded the way compose reads it, with its x-claw blocks validated."""
+"""Pod files: claw-pod.yml loaded the way compose reads it, with its x-claw blocks validated and
+the compose keys claw reads or extends checked against compose's types."""
 
 from ._loader import POD_FILE, Pod, PodService, load_pod
 from ._models import (

@@ -230,7 +230,8 @@ class _Loader:
         return resolved
 
     def platforms(self, raw: Mapping[str, Any], path: Path_) -> dict[str, Any]:
-        """``raw`` with platform names trimmed and lower-cased; a clash is a problem."""
+        """``raw`` with platform names trimmed and lower-cased; a clash is a problem, and so is
+        a name that could not be a file name (a skill is written for each platform)."""
         lowered: dict[str, Any] = {}
         for key, value in raw.items():
             platform = str(key).strip().lower()
@@ -240,8 +241,8 @@ class _Loader:
                 self.problem(
                     (*path, key),
                     f"platform name {json.dumps(platform, ensure_ascii=False)} is not valid: it "
-                    'names files and variables, so it holds only letters, digits, "_" and "-", '
-                    "starting with a letter or digit (discord, telegram, slack, ...)",
+                    'names files and variables, so it holds only letters, digits, ".", "_" and '
+                    '"-", starting with a letter or digit, as HANDLE takes it (discord, slack...)',
                 )
             elif platform in lowered:
                 self.problem(
@@ -326,7 +327,8 @@ class _Loader:
                             )
 
 
-_PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_PLATFORM = re.compile(r"[a-z0-9][a-z0-9._-]*")
+"""A platform name, as HANDLE takes it in a Clawfile (lower-cased)."""
 _SERVICE_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 _SERVICE_NAME_MAX = 200
 

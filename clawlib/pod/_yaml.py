@@ -368,7 +368,7 @@ class _Builder:
             raise _LoadError(path, _line(node), f"{invalid} ({_INT_RANGE})")
         try:
             value = construct(self.constructor, node)
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, IndexError):  # as PyYAML's constructors fail (empty text)
             raise _LoadError(path, _line(node), invalid) from None
         if isinstance(value, int) and not isinstance(value, bool) and not _in_range(value):
             raise _LoadError(path, _line(node), f"{invalid} ({_INT_RANGE})")

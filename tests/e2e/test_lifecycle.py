@@ -248,7 +248,8 @@ def test_down_names_a_container_compose_leaves(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A container with the project's label that is no service of it (started by hand): compose
-    down leaves it and exits 0; claw down asks the engine and fails, naming it."""
+    down leaves it and exits 0; claw down asks the engine and fails, naming it, until it is
+    gone."""
     from clawlib.doctor import BASE_IMAGE
     from tests.e2e.pods import remove_project
 
@@ -267,6 +268,9 @@ def test_down_names_a_container_compose_leaves(
             f"error: the pod is not down: 1 container of project {project} remains after docker "
             f"compose down: {stray} (running)\n"
         )
+        docker("rm", "-f", stray)
+        assert main(["down", "-f", str(tmp_path)]) == 0
+        assert capsys.readouterr().out == f"Pod is down: project {project}.\n"
     finally:
         remove_project(project)
     assert leftovers(project) == {"containers": "", "networks": "", "volumes": ""}

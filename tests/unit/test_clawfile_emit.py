@@ -11,6 +11,7 @@ from clawlib.clawfile import (
     generated_dockerfile_name,
     quote_label_value,
 )
+from clawlib.clawfile._lexer import lex
 from tests.dockermodel import docker_labels
 from tests.samples import UPSTREAM_REFERENCE as REFERENCE
 
@@ -129,6 +130,15 @@ def test_continuations_comments_and_heredocs_are_kept() -> None:
 def test_open_continuation_at_end_cannot_swallow_the_labels() -> None:
     text = emit("FROM x\nCLAW_TYPE openclaw\nRUN echo hi \\\n")
     assert docker_labels(text) == {"claw.type": "openclaw"}
+
+
+def test_a_byte_order_mark_inside_the_clawfile_does_not_open_the_dockerfile() -> None:
+    """Docker drops a byte-order mark only at the very start of a file: one that starts a later
+    line stays part of its instruction's keyword, and must not come first in the output."""
+    clawfile = Clawfile.parse("# a comment\n\ufeffFROM x\nCLAW_TYPE generic\n")
+    emitted = emit_dockerfile(clawfile)
+    assert emitted == '\n\ufeffFROM x\n\nLABEL claw.type="generic"\n'
+    assert lex(emitted).instructions[0].keyword == clawfile.instructions[0].keyword == "\ufefffrom"
 
 
 @pytest.mark.parametrize(

@@ -220,7 +220,7 @@ REFUSED = [
         ),
         'services.worker.x-claw.handles["../../../../canary/pwn"]: platform name '
         '"../../../../canary/pwn" is not valid: it names files and variables, so it holds only '
-        'letters, digits, "_" and "-"',
+        'letters, digits, ".", "_" and "-", starting with a letter or digit',
     ),
     Refused(
         "persona: / (the pod directory itself)",

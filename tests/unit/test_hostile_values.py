@@ -179,6 +179,37 @@ CASES = [
         files={"Clawfile": f"{CLAWFILE}INVOKE {HUGE} * * * * hello\n".encode()},
     ),
     Case(
+        "handle platform names that are no file names",
+        """
+        services:
+          w:
+            build: .
+            x-claw:
+              handles:
+                "\\0": "1"
+                ../../../../x: "2"
+        """,
+        (
+            '{pod}:6: services.w.x-claw.handles["\\u0000"]: platform name "\\u0000" is not '
+            'valid: it names files and variables, so it holds only letters, digits, ".", "_" and '
+            '"-", starting with a letter or digit, as HANDLE takes it (discord, slack...)',
+            '{pod}:7: services.w.x-claw.handles["../../../../x"]: platform name "../../../../x" '
+            'is not valid: it names files and variables, so it holds only letters, digits, ".", '
+            '"_" and "-", starting with a letter or digit, as HANDLE takes it (discord, slack...)',
+        ),
+    ),
+    Case(
+        "an empty !!int",
+        """
+        services:
+          w:
+            build: .
+            x-claw:
+              count: !!int
+        """,
+        ('{pod}:5: services.w.x-claw.count: "" is not a valid !!int',),
+    ),
+    Case(
         "half a surrogate pair",
         """
         services:

@@ -239,6 +239,9 @@ def test_explicit_str_of_a_leading_zero_number_is_a_plain_str() -> None:
         ("!!int abc", '"abc" is not a valid !!int'),
         ("!!bool maybe", '"maybe" is not a valid !!bool'),
         ("!!float x", '"x" is not a valid !!float'),
+        ("!!int", '"" is not a valid !!int'),
+        ("!!float ''", '"" is not a valid !!float'),
+        ("!!bool", '"" is not a valid !!bool'),
         (
             "!!int 18446744073709551616",
             '"18446744073709551616" is not a valid !!int (compose reads whole numbers from '
