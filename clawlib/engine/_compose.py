@@ -170,6 +170,6 @@ def _service_of(container: str, project: str) -> str | None:
         prefix = project + sep
         if container.startswith(prefix):
             rest, _, number = container[len(prefix) :].rpartition(sep)
-            if rest and number.isdigit():
+            if rest and number.isascii() and number.isdigit():
                 return rest
     return None

@@ -108,7 +108,7 @@ class ContainerRecord:
             name=str(data.get("Name", "")).lstrip("/"),
             project=labels.get(PROJECT_LABEL, ""),
             service=labels.get(SERVICE_LABEL, ""),
-            number=int(number) if number.isdigit() else 0,
+            number=int(number) if number.isascii() and number.isdigit() else 0,
             image=str(config.get("Image", "")),
             state=str(state.get("Status") or "unknown"),
             health=str(health["Status"]) if health.get("Status") else None,

@@ -118,7 +118,7 @@ def _check_reachable(host: str) -> None:
                 probe.connect(rest)
         elif scheme in ("tcp", "http", "https"):
             address, colon, port = rest.partition("/")[0].rpartition(":")
-            if colon and port.isdigit():
+            if colon and port.isascii() and port.isdigit():
                 with socket.create_connection((address.strip("[]"), int(port)), timeout=10):
                     pass
     except (OSError, ValueError) as exc:

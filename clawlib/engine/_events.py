@@ -88,7 +88,9 @@ def event_from_message(message: Mapping[str, Any]) -> EngineEvent | None:
         project=str(attributes.get(PROJECT_LABEL, "")),
         service=str(attributes.get(SERVICE_LABEL, "")),
         time=_event_time(message),
-        exit_code=int(exit_code) if kind == "die" and exit_code.isdigit() else None,
+        exit_code=int(exit_code)
+        if kind == "die" and exit_code.isdecimal() and exit_code.isascii()
+        else None,
         health=detail.strip() or None if kind == _HEALTH else None,
     )
 

@@ -284,14 +284,18 @@ def _persona(context: _Context, ref: str, where: tuple[str | int, ...]) -> tuple
                 context.problem(where, f'persona "{ref}" holds more than {MAX_PERSONA_FILES} files')
                 return ()
             try:
+                size = item.stat().st_size
+                if total + size > MAX_PERSONA_BYTES:
+                    context.problem(
+                        where,
+                        f'persona "{ref}" holds more than {MAX_PERSONA_BYTES // (1024 * 1024)} MiB',
+                    )
+                    return ()
                 content = read_regular(item, MAX_PERSONA_BYTES - total)
-            except UnreadableFileError:
-                context.problem(
-                    where,
-                    f'persona "{ref}" holds more than {MAX_PERSONA_BYTES // (1024 * 1024)} MiB '
-                    f"(or {relative} cannot be read)",
-                )
-                return ()
+            except (OSError, UnreadableFileError) as exc:
+                reason = exc.reason if isinstance(exc, UnreadableFileError) else exc.strerror
+                context.problem(where, f'persona "{ref}": {relative} cannot be read ({reason})')
+                continue
             total += len(content)
             files.append(PersonaFile(relative, content, item.stat().st_mode & 0o777))
         elif not item.is_dir():

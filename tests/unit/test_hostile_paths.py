@@ -588,3 +588,30 @@ def test_a_driver_naming_an_unsafe_path_is_a_problem_of_its_service(
         'hold "..", "." or empty parts'
     )
     canary.assert_untouched()
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [
+        ("MAX_PERSONA_BYTES", 10, 'persona "./persona" holds more than 0 MiB'),
+        ("MAX_PERSONA_FILES", 2, 'persona "./persona" holds more than 2 files'),
+    ],
+)
+def test_a_persona_beyond_its_limits_is_refused(
+    limit: str,
+    value: int,
+    message: str,
+    pod: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(f"clawlib.runtime._resolve.{limit}", value)
+    (pod / "persona").mkdir()
+    for name in ("a.md", "b.md", "c.md"):
+        (pod / "persona" / name).write_text("twelve bytes")
+    pod_text(
+        "services:\n  worker:\n    build: ./worker\n"
+        "    x-claw: {agent: ./AGENTS.md, persona: ./persona}\n"
+    )(pod, Canary(pod))
+    assert main(["plan"]) == 1
+    assert message in capsys.readouterr().err

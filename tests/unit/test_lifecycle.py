@@ -214,6 +214,11 @@ def test_container_record_from_inspect() -> None:
     assert record.ports == ("0.0.0.0:18080->8080/tcp",)
     assert record.uptime(NOW) == pytest.approx(119.876544)
     assert not record.crash_looping(NOW)
+    # A label a container was given by hand, holding digits Python reads but int() does not.
+    odd = inspect_doc()
+    odd["Config"]["Labels"]["com.docker.compose.container-number"] = "²"
+    odd["NetworkSettings"]["Ports"] = {"8080/tcp": [{"HostIp": "", "HostPort": "8²"}]}
+    assert ContainerRecord.from_inspect(odd).number == 0
 
 
 def test_crash_loops() -> None:
