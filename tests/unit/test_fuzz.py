@@ -30,9 +30,11 @@ in two processes::
     CLAW_FUZZ_EXAMPLES=60 pytest tests/unit/test_fuzz.py -p no:cacheprovider \\
         --hypothesis-show-statistics -k "not (pod_trees or mutated_clawfiles)"
 
-Last full run: 2026-12-04, ``k=60`` in the two processes above, 13.5 minutes: 150,000 cases and
-none failing (pod trees 18,000; mutated pod files 36,000; ``.env`` 18,000; contracts and
-includes 18,000; Clawfile lines 30,000; mutated Clawfiles 30,000).
+Last full runs: 2026-12-04, ``k=60`` in the two processes above: 150,000 cases and none failing
+(pod trees 18,000; mutated pod files 36,000; ``.env`` 18,000; contracts and includes 18,000;
+Clawfile lines 30,000; mutated Clawfiles 30,000), in 13.5 minutes; then again, in 12.7 minutes,
+once invalid service names, counts above 100, NUL and over-long paths and a ``.env`` not UTF-8
+were no longer left out of the inputs (the pod rejects them itself), none failing.
 """
 
 from __future__ import annotations
