@@ -1,6 +1,7 @@
 """A pod's generated files on disk: one guard for every path claw writes, reads that never follow
 a symbolic link, and the journaled switch from one generation to the next."""
 
+from ._dirfd import NewFile
 from ._disk import DiskEntry, list_tree, open_dir, read_entry
 from ._guard import (
     COMPOSE_FILE,
@@ -9,7 +10,8 @@ from ._guard import (
     check_generated_path,
     is_runtime_path,
 )
-from ._switch import NewFile, has_previous, restore_previous, settle, switch
+from ._kept import has_previous
+from ._switch import restore_previous, settle, switch
 
 __all__ = [
     "COMPOSE_FILE",

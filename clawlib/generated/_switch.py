@@ -26,41 +26,31 @@ manifest's too (a cloned repository may carry either).
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import os
 import re
 import secrets
-import shutil
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clawlib.errors import NoPreviousGenerationError, OutputWriteError, UnsafePathError
-from clawlib.limits import MAX_PERSONA_BYTES
+from clawlib.errors import OutputWriteError, UnsafePathError
 
-from ._disk import DIR_FLAGS, lstat_at, open_dir, read_entry, walk_dirs
-from ._guard import PREVIOUS_DIR, RUNTIME_DIR, check_generated_path, is_runtime_path
+from . import _dirfd
+from ._dirfd import NewFile
+from ._disk import DIR_FLAGS, lstat_at, open_dir, walk_dirs
+from ._guard import RUNTIME_DIR, check_generated_path, is_runtime_path
+from ._kept import install_previous, read_kept, stage_previous
 
-__all__ = ["NewFile", "has_previous", "restore_previous", "settle", "switch"]
+__all__ = ["restore_previous", "settle", "switch"]
 
 _JOURNAL = ".journal"
 _LOCK = ".lock"
 _STAGING = re.compile(r"\.staging-[0-9a-f]{12}")
 _LEFTOVERS = (".staging-", ".previous-", ".journal.")
-_MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True, slots=True)
-class NewFile:
-    """A file of the new generation: its bytes and permission bits."""
-
-    content: bytes
-    mode: int = 0o644
 
 
 def switch(
@@ -112,7 +102,7 @@ def settle(root: Path) -> None:
     try:
         with ExitStack() as stack:
             root_fd = stack.enter_context(open_dir(root))
-            runtime_fd = _open_existing(root_fd, RUNTIME_DIR)
+            runtime_fd = _dirfd.open_existing(root_fd, RUNTIME_DIR)
             if runtime_fd is None:
                 return
             stack.callback(os.close, runtime_fd)
@@ -127,15 +117,6 @@ def settle(root: Path) -> None:
         raise OutputWriteError(str(root / RUNTIME_DIR), exc.strerror or str(exc)) from exc
 
 
-def has_previous(root: Path) -> bool:
-    """Whether a generation is kept for the pod in ``root``."""
-    try:
-        with open_dir(root) as root_fd:
-            return read_entry(root_fd, f"{PREVIOUS_DIR}/{_MANIFEST}").kind == "file"
-    except OSError:
-        return False
-
-
 def restore_previous(root: Path) -> tuple[str, ...]:
     """Put the kept generation back as one switch; the generation it replaces is kept in turn
     (a second restore undoes the first). Returns the paths restored or removed.
@@ -143,43 +124,9 @@ def restore_previous(root: Path) -> tuple[str, ...]:
     Raises :class:`NoPreviousGenerationError` when none is kept or it cannot be read.
     """
     settle(root)
-    writes: dict[str, NewFile] = {}
-    removes: list[str] = []
-    kept = root / PREVIOUS_DIR
-    try:
-        with open_dir(root) as root_fd:
-            manifest = read_entry(root_fd, f"{PREVIOUS_DIR}/{_MANIFEST}")
-            if manifest.kind != "file" or manifest.content is None:
-                raise NoPreviousGenerationError(str(root / RUNTIME_DIR), "none is kept")
-            entries = _manifest_entries(manifest.content)
-            for path, entry in sorted(entries.items()):
-                if not entry.get("present"):
-                    removes.append(path)
-                    continue
-                found = read_entry(root_fd, f"{PREVIOUS_DIR}/files/{path}", MAX_PERSONA_BYTES)
-                if found.kind != "file" or found.content is None:
-                    raise NoPreviousGenerationError(str(kept), f"its copy of {path} is missing")
-                writes[path] = NewFile(found.content, int(entry.get("mode", 0o644)) & 0o777)
-    except OSError as exc:
-        raise NoPreviousGenerationError(str(kept), f"it is unreadable ({exc})") from exc
+    writes, removes = read_kept(root)
     switch(root, writes, removes, keep_previous=True)
     return tuple(sorted([*writes, *removes]))
-
-
-def _manifest_entries(content: bytes) -> dict[str, dict[str, Any]]:
-    try:
-        entries = json.loads(content)["files"]
-        if not isinstance(entries, dict):
-            raise TypeError("files is not a mapping")
-        for path, entry in entries.items():
-            check_generated_path(path)
-            if not isinstance(entry, dict) or not isinstance(entry.get("mode", 0), int):
-                raise TypeError(f"the entry of {path} is not a mapping with a numeric mode")
-    except (ValueError, KeyError, TypeError, UnsafePathError) as exc:
-        raise NoPreviousGenerationError(
-            PREVIOUS_DIR, f"its manifest is unreadable ({exc})"
-        ) from exc
-    return entries
 
 
 # The steps ------------------------------------------------------------------------------------
@@ -229,43 +176,21 @@ def _stage(
     os.mkdir(name, 0o700, dir_fd=runtime_fd)
     try:
         with ExitStack() as stack:
-            staging_fd = _opened(stack, runtime_fd, name)
+            staging_fd = _dirfd.opened(stack, runtime_fd, name)
             os.mkdir("files", 0o700, dir_fd=staging_fd)
-            files_fd = _opened(stack, staging_fd, "files")
+            files_fd = _dirfd.opened(stack, staging_fd, "files")
             device = os.fstat(files_fd).st_dev
             for index, path in enumerate(paths):
                 _check_device(root_fd, path, device)
-                _write_new(files_fd, str(index), writes[path])
+                _dirfd.write_new(files_fd, str(index), writes[path])
             os.fsync(files_fd)
             if keep_previous:
-                _stage_previous(root_fd, staging_fd, [*paths, *removes])
+                stage_previous(root_fd, staging_fd, [*paths, *removes])
             os.fsync(staging_fd)
     except BaseException:
-        _remove_any(runtime_fd, name)
+        _dirfd.remove_any(runtime_fd, name)
         raise
     return name
-
-
-def _stage_previous(root_fd: int, staging_fd: int, paths: list[str]) -> None:
-    os.mkdir("previous", 0o700, dir_fd=staging_fd)
-    entries: dict[str, dict[str, Any]] = {}
-    with ExitStack() as stack:
-        previous_fd = _opened(stack, staging_fd, "previous")
-        for path in sorted(paths):
-            found = read_entry(root_fd, path, MAX_PERSONA_BYTES)
-            if found.kind != "file" or found.content is None:
-                entries[path] = {"present": False}
-                continue
-            parent = _make_dirs(previous_fd, ["files", *path.split("/")[:-1]])
-            try:
-                _write_new(parent, path.rsplit("/", 1)[-1], NewFile(found.content, 0o600))
-                os.fsync(parent)
-            finally:
-                os.close(parent)
-            entries[path] = {"present": True, "mode": found.mode}
-        manifest = json.dumps({"files": entries}, indent=2, sort_keys=True) + "\n"
-        _write_new(previous_fd, _MANIFEST, NewFile(manifest.encode(), 0o600))
-        os.fsync(previous_fd)
 
 
 def _commit(runtime_fd: int, journal: Mapping[str, Any]) -> None:
@@ -274,12 +199,12 @@ def _commit(runtime_fd: int, journal: Mapping[str, Any]) -> None:
     temp = f"{_JOURNAL}.{secrets.token_hex(6)}"
     text = json.dumps(journal, indent=2, sort_keys=True) + "\n"
     try:
-        _write_new(runtime_fd, temp, NewFile(text.encode(), 0o600))
+        _dirfd.write_new(runtime_fd, temp, NewFile(text.encode(), 0o600))
         os.rename(temp, _JOURNAL, src_dir_fd=runtime_fd, dst_dir_fd=runtime_fd)
     except BaseException:
         with suppress(OSError):
             os.unlink(temp, dir_fd=runtime_fd)
-        _remove_any(runtime_fd, journal["staging"])
+        _dirfd.remove_any(runtime_fd, journal["staging"])
         raise
     os.fsync(runtime_fd)
 
@@ -291,20 +216,20 @@ def _recover(root: Path, root_fd: int, runtime_fd: int) -> None:
         _finish(root, root_fd, runtime_fd, journal)
     for name in os.listdir(runtime_fd):
         if name.startswith(_LEFTOVERS):
-            _remove_any(runtime_fd, name)
+            _dirfd.remove_any(runtime_fd, name)
 
 
 def _finish(root: Path, root_fd: int, runtime_fd: int, journal: Mapping[str, Any]) -> None:
     staging: str = journal["staging"]
-    staging_fd = _open_existing(runtime_fd, staging)
+    staging_fd = _dirfd.open_existing(runtime_fd, staging)
     if staging_fd is not None:
         dirs: dict[str, int] = {}
         try:
             if journal["previous"]:
-                _install_previous(runtime_fd, staging_fd)
+                install_previous(runtime_fd, staging_fd)
             for path in journal["removes"]:
                 _remove_file(root_fd, path, dirs)
-            files_fd = _open_existing(staging_fd, "files")
+            files_fd = _dirfd.open_existing(staging_fd, "files")
             if files_fd is not None:
                 try:
                     for path, index in sorted(journal["writes"].items()):
@@ -325,7 +250,7 @@ def _finish(root: Path, root_fd: int, runtime_fd: int, journal: Mapping[str, Any
             os.close(staging_fd)
     os.unlink(_JOURNAL, dir_fd=runtime_fd)
     os.fsync(runtime_fd)
-    _remove_any(runtime_fd, staging)
+    _dirfd.remove_any(runtime_fd, staging)
 
 
 def _read_journal(root: Path, runtime_fd: int) -> dict[str, Any] | None:
@@ -357,16 +282,6 @@ def _read_journal(root: Path, runtime_fd: int) -> dict[str, Any] | None:
             "what it meant: remove it and run claw again",
         ) from exc
     return dict(journal)
-
-
-def _install_previous(runtime_fd: int, staging_fd: int) -> None:
-    if lstat_at(staging_fd, "previous") is None:
-        return  # already in place
-    kept = PREVIOUS_DIR.rsplit("/", 1)[-1]
-    if lstat_at(runtime_fd, kept) is not None:
-        _remove_any(staging_fd, "old-previous")
-        os.rename(kept, "old-previous", src_dir_fd=runtime_fd, dst_dir_fd=staging_fd)
-    os.rename("previous", kept, src_dir_fd=staging_fd, dst_dir_fd=runtime_fd)
 
 
 def _remove_file(root_fd: int, path: str, dirs: dict[str, int]) -> None:
@@ -421,7 +336,7 @@ def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: boo
     return fd
 
 
-# Small file-system helpers, all relative to directory descriptors ------------------------------
+# The runtime directory and its lock ----------------------------------------------------------
 
 
 @contextmanager
@@ -452,46 +367,6 @@ def _locked(runtime_fd: int) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _open_existing(dir_fd: int, name: str) -> int | None:
-    """A descriptor of the real directory ``name``, or None when it is missing or not one."""
-    try:
-        return os.open(name, DIR_FLAGS, dir_fd=dir_fd)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # a symbolic link
-            return None
-        raise
-
-
-def _opened(stack: ExitStack, dir_fd: int, name: str) -> int:
-    fd = os.open(name, DIR_FLAGS, dir_fd=dir_fd)
-    stack.callback(os.close, fd)
-    return fd
-
-
-def _make_dirs(base_fd: int, parts: list[str]) -> int:
-    fd = os.dup(base_fd)
-    for part in parts:
-        with suppress(FileExistsError):
-            os.mkdir(part, 0o700, dir_fd=fd)
-        inner = os.open(part, DIR_FLAGS, dir_fd=fd)
-        os.close(fd)
-        fd = inner
-    return fd
-
-
-def _write_new(dir_fd: int, name: str, item: NewFile) -> None:
-    """Create ``name`` (it must not exist), write, set its mode, flush it to disk."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(name, flags, 0o600, dir_fd=dir_fd)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(item.content)
-        handle.flush()
-        os.fchmod(handle.fileno(), item.mode)
-        os.fsync(handle.fileno())
-
-
 def _check_device(root_fd: int, path: str, device: int) -> None:
     """A rename cannot cross file systems: a target directory elsewhere is refused before the
     commit."""
@@ -505,13 +380,3 @@ def _check_device(root_fd: int, path: str, device: int) -> None:
             )
     finally:
         os.close(parent)
-
-
-def _remove_any(dir_fd: int, name: str) -> None:
-    info = lstat_at(dir_fd, name)
-    if info is None:
-        return
-    if stat.S_ISDIR(info.st_mode):
-        shutil.rmtree(name, dir_fd=dir_fd)
-    else:
-        os.unlink(name, dir_fd=dir_fd)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-import clawlib.generated._switch as switching
+import clawlib.generated._dirfd as dirfd
 from clawlib.errors import OutputWriteError
 from clawlib.planner import Plan, plan_pod
 from clawlib.pod import load_pod
@@ -167,17 +167,17 @@ def test_a_full_disk_at_any_point_of_staging_changes_nothing(
     pod, state_a, state_b = generations
     pristine = tmp_path / "pristine"
     shutil.copytree(pod, pristine, symlinks=True)
-    real = switching._write_new
+    real = dirfd.write_new
     calls = [0]
     failing = [0]
 
-    def fill_up(dir_fd: int, name: str, item: switching.NewFile) -> None:
+    def fill_up(dir_fd: int, name: str, item: dirfd.NewFile) -> None:
         calls[0] += 1
         if calls[0] == failing[0]:
             raise OSError(errno.ENOSPC, "No space left on device")
         real(dir_fd, name, item)
 
-    monkeypatch.setattr(switching, "_write_new", fill_up)
+    monkeypatch.setattr(dirfd, "write_new", fill_up)
     while True:  # the disk fills at the 1st file written, the 2nd, ... the journal; then never
         failing[0] += 1
         calls[0] = 0

@@ -479,7 +479,7 @@ def test_a_full_disk_while_writing_changes_nothing(
 ) -> None:
     import errno
 
-    import clawlib.generated._switch as switching
+    import clawlib.generated._dirfd as dirfd
     from clawlib.engine import DockerView
     from clawlib.errors import OutputWriteError
     from clawlib.lifecycle import apply
@@ -491,16 +491,16 @@ def test_a_full_disk_while_writing_changes_nothing(
     (pod / "compose.generated.yml").write_text("the previous generation\n")
     keep_current(pod, ["compose.generated.yml"])
     kept = pod / PREVIOUS_DIR / "files" / "compose.generated.yml"
-    real = switching._write_new
+    real = dirfd.write_new
     written: list[str] = []
 
-    def fill_the_disk(dir_fd: int, name: str, item: switching.NewFile) -> None:
+    def fill_the_disk(dir_fd: int, name: str, item: dirfd.NewFile) -> None:
         if written:
             raise OSError(errno.ENOSPC, "No space left on device")
         real(dir_fd, name, item)
         written.append(name)
 
-    monkeypatch.setattr(switching, "_write_new", fill_the_disk)
+    monkeypatch.setattr(dirfd, "write_new", fill_the_disk)
     runner = FakeRunner(answers={("docker", "compose", "version"): (0, "v2.40.3", "")})
     plan = plan_pod(load_pod(pod, environ={}))
     with pytest.raises(OutputWriteError) as caught:
