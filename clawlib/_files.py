@@ -16,7 +16,16 @@ from pathlib import Path
 from clawlib.errors import OutputWriteError, UnreadableFileError
 from clawlib.limits import MAX_INPUT_BYTES
 
-__all__ = ["describe_mode", "make_private_dirs", "read_regular", "write_atomically"]
+__all__ = [
+    "describe_mode",
+    "make_private_dirs",
+    "path_too_long",
+    "read_regular",
+    "write_atomically",
+]
+
+_NAME_MAX = 255  # bytes in one file name (Linux)
+_PATH_MAX = 4000  # bytes in a relative path, leaving room for the directory it is relative to
 
 _KINDS = {
     stat.S_IFDIR: "a directory",
@@ -33,6 +42,14 @@ def describe_mode(mode: int) -> str:
     if stat.S_ISREG(mode):
         return "a regular file"
     return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def path_too_long(path: str) -> bool:
+    """Whether the relative ``path`` (``/``-separated) is longer than the file system takes,
+    as a whole or in one of its names: claw says so rather than fail on ENAMETOOLONG."""
+    return len(path.encode()) > _PATH_MAX or any(
+        len(part.encode()) > _NAME_MAX for part in path.split("/")
+    )
 
 
 def read_regular(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from clawlib._files import path_too_long
 from clawlib.errors import UnsafePathError
 
 __all__ = [
@@ -30,8 +31,6 @@ RUNTIME_DIR = ".claw-runtime"
 PREVIOUS_DIR = f"{RUNTIME_DIR}/.previous"
 """Where the generation replaced by the last apply is kept."""
 
-_NAME_MAX = 255  # bytes in one file name (Linux)
-_PATH_MAX = 4000  # bytes in a whole relative path, with room for the pod directory
 _DOCKERFILE = re.compile(r"Dockerfile(\..+)?\.generated")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -53,7 +52,7 @@ def check_generated_path(path: str, *, internal: bool = False) -> str:
     parts = path.split("/")
     if any(part in ("", ".", "..") for part in parts):
         raise UnsafePathError(shown, 'a path must not hold "..", "." or empty parts')
-    if len(path.encode()) > _PATH_MAX or any(len(p.encode()) > _NAME_MAX for p in parts):
+    if path_too_long(path):
         raise UnsafePathError(shown, "a path too long for the file system")
     if path == COMPOSE_FILE or _DOCKERFILE.fullmatch(parts[-1]):
         return path

@@ -12,13 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from clawlib._files import read_regular
+from clawlib._files import path_too_long, read_regular
 from clawlib.errors import InvalidValueError, UnreadableFileError
 
 __all__ = ["find_pod_file", "pod_file", "read_pod_file"]
-
-_NAME_MAX = 255
-_PATH_MAX = 4000
 
 
 def pod_file(pod_dir: Path, relative: str, what: str, *, directory: bool = False) -> Path:
@@ -47,7 +44,7 @@ def find_pod_file(
     shown = relative.encode("unicode_escape").decode() if "\0" in relative else relative
     if "\0" in text:
         raise InvalidValueError(f'{what} "{shown}" holds a NUL character, which no path can')
-    if len(text.encode()) > _PATH_MAX or any(len(p.encode()) > _NAME_MAX for p in text.split("/")):
+    if path_too_long(text):
         raise InvalidValueError(f'{what} "{relative}" is a path too long for the file system')
     if Path(text).is_absolute():
         raise InvalidValueError(f'{what} "{relative}" must be a path relative to the pod directory')
