@@ -126,6 +126,32 @@ async def test_summary_and_file_list_of_a_changed_pod(tmp_path: Path) -> None:
         assert backend.calls == [("plan", app.pod_file)]
 
 
+async def test_a_link_planted_in_the_generated_files_is_named_and_never_shown(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "id_rsa").write_text("-----OUTSIDE THE POD-----\n")
+    pod_file = demo_copy(tmp_path)
+    compose = pod_file.parent / "compose.generated.yml"
+    compose.unlink()
+    compose.symlink_to(outside / "id_rsa")
+    app = PlanApp(FakeBackend(), pod_file)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await planned(pilot)
+        summary = text_of(screen, "#summary")
+        assert (
+            f"on disk: compose.generated.yml is a symbolic link to {outside / 'id_rsa'}: claw "
+            "does not follow or read it, and writing the plan replaces it with what claw "
+            "generates"
+        ) in summary.replace("\n", " ")
+        assert options(screen) == ["~ compose.generated.yml"]
+        diff = screen.query_one("#diff", DiffView)
+        assert diff.change is not None
+        assert "OUTSIDE THE POD" not in diff.change.diff
+        assert f"(a symbolic link to {outside / 'id_rsa'}, not read)" in diff.change.diff
+
+
 async def test_highlighting_a_file_shows_its_diff(tmp_path: Path) -> None:
     def edit(text: str) -> str:
         # A new handle changes the assistant's runtime files as well as the compose file.
