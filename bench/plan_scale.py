@@ -63,7 +63,7 @@ def measure(root: Path, claws: int, claw_type: str) -> str:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     plan.write()
-    size = len(plan.compose.encode())
+    size = len(plan.compose.text.encode())
     handles = (root / ".claw-runtime" / "handles.env").stat().st_size
     services = len(plan.pod.services)
     command = ["docker", "compose", "-f", str(root / "compose.generated.yml"), "config", "-q"]

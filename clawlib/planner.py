@@ -13,6 +13,7 @@ half done is finished before anything is compared.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import os
@@ -31,6 +32,7 @@ from clawlib.clawfile import (
 from clawlib.compose import (
     HANDLES_ENV,
     ClawService,
+    ComposeDocument,
     project_name,
     render_compose,
 )
@@ -58,7 +60,6 @@ from clawlib.generated import (
 )
 from clawlib.limits import MAX_INPUT_BYTES
 from clawlib.pod import Pod, PodService
-from clawlib.pod._yaml import load_yaml
 from clawlib.runtime import (
     PERSONA_DIR,
     EmittedSkill,
@@ -156,7 +157,8 @@ class Plan:
     """What applying the pod would write."""
 
     pod: Pod
-    compose: str
+    compose: ComposeDocument
+    """compose.generated.yml: its text (also among :attr:`files`) and its data."""
     files: tuple[PlannedFile, ...]
     images: tuple[ImageBuild, ...] = ()
     warnings: tuple[PodProblem, ...] = ()
@@ -343,7 +345,7 @@ def plan_pod(
     if env:
         files.append(PlannedFile(f"{RUNTIME_DIR}/{HANDLES_ENV}", env_file_text(env).encode()))
     compose = render_compose(pod, claw_services, has_handles=bool(env))
-    files.append(PlannedFile(COMPOSE_FILE, compose.encode()))
+    files.append(PlannedFile(COMPOSE_FILE, compose.text.encode()))
     return Plan(
         pod=pod,
         compose=compose,
@@ -640,21 +642,17 @@ def _text(content: bytes | None) -> tuple[list[str], list[str]]:
     return lines, shown
 
 
-def _service_changes(old: bytes | None, new: str) -> tuple[tuple[str, ...], ...]:
-    def services(text: str | None) -> dict[str, Any]:
-        if not text:
-            return {}
-        try:
-            data = load_yaml(text, COMPOSE_FILE).data
-        except PodError:
-            return {}
-        value = data.get("services") if isinstance(data, dict) else None
-        return value if isinstance(value, dict) else {}
-
-    if old is not None and old == new.encode():
-        return (), (), ()  # the same file: no service changed (and nothing to parse)
-    before = services(old.decode("utf-8", "replace") if old is not None else None)
-    after = services(new)
+def _service_changes(old: bytes | None, new: ComposeDocument) -> tuple[tuple[str, ...], ...]:
+    """The services added, changed and removed from the compose file on disk (``old``: its
+    bytes, None when there is none) to ``new``. The file on disk is parsed once, and only when
+    its bytes differ; one that cannot be read counts as holding no services."""
+    if old is not None and old == new.text.encode():
+        return (), (), ()
+    before: Mapping[str, Any] = {}
+    if old is not None:
+        with contextlib.suppress(PodError):
+            before = ComposeDocument.parse(old.decode("utf-8", "replace"), COMPOSE_FILE).services
+    after = new.services
     added = tuple(sorted(set(after) - set(before)))
     removed = tuple(sorted(set(before) - set(after)))
     changed = tuple(sorted(n for n in set(before) & set(after) if before[n] != after[n]))

@@ -9,7 +9,7 @@ from textual.message import Message
 from clawlib.engine import ContainerRecord
 from clawlib.errors import ClawError
 from clawlib.lifecycle import ContainerHealth
-from clawlib.planner import Plan
+from clawlib.planner import Plan, PlanDiff
 
 from .model import PlannedService
 
@@ -39,9 +39,10 @@ class AppliedLoaded(Message):
 
 @dataclass
 class PlanLoaded(Message):
-    """The pod file was planned."""
+    """The pod file was planned, and the plan compared with the disk (both in a worker)."""
 
     plan: Plan
+    diff: PlanDiff
 
 
 @dataclass

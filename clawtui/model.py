@@ -15,14 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from clawlib.compose import RUNTIME_DIR
+from clawlib.compose import RUNTIME_DIR, ComposeDocument
 from clawlib.engine import ContainerRecord
-from clawlib.errors import ClawError
 from clawlib.lifecycle import ContainerHealth
 from clawlib.planner import COMPOSE_FILE
-from clawlib.pod._yaml import load_yaml
 
 if TYPE_CHECKING:
     from clawlib.planner import PlannedFile
@@ -36,7 +32,6 @@ __all__ = [
     "health_verdict",
     "planned_services",
     "pod_groups",
-    "read_planned",
 ]
 
 
@@ -93,29 +88,20 @@ class ServiceGroup:
 
 
 def planned_services(
-    compose: str,
-    source: str = "compose.generated.yml",
-    claw_types: Mapping[str, str] | None = None,
+    compose: ComposeDocument, claw_types: Mapping[str, str] | None = None
 ) -> tuple[PlannedService, ...]:
-    """The services of a generated compose file, in file order (raises ClawError if
-    unreadable). The file does not say a claw's type (its image does): ``claw_types`` maps claw
-    service names to it, from the plan."""
+    """The services of a generated compose file, in file order. The file does not say a claw's
+    type (its image does): ``claw_types`` maps claw service names to it, from the plan."""
     claw_types = claw_types or {}
-    data = load_yaml(compose, source).data
-    services = data.get("services") if isinstance(data, dict) else None
-    if not isinstance(services, dict):
-        return ()
     found = []
-    for name, definition in services.items():
-        if not isinstance(definition, dict):
-            continue
+    for name, definition in compose.services.items():
         labels = definition.get("labels")
         labels = labels if isinstance(labels, dict) else {}
         ordinal = str(labels.get("claw.ordinal", ""))
         group = str(labels.get("claw.service") or name)
         found.append(
             PlannedService(
-                name=str(name),
+                name=name,
                 group=group,
                 claw_type=claw_types.get(group),
                 image=str(definition.get("image") or ""),
@@ -124,18 +110,6 @@ def planned_services(
             )
         )
     return tuple(found)
-
-
-def read_planned(
-    compose: str | None, source: str, claw_types: Mapping[str, str] | None = None
-) -> tuple[PlannedService, ...]:
-    """:func:`planned_services`, or nothing when there is no file or it cannot be read."""
-    if compose is None:
-        return ()
-    try:
-        return planned_services(compose, source, claw_types)
-    except ClawError:
-        return ()
 
 
 def pod_groups(
@@ -200,7 +174,7 @@ def health_verdict(container: ContainerRecord | None, probed: ContainerHealth | 
 
 
 def config_files(
-    compose: str,
+    compose: ComposeDocument,
     files: Sequence[PlannedFile],
     planned: Sequence[PlannedService],
     groups: Sequence[ServiceGroup] | None,
@@ -210,7 +184,7 @@ def config_files(
     Dockerfile its image is built from, and each compose service's block of the compose file;
     as (path, text) pairs, in plan order."""
     if groups is None:
-        return [(COMPOSE_FILE, compose)]
+        return [(COMPOSE_FILE, compose.text)]
     names = {group.name for group in groups}
     services = {service for group in groups for service in group.services}
     blocks = [service for service in planned if service.name in services]
@@ -227,8 +201,7 @@ def config_files(
         if runtime or planned_file.path in dockerfiles:
             shown.append((planned_file.path, planned_file.content.decode("utf-8", "replace")))
     for service in blocks:
-        block = yaml.safe_dump(
-            {service.name: dict(service.definition)}, sort_keys=False, allow_unicode=True
+        shown.append(
+            (f"{COMPOSE_FILE}: services.{service.name}", compose.service_yaml(service.name))
         )
-        shown.append((f"{COMPOSE_FILE}: services.{service.name}", block))
     return shown

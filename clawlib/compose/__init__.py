@@ -1,5 +1,6 @@
 """compose.generated.yml: the clean compose file that docker compose runs."""
 
+from ._document import ComposeDocument
 from ._render import (
     CLAW_NETWORK,
     HANDLES_ENV,
@@ -17,6 +18,7 @@ __all__ = [
     "HANDLES_ENV",
     "RUNTIME_DIR",
     "ClawService",
+    "ComposeDocument",
     "check_project_name",
     "normalise_project_name",
     "project_name",

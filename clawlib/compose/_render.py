@@ -32,7 +32,9 @@ from typing import Any
 from clawlib.drivers.base import Materialised
 from clawlib.generated import RUNTIME_DIR
 from clawlib.pod import Pod, PodService
-from clawlib.pod._yaml import dump_yaml
+from clawlib.yamlio import dump_yaml
+
+from ._document import ComposeDocument
 
 __all__ = [
     "CLAW_NETWORK",
@@ -114,10 +116,10 @@ def render_compose(
     claws: Mapping[str, ClawService],
     *,
     has_handles: bool,
-) -> str:
-    """The text of compose.generated.yml (same inputs, same bytes)."""
+) -> ComposeDocument:
+    """compose.generated.yml: its data, and its text (same inputs, same bytes)."""
     document = _document(pod, claws, has_handles=has_handles)
-    return HEADER.format(source=pod.file.name) + dump_yaml(document)
+    return ComposeDocument(HEADER.format(source=pod.file.name) + dump_yaml(document), document)
 
 
 def _document(pod: Pod, claws: Mapping[str, ClawService], *, has_handles: bool) -> dict[str, Any]:

@@ -39,7 +39,6 @@ from clawlib.errors import (
 )
 from clawlib.generated import PREVIOUS_DIR
 from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
-from clawlib.pod._yaml import load_yaml
 
 __all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply"]
 
@@ -122,7 +121,7 @@ def apply(
             )
         )
         built, plan, notes = _build_images(plan, engine, runner, on_progress)
-        services = _services(plan.compose)
+        services = plan.compose.services
         _pull_missing(services, engine, runner, on_progress)
 
         diff = plan.write(keep_previous=True)
@@ -283,12 +282,6 @@ def _verify(
         on_progress(Progress("verify", f"{service}: {action}, {verdict}"))
         outcomes.append(outcome)
     return outcomes
-
-
-def _services(compose: str) -> dict[str, Any]:
-    data = load_yaml(compose, COMPOSE_FILE).data
-    services = data.get("services") if isinstance(data, dict) else None
-    return services if isinstance(services, dict) else {}
 
 
 def _containers_by_service(

@@ -5,34 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from clawlib.compose import normalise_project_name
+from clawlib.compose import ComposeDocument, normalise_project_name
 from clawlib.errors import NotAppliedError, PodError
 from clawlib.generated import COMPOSE_FILE, open_dir, read_entry, settle
 from clawlib.pod import POD_FILE
-from clawlib.pod._yaml import load_yaml
 
 __all__ = ["COMPOSE_FILE", "PodTarget", "locate"]
 
 
 @dataclass(frozen=True, slots=True)
 class PodTarget:
-    """A pod as the engine knows it: its directory, its generated compose file (and that file's
-    text), its project."""
+    """A pod as the engine knows it: its directory, its generated compose file (and what that
+    file holds), its project."""
 
     directory: Path
     compose_file: Path
     project: str
-    compose_text: str = ""
+    compose: ComposeDocument
 
 
 def locate(pod: str | Path = POD_FILE, project: str | None = None) -> PodTarget:
     """The applied pod at ``pod`` (a pod file, or a directory holding one).
 
     The project is ``project`` when given (``-p``), else the ``name:`` the generated file
-    carries. Works from the generated file alone, so that ``claw down`` still works when the pod
-    file has since been broken. A write a killed claw left half done is finished first. Raises
-    :class:`NotAppliedError` when there is no generated file, and :class:`PodError` when it is
-    not a regular file (a symbolic link is never followed) or not readable.
+    carries. Works from the generated file alone (parsed once, kept on the target), so that
+    ``claw down`` still works when the pod file has since been broken. A write a killed claw
+    left half done is finished first. Raises :class:`NotAppliedError` when there is no generated
+    file, and :class:`PodError` when it is not a regular file (a symbolic link is never
+    followed), not readable, or (without ``project``) not YAML.
     """
     path = Path(pod)
     directory = (path if path.is_dir() else path.parent).resolve()
@@ -56,11 +56,13 @@ def locate(pod: str | Path = POD_FILE, project: str | None = None) -> PodTarget:
         text = entry.content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PodError.at(str(compose_file), "", 0, "cannot read: not valid UTF-8") from exc
+    try:
+        document = ComposeDocument.parse(text, str(compose_file))
+    except PodError:
+        if project is None:
+            raise
+        document = ComposeDocument(text, {})  # -p names the project: the file is not needed
     if project is None:
-        data = load_yaml(text, str(compose_file)).data
-        name = data.get("name") if isinstance(data, dict) else None
-        if isinstance(name, str) and name:
-            project = name
-        else:  # compose's own default for a file without name: the directory's, made valid
-            project = normalise_project_name(directory.name, "default")
-    return PodTarget(directory, compose_file, project, text)
+        # compose's own default for a file without name: the directory's, made valid
+        project = document.name or normalise_project_name(directory.name, "default")
+    return PodTarget(directory, compose_file, project, document)

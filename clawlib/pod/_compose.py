@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._yaml import YamlPath, describe
+from clawlib.yamlio import YamlPath, describe
 
 __all__ = ["check_compose"]
 

@@ -18,11 +18,11 @@ from pydantic import BaseModel, ValidationError
 from clawlib._files import read_regular
 from clawlib.errors import PodError, PodProblem, UnreadableFileError
 from clawlib.limits import MAX_POD_FILE_BYTES
+from clawlib.yamlio import YamlDocument, describe, format_path, load_yaml
 
 from ._compose import check_compose
 from ._env import expand, read_dotenv
 from ._models import PodClaw, ServiceClaw, SurfaceEntry, handle_shorthand
-from ._yaml import YamlDocument, describe, format_path, load_yaml
 
 __all__ = ["POD_FILE", "Pod", "PodService", "load_pod"]
 

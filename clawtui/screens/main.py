@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from clawlib.engine import ContainerRecord, LogEnded, LogLine, LogSource
 from clawlib.errors import ClawError, ContainerNotFoundError, PodError
 from clawlib.lifecycle import ApplyReport, ContainerHealth, LiveContainers, locate
-from clawlib.planner import COMPOSE_FILE, Plan
+from clawlib.planner import Plan, PlanDiff
 from clawlib.runtime import ResolvedClaw
 
 from ..backend import Action, Feed, PodBackend
@@ -53,8 +53,8 @@ from ..model import (
     PlannedService,
     ServiceGroup,
     config_files,
+    planned_services,
     pod_groups,
-    read_planned,
 )
 from ..watch import inputs_stamp
 from ..widgets.config_pane import ConfigPane
@@ -107,6 +107,8 @@ class MainScreen(Screen[None]):
         self.pod_file = pod_file
         self.directory = pod_file.parent
         self.plan: Plan | None = None
+        self.plan_diff: PlanDiff | None = None
+        """How :attr:`plan` differs from the disk (computed with it, in the worker)."""
         self.plan_error: ClawError | None = None
         self.plan_stale = False
         self.planned: tuple[PlannedService, ...] = ()
@@ -172,7 +174,7 @@ class MainScreen(Screen[None]):
         except ClawError:  # not applied, or its generated file unreadable
             self.post_message(AppliedLoaded(None, ()))
             return
-        planned = read_planned(target.compose_text, COMPOSE_FILE)
+        planned = planned_services(target.compose)
         self.post_message(AppliedLoaded(target.project, planned))
 
     def on_applied_loaded(self, message: AppliedLoaded) -> None:
@@ -193,16 +195,18 @@ class MainScreen(Screen[None]):
         self._inputs = inputs_stamp(self.directory)  # what this plan reads
         try:
             plan = self.backend.plan(self.pod_file)
+            diff = plan.diff()
         except ClawError as exc:
             self.post_message(PlanFailed(exc))
             return
-        self.post_message(PlanLoaded(plan))
+        self.post_message(PlanLoaded(plan, diff))
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
         plan = message.plan
         self.plan, self.plan_error, self.plan_stale = plan, None, False
+        self.plan_diff = message.diff
         types = {name: claw.claw_type for name, claw in plan.claws.items()}
-        self.planned = read_planned(plan.compose, COMPOSE_FILE, types)
+        self.planned = planned_services(plan.compose, types)
         self.app.sub_title = f"{plan.pod.name} · {self.directory.name}/{self.pod_file.name}"
         self._update_plan_state()
         if plan.project != self.project:
@@ -233,8 +237,8 @@ class MainScreen(Screen[None]):
                 "pod changed: plan out of date (p)",
                 "warning",
             )
-        elif self.plan is not None:
-            diff = self.plan.diff()
+        elif self.plan is not None and self.plan_diff is not None:
+            diff = self.plan_diff
             if diff.changed:
                 kinds = [change.kind for change in diff.files]
                 status.plan_state = (

@@ -1,4 +1,5 @@
-"""Golden files for every example pod: compose.generated.yml and each runtime file.
+"""Golden files for every example pod, and for the pods under ``fixtures/`` made to pin one
+behaviour: compose.generated.yml and each runtime file.
 
 The plan is made from the Clawfiles (no engine), twice, and must give identical bytes. Regenerate
 on purpose with ``pytest tests/golden --update-goldens`` and review the diff.
@@ -16,7 +17,9 @@ from clawlib.pod import load_pod
 
 HERE = Path(__file__).parent
 EXAMPLES = Path(__file__).parents[2] / "examples"
-PODS = sorted(path.parent for path in EXAMPLES.glob("*/claw-pod.yml"))
+EXAMPLE_PODS = sorted(path.parent for path in EXAMPLES.glob("*/claw-pod.yml"))
+FIXTURE_PODS = sorted(path.parent for path in (HERE / "fixtures").glob("*/claw-pod.yml"))
+PODS = EXAMPLE_PODS + FIXTURE_PODS
 
 
 def _plan_files(example: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -51,4 +54,5 @@ def test_example_pod(example: Path, tmp_path: Path, update_goldens: bool) -> Non
 
 
 def test_every_example_is_covered() -> None:
-    assert [p.name for p in PODS] == ["demo", "research", "solo", "trading-desk"]
+    assert [p.name for p in EXAMPLE_PODS] == ["demo", "research", "solo", "trading-desk"]
+    assert [p.name for p in FIXTURE_PODS] == ["yaml-values"]

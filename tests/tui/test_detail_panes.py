@@ -572,7 +572,7 @@ def section_texts(pane: InspectPane) -> dict[str, str]:
 
 
 def planned_service(name: str) -> dict[str, Any]:
-    service: dict[str, Any] = yaml.safe_load(demo_plan().compose)["services"][name]
+    service: dict[str, Any] = yaml.safe_load(demo_plan().compose.text)["services"][name]
     return service
 
 

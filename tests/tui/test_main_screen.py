@@ -3,19 +3,24 @@ engine loss and reconnect, pod-file problems, help and the command palette."""
 
 from __future__ import annotations
 
+import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 from clawlib.errors import ComposeFailedError
+from clawlib.planner import Plan, PlanDiff
 from clawtui.app import ClawApp, make_app
 from clawtui.screens.help import HelpScreen
 from clawtui.screens.main import MainScreen, editor_argv
 from clawtui.screens.plan import PlanScreen
 from clawtui.screens.problems import ProblemsScreen
+from clawtui.widgets.config_pane import ConfigPane
 from clawtui.widgets.inspect_pane import InspectPane
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.pod_tree import PodTree
@@ -23,6 +28,7 @@ from clawtui.widgets.status_bar import StatusBar
 from tests.tui.fake_backend import FakeBackend, event, record
 
 SIZE = (130, 36)
+YAML_VALUES = Path(__file__).parents[1] / "golden" / "fixtures" / "yaml-values"
 UNKNOWN = [
     "demo  4 services · 5 containers, states unknown",
     "  assistant  openclaw  unknown  claw-local/demo-assistant:latest",
@@ -409,3 +415,59 @@ async def test_quitting_closes_the_engine_connections(demo: Path, backend: FakeB
         await ready(pilot, app)
         await pilot.press("q")
     assert ("close",) in backend.calls
+
+
+async def test_values_yaml_versions_read_differently_show_in_every_tab(
+    tmp_path: Path,
+) -> None:
+    """``2024-01-01``, ``0700``, ``yes`` in a service's environment: highlighting the service in
+    each tab shows them as the pod file wrote them (the Config tab once crashed the app)."""
+    pod = tmp_path / "yaml-values"
+    shutil.copytree(YAML_VALUES, pod)
+    fake = FakeBackend()
+    fake.add(
+        record("clock", project="yaml-values", claw_type=None, image="claw-base/busybox:latest"),
+        record("keeper", project="yaml-values", claw_type="generic"),
+    )
+    app = make_app(pod / "claw-pod.yml", fake)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        await until(pilot, lambda: screen.plan is not None)
+        tabs = screen.query_one(TabbedContent)
+        for name in ("keeper", "clock"):
+            screen.query_one(PodTree).focus()
+            await pilot.press("home")
+            for _ in range(4):
+                if screen.selected == f"service:{name}":
+                    break
+                await pilot.press("down")
+            assert screen.selected == f"service:{name}"
+            for key, tab in (("1", "logs"), ("2", "health"), ("3", "config"), ("4", "inspect")):
+                await pilot.press(key)
+                await pilot.pause()
+                assert tabs.active == tab
+            config = screen.query_one(ConfigPane)
+            assert f"compose.generated.yml: services.{name}" in config.paths
+        assert "    MODE: 0700\n" in config.shown_text  # clock's only file: its block
+        assert "    START: 2024-01-01\n" in config.shown_text
+        assert app.is_running
+
+
+async def test_the_plan_is_compared_with_the_disk_off_the_ui_thread(
+    demo: Path, backend: FakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Comparing a large plan with the disk takes a while: never on the thread that draws."""
+    threads: list[str] = []
+    real_diff = Plan.diff
+
+    def diff(plan: Plan) -> PlanDiff:
+        threads.append(threading.current_thread().name)
+        return real_diff(plan)
+
+    monkeypatch.setattr(Plan, "diff", diff)
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: "plan:" in status(app))
+        assert threads
+        assert threading.main_thread().name not in threads

@@ -70,7 +70,7 @@ async def test_no_tab_and_no_diff_shows_a_canary(tmp_path: Path) -> None:
         screen = main_screen(app)
         await until(pilot, lambda: screen.plan is not None)
         assert screen.plan is not None
-        assert SECRET_CANARY in screen.plan.compose
+        assert SECRET_CANARY in screen.plan.compose.text
         config = screen.query_one(ConfigPane)
         inspect = screen.query_one(InspectPane)
         tree = screen.query_one(PodTree)

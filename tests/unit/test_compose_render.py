@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from clawlib.compose import ClawService, render_compose, service_names
+from clawlib.compose import ClawService, ComposeDocument, render_compose, service_names
 from clawlib.drivers.base import Healthcheck, Materialised, Mount
 from clawlib.pod import load_pod
 from clawlib.runtime._handles import env_file_text
@@ -58,8 +58,9 @@ def render(tmp_path: Path, *, handles: bool = False) -> tuple[str, dict[str, Any
             MATERIALISED, skills=(("./.claw-runtime/bot/skills/surface-api.md", "surface-api.md"),)
         )
     }
-    text = render_compose(pod, claws, has_handles=handles)
-    return text, yaml.safe_load(text)
+    rendered = render_compose(pod, claws, has_handles=handles)
+    assert ComposeDocument.parse(rendered.text, "compose.generated.yml").data == rendered.data
+    return rendered.text, yaml.safe_load(rendered.text)
 
 
 def test_header_and_top_level(tmp_path: Path) -> None:

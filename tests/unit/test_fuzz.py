@@ -61,7 +61,7 @@ from clawlib.compose import service_names
 from clawlib.errors import ClawError, EngineError
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
-from clawlib.pod._yaml import load_yaml
+from clawlib.yamlio import load_yaml
 from tests.dockermodel import docker_labels
 
 ROOT = Path(__file__).parents[2]
@@ -724,14 +724,16 @@ def check_pod(
     event(f"planned, {min(len(pod.claws), 2)}+ claws")
     diff = plan.diff()
     assert diff.summary().startswith("Plan: ")
-    generated = load_yaml(plan.compose, "compose.generated.yml").data
+    generated = load_yaml(plan.compose.text, "compose.generated.yml").data
     expected = set()
     for service in pod.services.values():
         count = service.claw.count if service.claw is not None else 1
         expected |= set(service_names(service.name, count))
     assert set(generated["services"]) == expected
-    assert set(yaml.load(plan.compose, Loader=yaml.BaseLoader)["services"]) == expected
-    assert {f.path: f.content for f in plan.files}["compose.generated.yml"] == plan.compose.encode()
+    assert set(yaml.load(plan.compose.text, Loader=yaml.BaseLoader)["services"]) == expected
+    written = {f.path: f.content for f in plan.files}["compose.generated.yml"]
+    assert written == plan.compose.text.encode()
+    assert generated == plan.compose.data  # the data on the plan is what the file holds
 
 
 @sized(300)

@@ -302,7 +302,7 @@ def test_sparse_documents_give_empty_rows(document: dict[str, Any]) -> None:
 
 
 def test_planned_sections_of_the_demo_assistant(demo: Any) -> None:
-    service = yaml.safe_load(demo.compose)["services"]["assistant"]
+    service = yaml.safe_load(demo.compose.text)["services"]["assistant"]
     service["environment"]["OPENROUTER_API_KEY"] = "sk-or-123"
     sections = planned_sections(service)
     assert [s.title for s in sections] == [

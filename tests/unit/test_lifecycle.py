@@ -83,7 +83,7 @@ def test_project_name_from_compose_name_and_the_generated_file(tmp_path: Path) -
             )
         )
     )
-    assert plan.compose.splitlines()[1] == "name: desk"
+    assert plan.compose.text.splitlines()[1] == "name: desk"
 
 
 def test_an_invalid_compose_name_is_a_pod_problem(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_plan_from_clawfile_source(pod_dir: Path) -> None:
         ("worker", "claw-local/tiny-worker:latest", "not built yet")
     ]
     assert plan.warnings == ()
-    compose = yaml.safe_load(plan.compose)
+    compose = yaml.safe_load(plan.compose.text)
     worker = compose["services"]["worker"]
     assert worker["image"] == "claw-local/tiny-worker:latest"
     assert worker["build"] == {"context": "./agents/worker", "dockerfile": "Dockerfile.generated"}
@@ -83,10 +83,10 @@ def test_diff_write_and_nothing_left_to_do(pod_dir: Path) -> None:
     )
     assert diff.files[1].diff.startswith("--- /dev/null\n+++ b/.claw-runtime/worker/AGENTS.md\n")
     plan.write()
-    assert (pod_dir / "compose.generated.yml").read_text() == plan.compose
+    assert (pod_dir / "compose.generated.yml").read_text() == plan.compose.text
     again = plan_pod(load_pod(pod_dir, environ={}), no_images)
     assert not again.diff().changed
-    assert again.compose == plan.compose
+    assert again.compose.text == plan.compose.text
 
 
 def test_changes_and_removals(pod_dir: Path) -> None:
@@ -145,7 +145,7 @@ def test_persona_is_copied_and_the_runners_own_files_are_kept(pod_dir: Path) -> 
     (pod_dir / "me" / "style.md").write_text("dry\n")
     plan = plan_pod(load_pod(pod_dir, environ={}), no_images)
     assert ".claw-runtime/worker/persona/style.md" in [f.path for f in plan.files]
-    worker = yaml.safe_load(plan.compose)["services"]["worker"]
+    worker = yaml.safe_load(plan.compose.text)["services"]["worker"]
     assert "./.claw-runtime/worker/persona:/claw/persona:rw" in worker["volumes"]
     assert worker["environment"]["CLAW_PERSONA_DIR"] == "/claw/persona"
     plan.write()
@@ -282,7 +282,7 @@ def test_a_service_that_ships_its_skill(pod_dir: Path) -> None:
         b"# API manual\n\nUse GET /v1.\n\n--- END: service_manual api (guide) ---\n"
     )
     assert b"- **Skill:** `skills/api-skill.md`" in files[".claw-runtime/worker/CLAWDAPUS.md"]
-    worker = yaml.safe_load(plan.compose)["services"]["worker"]
+    worker = yaml.safe_load(plan.compose.text)["services"]["worker"]
     assert (
         "./.claw-runtime/worker/skills/api-skill.md:/claw/skills/api-skill.md:ro"
         in worker["volumes"]

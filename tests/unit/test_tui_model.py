@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from clawlib.compose import ComposeDocument
 from clawlib.errors import PodError
 from clawtui.model import (
     ContainerRow,
@@ -14,7 +15,6 @@ from clawtui.model import (
     health_verdict,
     planned_services,
     pod_groups,
-    read_planned,
 )
 from tests.tui.fake_backend import START, record
 
@@ -48,7 +48,8 @@ services:
 
 def test_planned_services_in_file_order_grouped_by_claw() -> None:
     services = planned_services(
-        COMPOSE, claw_types={"assistant": "openclaw", "researcher": "openclaw"}
+        ComposeDocument.parse(COMPOSE, "x.yml"),
+        claw_types={"assistant": "openclaw", "researcher": "openclaw"},
     )
     assert [(s.name, s.group, s.claw_type, s.image, s.ordinal) for s in services] == [
         ("assistant", "assistant", "openclaw", "demo-assistant:latest", None),
@@ -58,12 +59,12 @@ def test_planned_services_in_file_order_grouped_by_claw() -> None:
     ]
 
 
-def test_unreadable_compose_is_an_error_or_nothing() -> None:
+def test_a_file_without_services_plans_none() -> None:
     with pytest.raises(PodError):
-        planned_services("services: [", "x.yml")
-    assert read_planned("services: [", "x.yml") == ()
-    assert read_planned(None, "x.yml") == ()
-    assert read_planned("just text", "x.yml") == ()
+        ComposeDocument.parse("services: [", "x.yml")
+    assert planned_services(ComposeDocument.parse("just text", "x.yml")) == ()
+    assert planned_services(ComposeDocument.parse("services: [a, b]", "x.yml")) == ()
+    assert planned_services(ComposeDocument.parse("services: {a: 1}", "x.yml")) == ()
 
 
 def test_groups_join_containers_and_mark_missing_and_strays() -> None:
@@ -71,7 +72,9 @@ def test_groups_join_containers_and_mark_missing_and_strays() -> None:
     assistant = record("assistant")
     r1 = record("researcher-1", claw_service="researcher", state="exited")
     stray = record("old-bot", claw_type=None)
-    groups = pod_groups(planned_services(COMPOSE), [r1, stray, assistant])
+    groups = pod_groups(
+        planned_services(ComposeDocument.parse(COMPOSE, "x.yml")), [r1, stray, assistant]
+    )
     assert [(g.name, g.claw_type, g.planned, g.services) for g in groups] == [
         ("assistant", "openclaw", True, ("assistant",)),
         ("researcher", "openclaw", True, ("researcher-0", "researcher-1")),
@@ -130,7 +133,7 @@ def test_config_files_of_a_claw_the_pod_and_a_plain_service() -> None:
         return [path for path, _ in config_files(plan.compose, plan.files, planned, chosen)]
 
     assert config_files(plan.compose, plan.files, planned, None) == [
-        ("compose.generated.yml", plan.compose)
+        ("compose.generated.yml", plan.compose.text)
     ]
     assert paths("researcher") == [
         ".claw-runtime/researcher/AGENTS.effective.md",

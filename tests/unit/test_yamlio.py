@@ -16,9 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clawlib import yamlio as _yaml
 from clawlib.errors import PodError, PodProblem
-from clawlib.pod import _yaml
-from clawlib.pod._yaml import PlainScalar, YamlDocument, dump_yaml, format_path, load_yaml
+from clawlib.yamlio import PlainScalar, YamlDocument, dump_yaml, format_path, load_yaml
 
 
 def _value(text: str) -> Any:
