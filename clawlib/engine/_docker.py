@@ -1,7 +1,8 @@
 """A read-only view of the Docker engine, over the Docker SDK.
 
 Only this module imports the SDK (lazily, so ``import clawlib`` stays cheap), and it returns our
-own frozen dataclasses, never SDK objects. Lifecycle changes go through ``docker compose``.
+own frozen dataclasses, never SDK objects. Lifecycle changes go through ``docker compose``. The
+view is the :class:`~._source.StreamSource` of the log and event streams it builds.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clawlib.errors import (
     ContainerNotFoundError,
@@ -23,11 +24,9 @@ from clawlib.errors import (
 )
 
 from ._containers import PROJECT_LABEL, ContainerRecord, ExecResult
+from ._events import EventStream
 from ._http import HttpBody, RawBody
-
-if TYPE_CHECKING:
-    from ._events import EventStream
-    from ._logs import LogSource, LogStream
+from ._logs import LogSource, LogStream
 
 __all__ = ["DockerView", "EngineInfo", "ImageRecord", "engine_host"]
 
@@ -149,14 +148,19 @@ class DockerView:
         except APIError as exc:
             raise EngineError(f"the Docker engine refused: {exc.explanation or exc}") from exc
         except (DockerException, RequestsConnectionError, Timeout) as exc:
-            raise EngineUnavailableError(engine_host(), _reason(exc)) from exc
+            raise EngineUnavailableError(self.host, _reason(exc)) from exc
+
+    @property
+    def host(self) -> str:
+        """The engine's address (:func:`engine_host`), as errors name it."""
+        return engine_host()
 
     def info(self) -> EngineInfo:
         """Ask the engine for its version (raises :class:`EngineUnavailableError` if down)."""
         client = self._sdk()
         version = self._call(client.version)
         return EngineInfo(
-            host=engine_host(),
+            host=self.host,
             server_version=str(version.get("Version", "")),
             api_version=str(version.get("ApiVersion", "")),
             os=str(version.get("Os", "")),
@@ -312,14 +316,10 @@ class DockerView:
 
     def logs(self, sources: Sequence[LogSource], **options: Any) -> LogStream:
         """A :class:`LogStream` over ``sources`` (not started; see its options)."""
-        from ._logs import LogStream
-
         return LogStream(self, sources, **options)
 
     def events(self, **options: Any) -> EventStream:
         """An :class:`EventStream` of container events (not started; see its options)."""
-        from ._events import EventStream
-
         return EventStream(self, **options)
 
     @staticmethod

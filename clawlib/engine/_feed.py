@@ -16,8 +16,8 @@ from clawlib.errors import (
 )
 
 if TYPE_CHECKING:
-    from ._docker import DockerView
     from ._http import RawBody
+    from ._source import StreamSource
 
 __all__ = ["Feed"]
 
@@ -36,7 +36,7 @@ class Feed(Generic[T]):
     the consumer, who gets it after the items buffered before it.
     """
 
-    def __init__(self, view: DockerView, capacity: int) -> None:
+    def __init__(self, view: StreamSource, capacity: int) -> None:
         if capacity < 1:
             raise InvalidValueError(f"the buffer must hold at least 1 item, not {capacity}")
         self._view = view

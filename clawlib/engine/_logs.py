@@ -36,8 +36,8 @@ from ._feed import Feed
 from ._frames import FrameParser, LogEnded, LogLine, LogSource, since_param
 
 if TYPE_CHECKING:
-    from ._docker import DockerView
     from ._http import RawBody
+    from ._source import StreamSource
 
 __all__ = ["FrameParser", "LogEnded", "LogLine", "LogSource", "LogStream", "since_param"]
 
@@ -75,7 +75,7 @@ class LogStream(Feed[LogLine | LogEnded]):
 
     def __init__(
         self,
-        view: DockerView,
+        view: StreamSource,
         sources: Sequence[LogSource],
         *,
         follow: bool = True,
