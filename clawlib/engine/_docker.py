@@ -13,6 +13,7 @@ import socket
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -25,6 +26,7 @@ from clawlib.errors import (
 
 from ._containers import PROJECT_LABEL, ContainerRecord, ExecResult
 from ._events import EventStream
+from ._feed import BUFFER_ITEMS
 from ._http import HttpBody, RawBody
 from ._logs import LogSource, LogStream
 
@@ -314,13 +316,31 @@ class DockerView:
         body: RawBody = self._call(open_body)
         return body
 
-    def logs(self, sources: Sequence[LogSource], **options: Any) -> LogStream:
-        """A :class:`LogStream` over ``sources`` (not started; see its options)."""
-        return LogStream(self, sources, **options)
+    def logs(
+        self,
+        sources: Sequence[LogSource],
+        *,
+        follow: bool = True,
+        tail: int | None = None,
+        since: datetime | None = None,
+        buffer_lines: int = BUFFER_ITEMS,
+    ) -> LogStream:
+        """A :class:`LogStream` over ``sources`` (not started; its options are explained
+        there)."""
+        return LogStream(
+            self, sources, follow=follow, tail=tail, since=since, buffer_lines=buffer_lines
+        )
 
-    def events(self, **options: Any) -> EventStream:
-        """An :class:`EventStream` of container events (not started; see its options)."""
-        return EventStream(self, **options)
+    def events(
+        self,
+        *,
+        project: str | None = None,
+        since: datetime | None = None,
+        buffer_events: int = BUFFER_ITEMS,
+    ) -> EventStream:
+        """An :class:`EventStream` of container events (not started; its options are explained
+        there)."""
+        return EventStream(self, project=project, since=since, buffer_events=buffer_events)
 
     @staticmethod
     @contextmanager

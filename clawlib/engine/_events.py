@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 from clawlib.errors import EngineDisconnectedError, EngineError, EngineUnavailableError
 
 from ._containers import PROJECT_LABEL, SERVICE_LABEL
-from ._feed import Feed
+from ._feed import BUFFER_ITEMS, Feed
 from ._frames import since_param
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ EventKind = Literal[
 _KINDS = frozenset(get_args(EventKind))
 _HEALTH = "health_status"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_BUFFER = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +113,7 @@ class EventStream(Feed[EngineEvent]):
         *,
         project: str | None = None,
         since: datetime | None = None,
-        buffer_events: int = _BUFFER,
+        buffer_events: int = BUFFER_ITEMS,
     ) -> None:
         super().__init__(view, buffer_events)
         self.project = project

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from ._http import RawBody
     from ._source import StreamSource
 
-__all__ = ["Feed"]
+__all__ = ["BUFFER_ITEMS", "Feed"]
+
+BUFFER_ITEMS = 10_000
+"""Items a stream holds for its consumer by default, before its readers wait."""
 
 _CLOSE_WAIT = 0.5
 """Seconds close() waits for the reader threads: aborting their sockets ends them at once; one

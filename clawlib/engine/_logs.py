@@ -32,7 +32,7 @@ from clawlib.errors import (
     InvalidValueError,
 )
 
-from ._feed import Feed
+from ._feed import BUFFER_ITEMS, Feed
 from ._frames import FrameParser, LogEnded, LogLine, LogSource, since_param
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class LogStream(Feed[LogLine | LogEnded]):
         follow: bool = True,
         tail: int | None = None,
         since: datetime | None = None,
-        buffer_lines: int = 10_000,
+        buffer_lines: int = BUFFER_ITEMS,
     ) -> None:
         super().__init__(view, buffer_lines)
         if tail is not None and tail < 0:
