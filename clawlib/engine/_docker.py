@@ -1,8 +1,9 @@
 """A read-only view of the Docker engine, over the Docker SDK.
 
-Only this module imports the SDK (lazily, so ``import clawlib`` stays cheap), and it returns our
-own frozen dataclasses, never SDK objects. Lifecycle changes go through ``docker compose``. The
-view is the :class:`~._source.StreamSource` of the log and event streams it builds.
+Only this module imports the SDK (lazily, so ``import clawlib`` stays cheap; its private API is
+called only through :mod:`._sdk`), and it returns our own frozen dataclasses, never SDK objects.
+Lifecycle changes go through ``docker compose``. The view is the :class:`~._source.StreamSource`
+of the log and event streams it builds.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ._events import EventStream
 from ._feed import BUFFER_ITEMS
 from ._http import HttpBody, RawBody
 from ._logs import LogSource, LogStream
+from ._sdk import open_stream
 
 __all__ = ["DockerView", "EngineInfo", "ImageRecord", "engine_host"]
 
@@ -285,7 +287,7 @@ class DockerView:
         }
         if since is not None:
             params["since"] = since
-        return self._open_body("/containers/{0}/logs", container_id, params)
+        return self._open_body("/containers/{0}/logs", (container_id,), params)
 
     def event_body(self, *, filters: Mapping[str, Sequence[str]], since: str | None) -> RawBody:
         """Open the engine's event stream (one JSON document a line), filtered by ``filters``
@@ -293,22 +295,20 @@ class DockerView:
         params: dict[str, Any] = {"filters": json.dumps({k: list(v) for k, v in filters.items()})}
         if since is not None:
             params["since"] = since
-        return self._open_body("/events", None, params)
+        return self._open_body("/events", (), params)
 
-    def _open_body(self, path: str, ref: str | None, params: Mapping[str, Any]) -> RawBody:
+    def _open_body(self, path: str, args: tuple[str, ...], params: Mapping[str, Any]) -> RawBody:
         from docker.errors import NotFound
 
         api = self._sdk().api
 
         def open_body() -> RawBody:
-            url = api._url(path, ref) if ref is not None else api._url(path)
-            response = api._get(url, params=params, stream=True)
             try:
-                api._raise_for_status(response)
-                return HttpBody(response)
+                response = open_stream(api, path, *args, params=params)
             except NotFound as exc:
-                response.close()
-                raise ContainerNotFoundError(ref or path) from exc
+                raise ContainerNotFoundError(args[0] if args else path) from exc
+            try:
+                return HttpBody(response)
             except BaseException:
                 response.close()
                 raise
