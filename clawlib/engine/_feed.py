@@ -132,12 +132,6 @@ class Feed(Generic[T]):
                 return False
             return self._raised if self._error is not None else self._running == 0
 
-    @property
-    def dropped(self) -> int:
-        """Items discarded for lack of room: always 0, since a full buffer makes the readers wait
-        instead. Kept so that callers and tests can check it."""
-        return 0
-
     def close(self) -> None:
         """Stop every reader (their sockets are shut, so this takes well under a second) and
         discard what is buffered. Safe to call more than once, and from any thread."""
