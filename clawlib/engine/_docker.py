@@ -1,7 +1,9 @@
 """A read-only view of the Docker engine, over the Docker SDK.
 
-Only this module imports the SDK (lazily, so ``import clawlib`` stays cheap), and it returns our
-own frozen dataclasses, never SDK objects. Lifecycle changes go through ``docker compose``.
+Only this module imports the SDK (lazily, so ``import clawlib`` stays cheap; its private API is
+called only through :mod:`._sdk`), and it returns our own frozen dataclasses, never SDK objects.
+Lifecycle changes go through ``docker compose``. The view is the :class:`~._source.StreamSource`
+of the log and event streams it builds.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import socket
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clawlib.errors import (
     ContainerNotFoundError,
@@ -23,11 +26,11 @@ from clawlib.errors import (
 )
 
 from ._containers import PROJECT_LABEL, ContainerRecord, ExecResult
+from ._events import EventStream
+from ._feed import BUFFER_ITEMS
 from ._http import HttpBody, RawBody
-
-if TYPE_CHECKING:
-    from ._events import EventStream
-    from ._logs import LogSource, LogStream
+from ._logs import LogSource, LogStream
+from ._sdk import open_stream
 
 __all__ = ["DockerView", "EngineInfo", "ImageRecord", "engine_host"]
 
@@ -149,14 +152,19 @@ class DockerView:
         except APIError as exc:
             raise EngineError(f"the Docker engine refused: {exc.explanation or exc}") from exc
         except (DockerException, RequestsConnectionError, Timeout) as exc:
-            raise EngineUnavailableError(engine_host(), _reason(exc)) from exc
+            raise EngineUnavailableError(self.host, _reason(exc)) from exc
+
+    @property
+    def host(self) -> str:
+        """The engine's address (:func:`engine_host`), as errors name it."""
+        return engine_host()
 
     def info(self) -> EngineInfo:
         """Ask the engine for its version (raises :class:`EngineUnavailableError` if down)."""
         client = self._sdk()
         version = self._call(client.version)
         return EngineInfo(
-            host=engine_host(),
+            host=self.host,
             server_version=str(version.get("Version", "")),
             api_version=str(version.get("ApiVersion", "")),
             os=str(version.get("Os", "")),
@@ -279,7 +287,7 @@ class DockerView:
         }
         if since is not None:
             params["since"] = since
-        return self._open_body("/containers/{0}/logs", container_id, params)
+        return self._open_body("/containers/{0}/logs", (container_id,), params)
 
     def event_body(self, *, filters: Mapping[str, Sequence[str]], since: str | None) -> RawBody:
         """Open the engine's event stream (one JSON document a line), filtered by ``filters``
@@ -287,22 +295,20 @@ class DockerView:
         params: dict[str, Any] = {"filters": json.dumps({k: list(v) for k, v in filters.items()})}
         if since is not None:
             params["since"] = since
-        return self._open_body("/events", None, params)
+        return self._open_body("/events", (), params)
 
-    def _open_body(self, path: str, ref: str | None, params: Mapping[str, Any]) -> RawBody:
+    def _open_body(self, path: str, args: tuple[str, ...], params: Mapping[str, Any]) -> RawBody:
         from docker.errors import NotFound
 
         api = self._sdk().api
 
         def open_body() -> RawBody:
-            url = api._url(path, ref) if ref is not None else api._url(path)
-            response = api._get(url, params=params, stream=True)
             try:
-                api._raise_for_status(response)
-                return HttpBody(response)
+                response = open_stream(api, path, *args, params=params)
             except NotFound as exc:
-                response.close()
-                raise ContainerNotFoundError(ref or path) from exc
+                raise ContainerNotFoundError(args[0] if args else path) from exc
+            try:
+                return HttpBody(response)
             except BaseException:
                 response.close()
                 raise
@@ -310,17 +316,31 @@ class DockerView:
         body: RawBody = self._call(open_body)
         return body
 
-    def logs(self, sources: Sequence[LogSource], **options: Any) -> LogStream:
-        """A :class:`LogStream` over ``sources`` (not started; see its options)."""
-        from ._logs import LogStream
+    def logs(
+        self,
+        sources: Sequence[LogSource],
+        *,
+        follow: bool = True,
+        tail: int | None = None,
+        since: datetime | None = None,
+        buffer_lines: int = BUFFER_ITEMS,
+    ) -> LogStream:
+        """A :class:`LogStream` over ``sources`` (not started; its options are explained
+        there)."""
+        return LogStream(
+            self, sources, follow=follow, tail=tail, since=since, buffer_lines=buffer_lines
+        )
 
-        return LogStream(self, sources, **options)
-
-    def events(self, **options: Any) -> EventStream:
-        """An :class:`EventStream` of container events (not started; see its options)."""
-        from ._events import EventStream
-
-        return EventStream(self, **options)
+    def events(
+        self,
+        *,
+        project: str | None = None,
+        since: datetime | None = None,
+        buffer_events: int = BUFFER_ITEMS,
+    ) -> EventStream:
+        """An :class:`EventStream` of container events (not started; its options are explained
+        there)."""
+        return EventStream(self, project=project, since=since, buffer_events=buffer_events)
 
     @staticmethod
     @contextmanager

@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 from clawlib.errors import EngineDisconnectedError, EngineError, EngineUnavailableError
 
 from ._containers import PROJECT_LABEL, SERVICE_LABEL
-from ._docker import engine_host
-from ._feed import Feed
+from ._feed import BUFFER_ITEMS, Feed
 from ._frames import since_param
 
 if TYPE_CHECKING:
-    from ._docker import DockerView
     from ._http import RawBody
+    from ._source import StreamSource
 
 __all__ = ["EngineEvent", "EventKind", "EventStream", "event_from_message"]
 
@@ -47,7 +46,6 @@ EventKind = Literal[
 _KINDS = frozenset(get_args(EventKind))
 _HEALTH = "health_status"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_BUFFER = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +109,11 @@ class EventStream(Feed[EngineEvent]):
 
     def __init__(
         self,
-        view: DockerView,
+        view: StreamSource,
         *,
         project: str | None = None,
         since: datetime | None = None,
-        buffer_events: int = _BUFFER,
+        buffer_events: int = BUFFER_ITEMS,
     ) -> None:
         super().__init__(view, buffer_events)
         self.project = project
@@ -146,7 +144,7 @@ class EventStream(Feed[EngineEvent]):
         except EngineUnavailableError as exc:
             self._disconnected(exc)
             return
-        self._fail(EngineDisconnectedError(engine_host(), "the engine ended the event stream"))
+        self._fail(EngineDisconnectedError(self._view.host, "the engine ended the event stream"))
 
     def _pump(self, body: RawBody) -> None:
         rest = b""

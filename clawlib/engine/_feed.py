@@ -16,10 +16,13 @@ from clawlib.errors import (
 )
 
 if TYPE_CHECKING:
-    from ._docker import DockerView
     from ._http import RawBody
+    from ._source import StreamSource
 
-__all__ = ["Feed"]
+__all__ = ["BUFFER_ITEMS", "Feed"]
+
+BUFFER_ITEMS = 10_000
+"""Items a stream holds for its consumer by default, before its readers wait."""
 
 _CLOSE_WAIT = 0.5
 """Seconds close() waits for the reader threads: aborting their sockets ends them at once; one
@@ -36,7 +39,7 @@ class Feed(Generic[T]):
     the consumer, who gets it after the items buffered before it.
     """
 
-    def __init__(self, view: DockerView, capacity: int) -> None:
+    def __init__(self, view: StreamSource, capacity: int) -> None:
         if capacity < 1:
             raise InvalidValueError(f"the buffer must hold at least 1 item, not {capacity}")
         self._view = view
@@ -128,12 +131,6 @@ class Feed(Generic[T]):
             if self._items or not self._started:
                 return False
             return self._raised if self._error is not None else self._running == 0
-
-    @property
-    def dropped(self) -> int:
-        """Items discarded for lack of room: always 0, since a full buffer makes the readers wait
-        instead. Kept so that callers and tests can check it."""
-        return 0
 
     def close(self) -> None:
         """Stop every reader (their sockets are shut, so this takes well under a second) and

@@ -32,12 +32,12 @@ from clawlib.errors import (
     InvalidValueError,
 )
 
-from ._feed import Feed
+from ._feed import BUFFER_ITEMS, Feed
 from ._frames import FrameParser, LogEnded, LogLine, LogSource, since_param
 
 if TYPE_CHECKING:
-    from ._docker import DockerView
     from ._http import RawBody
+    from ._source import StreamSource
 
 __all__ = ["FrameParser", "LogEnded", "LogLine", "LogSource", "LogStream", "since_param"]
 
@@ -75,13 +75,13 @@ class LogStream(Feed[LogLine | LogEnded]):
 
     def __init__(
         self,
-        view: DockerView,
+        view: StreamSource,
         sources: Sequence[LogSource],
         *,
         follow: bool = True,
         tail: int | None = None,
         since: datetime | None = None,
-        buffer_lines: int = 10_000,
+        buffer_lines: int = BUFFER_ITEMS,
     ) -> None:
         super().__init__(view, buffer_lines)
         if tail is not None and tail < 0:

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import inspect
 import json
+import os
 import select
 import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from clawlib.engine import (
+    DockerView,
     EngineEvent,
     EventStream,
     LogEnded,
@@ -50,6 +54,7 @@ S1 = "2026-11-30T05:20:35.000000001Z"
 S2 = "2026-11-30T05:20:35.000000002Z"
 S3 = "2026-11-30T05:20:36.5Z"
 T1 = datetime(2026, 11, 30, 5, 20, 35, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
 A = LogSource("a", "pod-a-1", "a")
 B = LogSource("b", "pod-b-1", "b")
 
@@ -352,7 +357,6 @@ def test_two_sources_without_follow_keep_their_order() -> None:
     assert texts(items, B) == ["b1", "b2", "b3", "end: end of log"]
     assert sorted(view.log_calls) == [("a", False, 5, None), ("b", False, 5, None)]
     assert stream.finished
-    assert stream.dropped == 0
 
 
 MANY = [log_frame(stamp(1), f"line {n}\n") for n in range(2000)]
@@ -376,7 +380,6 @@ def test_a_full_buffer_blocks_the_reader_and_loses_nothing() -> None:
         *(f"line {n}" for n in range(2000)),
         "end: end of log",
     ]
-    assert stream.dropped == 0
 
 
 def test_close_stops_a_reader_blocked_on_a_full_buffer() -> None:
@@ -563,6 +566,68 @@ def test_bad_options_and_the_view_shortcuts() -> None:
     events = view.events(project="pod")
     assert isinstance(events, EventStream)
     assert (events.project, view.event_calls) == ("pod", [])
+
+
+@pytest.mark.parametrize(
+    ("shortcut", "stream"), [(DockerView.logs, LogStream), (DockerView.events, EventStream)]
+)
+def test_the_view_shortcuts_spell_out_the_stream_options(
+    shortcut: Callable[..., Any], stream: type[Any]
+) -> None:
+    """The view's shortcuts take the streams' options one by one, not ``**options``: a misspelt
+    option is then a type error, and the options cannot drift apart."""
+    theirs = inspect.signature(shortcut).parameters.values()
+    own = inspect.signature(stream.__init__).parameters.values()
+    assert [p.name for p in theirs if p.kind is inspect.Parameter.VAR_KEYWORD] == []
+    keyword_only = inspect.Parameter.KEYWORD_ONLY
+    assert [p for p in theirs if p.kind is keyword_only] == [
+        p for p in own if p.kind is keyword_only
+    ]
+
+
+def test_a_misspelt_stream_option_is_refused() -> None:
+    view = FakeEngineView()
+    with pytest.raises(TypeError, match=r"DockerView.logs\(\) got an unexpected keyword .*'tial'"):
+        view.logs([A], tial=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"DockerView.events\(\) got an unexpected .*'projet'"):
+        view.events(projet="pod")  # type: ignore[call-arg]
+
+
+def test_mypy_refuses_a_misspelt_stream_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mypy import api
+
+    script = tmp_path / "misspelt.py"
+    script.write_text(
+        "from clawlib.engine import DockerView, LogSource\n"
+        "view = DockerView()\n"
+        "view.logs([LogSource('a', 'a', 'a')], tail=3, tial=3)\n"
+        "view.events(project='pod', projet='pod')\n"
+    )
+    (tmp_path / "mypy.ini").write_text("[mypy]\n")
+    monkeypatch.setenv("MYPYPATH", str(ROOT))  # this checkout, not an installed copy
+    out, _, status = api.run(
+        [
+            "--config-file",
+            str(tmp_path / "mypy.ini"),
+            "--cache-dir",
+            os.devnull,
+            "--follow-imports",
+            "silent",
+            "--strict",
+            str(script),
+        ]
+    )
+    errors = [line.split(": error: ")[1] for line in out.splitlines() if ": error: " in line]
+    assert (status, errors) == (
+        1,
+        [
+            'Unexpected keyword argument "tial" for "logs" of "DockerView"  [call-arg]',
+            'Unexpected keyword argument "projet" for "events" of "DockerView"; did you mean'
+            ' "project"?  [call-arg]',
+        ],
+    )
 
 
 # Events.
