@@ -212,6 +212,7 @@ def test_container_record_from_inspect() -> None:
     assert record.started_at == datetime(2026, 11, 30, 11, 58, 0, 123456, tzinfo=UTC)
     assert record.finished_at is None
     assert record.ports == ("0.0.0.0:18080->8080/tcp",)
+    assert record.health_output is None
     assert record.uptime(NOW) == pytest.approx(119.876544)
     assert not record.crash_looping(NOW)
     # A label a container was given by hand, holding digits Python reads but int() does not.
@@ -244,6 +245,14 @@ def test_parse_engine_time() -> None:
 
 
 # --- health --------------------------------------------------------------------------------------
+
+
+def test_the_healthchecks_last_output_is_kept() -> None:
+    log = [{"ExitCode": 0, "Output": "fine\n"}, {"ExitCode": 1, "Output": "\n  refused\n  \n"}]
+    record = ContainerRecord.from_inspect(inspect_doc(Health={"Status": "unhealthy", "Log": log}))
+    assert (record.health, record.health_output) == ("unhealthy", "refused")
+    record = ContainerRecord.from_inspect(inspect_doc(Health={"Status": "starting", "Log": []}))
+    assert (record.health, record.health_output) == ("starting", None)
 
 
 def test_state_health() -> None:
