@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from clawlib.drivers import (
     ENTRY_POINT_GROUP,
@@ -400,3 +401,28 @@ def test_claw_plan_of_an_upstream_type_without_a_driver(install: Install, tmp_pa
         "openclaw, zeroclaw); install a package that registers one in the clawlib.drivers "
         "entry-point group\n"
     )
+
+
+def test_the_readme_example_driver_plans_a_pod(install: Install, tmp_path: Path) -> None:
+    from clawlib.planner import plan_pod
+    from clawlib.pod import load_pod
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Writing a driver\n", 1)[1]
+    source = section.split("```python\n", 1)[1].split("```", 1)[0]
+    registration = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    entries = tomllib.loads(registration)["project"]["entry-points"][ENTRY_POINT_GROUP]
+    assert entries == {"echoclaw": "claw_echo:EchoDriver"}
+    install("claw-echo", entries, claw_echo=source)
+    pod = _pod(tmp_path / "pod", "echoclaw")
+    plan = plan_pod(load_pod(pod, environ={}), lambda ref: None)
+    files = {f.path: f.content for f in plan.files}
+    assert files[".claw-runtime/worker/config/echo.json"] == b'{"agent": "worker", "model": null}'
+    assert files[".claw-runtime/worker/AGENTS.md"] == b"# Worker\n"
+    assert [w.detail for w in plan.warnings] == ["no MODEL primary: echoclaw echoes only"]
+    worker = yaml.safe_load(plan.compose)["services"]["worker"]
+    assert worker["volumes"] == [
+        "./.claw-runtime/worker/AGENTS.md:/claw/AGENTS.md:ro",
+        "./.claw-runtime/worker/config:/etc/echo:ro",
+    ]
+    assert worker["healthcheck"]["test"] == ["CMD", "echoclaw", "ping"]
