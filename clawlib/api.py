@@ -16,7 +16,7 @@ from clawlib.clawfile import (
     generated_dockerfile_name,
     read_clawfile,
 )
-from clawlib.drivers import lookup_driver
+from clawlib.drivers import UPSTREAM_CLAW_TYPES, lookup_driver
 from clawlib.engine import (
     Builder,
     DockerView,
@@ -116,7 +116,9 @@ def generate_dockerfile(clawfile_path: str | Path, *, write: bool = True) -> Gen
     source = Path(clawfile_path)
     clawfile = read_clawfile(source)
     try:
-        lookup_driver(clawfile.claw_type)
+        # An image of a claw type upstream runs can be built without a driver installed here.
+        if clawfile.claw_type not in UPSTREAM_CLAW_TYPES:
+            lookup_driver(clawfile.claw_type)
     except UnknownDriverError as exc:
         raise ClawfileError.at(
             clawfile.path, clawfile.directive_lines["CLAW_TYPE"], str(exc)

@@ -13,7 +13,9 @@ layer of the pipeline::
     ├── UnsafePathError              a path leading out of the pod directory or through a link
     ├── OutputWriteError             a generated file could not be written
     ├── DriverError                  a claw driver problem
-    │   └── UnknownDriverError       no installed driver handles this claw type
+    │   ├── UnknownDriverError       no installed driver handles this claw type
+    │   ├── DriverConflictError      several installed distributions register this claw type
+    │   └── DriverLoadError          a registered driver cannot be imported or is not a driver
     ├── NotAppliedError              no generated compose file: the pod was never applied
     ├── NoPreviousGenerationError    nothing to roll back to
     └── EngineError                  the Docker engine or the compose CLI
@@ -48,7 +50,9 @@ __all__ = [
     "ComposeFailedError",
     "ComposeNotFoundError",
     "ContainerNotFoundError",
+    "DriverConflictError",
     "DriverError",
+    "DriverLoadError",
     "EngineDisconnectedError",
     "EngineError",
     "EngineUnavailableError",
@@ -208,15 +212,75 @@ class DriverError(ClawError):
 
 
 class UnknownDriverError(DriverError):
-    """No installed driver handles the claw type ``name``; ``known`` lists the installed ones."""
+    """No installed driver handles the claw type ``name``.
 
-    def __init__(self, name: str, known: Sequence[str]) -> None:
+    ``installed`` lists the claw types that have a driver; ``uninstalled`` the claw types known
+    upstream that have none here (a package may provide one). ``upstream`` says ``name`` is one
+    of those: the message then says what to install rather than calling the type unknown.
+    """
+
+    def __init__(self, name: str, installed: Sequence[str], uninstalled: Sequence[str]) -> None:
         self.name = name
-        self.known = tuple(known)
+        self.installed = tuple(installed)
+        self.uninstalled = tuple(uninstalled)
+        self.upstream = name in self.uninstalled
+        if not self.installed:
+            listed = (
+                "no driver is installed at all: the clawdapus installation lacks its entry "
+                "points; reinstall it, e.g. pip install -e . or scripts/setup"
+            )
+        else:
+            listed = f"installed drivers: {', '.join(self.installed)}"
+        if self.upstream:
+            message = (
+                f'CLAW_TYPE "{name}" is a claw type known upstream, but no {name} driver is '
+                f"installed ({listed})"
+            )
+            if self.installed:
+                message += (
+                    "; install a package that registers one in the clawlib.drivers entry-point "
+                    "group"
+                )
+        else:
+            if self.uninstalled:
+                listed += (
+                    "; claw types known upstream that need a driver from another package: "
+                    + ", ".join(self.uninstalled)
+                )
+            message = f'unknown CLAW_TYPE "{name}": no installed driver handles it ({listed})'
+        super().__init__(message)
+
+
+class DriverConflictError(DriverError):
+    """Several installed distributions register a driver for the claw type ``name``.
+
+    ``origins`` names each registration (``distribution version (module:Class)``). None of them
+    wins: which code runs a claw must not depend on install order. The fix is to uninstall all
+    but one of the distributions.
+    """
+
+    def __init__(self, name: str, origins: Sequence[str]) -> None:
+        self.name = name
+        self.origins = tuple(origins)
+        listed = ", ".join(self.origins[:-1]) + f" and {self.origins[-1]}"
         super().__init__(
-            f'unknown CLAW_TYPE "{name}": no installed driver handles it '
-            f"(known drivers: {', '.join(self.known)})"
+            f'CLAW_TYPE "{name}" has {len(self.origins)} drivers installed, one from each of '
+            f"{listed}: uninstall all but one of these distributions"
         )
+
+
+class DriverLoadError(DriverError):
+    """The driver registered for the claw type ``name`` by ``origin`` (a distribution and its
+    version) as ``target`` (``module:Class``) cannot be used: ``reason`` says why (its module
+    fails to import, the object is not a concrete Driver subclass, its name differs from the
+    entry point's, creating it fails)."""
+
+    def __init__(self, name: str, origin: str, target: str, reason: str) -> None:
+        self.name = name
+        self.origin = origin
+        self.target = target
+        self.reason = reason
+        super().__init__(f"the {name} driver from {origin} ({target}) cannot be loaded: {reason}")
 
 
 class NotAppliedError(ClawError):

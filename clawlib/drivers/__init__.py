@@ -1,8 +1,10 @@
-"""Claw drivers: one per runner (openclaw, nanobot, ...), found through a registry."""
+"""Claw drivers: one per runner (openclaw, generic, ...), found through the ``clawlib.drivers``
+entry-point group (see :mod:`clawlib.drivers._registry` for the rules, :mod:`clawlib.drivers.base`
+for the contract)."""
 
 from ._registry import (
-    BUILTIN_DRIVERS,
     ENTRY_POINT_GROUP,
+    UPSTREAM_CLAW_TYPES,
     DriverInfo,
     installed_drivers,
     load_driver,
@@ -10,8 +12,8 @@ from ._registry import (
 )
 
 __all__ = [
-    "BUILTIN_DRIVERS",
     "ENTRY_POINT_GROUP",
+    "UPSTREAM_CLAW_TYPES",
     "DriverInfo",
     "installed_drivers",
     "load_driver",

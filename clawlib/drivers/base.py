@@ -1,10 +1,34 @@
 """The driver contract: how a runner's native configuration is made from a resolved claw.
 
 A driver is pure in its planning half: :meth:`Driver.validate` and :meth:`Driver.materialise`
-take values and return values — the files the runner needs (relative path → bytes, mode) and what
-the compose service must add (mounts, tmpfs, environment, healthcheck). Writing the files, starting
-containers and probing them is the caller's business; the two engine-facing methods
-(:meth:`Driver.post_apply`, :meth:`Driver.health_probe`) get a read-only view of the engine.
+take values and return values — the files the runner needs and what the compose service must add
+(mounts, tmpfs, environment, healthcheck). Writing the files, starting containers and probing them
+is the caller's business; the two engine-facing methods (:meth:`Driver.post_apply`,
+:meth:`Driver.health_probe`) are handed a :class:`~clawlib.engine.ContainerRecord`, claw's own
+record of the container, never the engine's raw data.
+
+**Files.** Every path a driver returns in :attr:`Materialised.files` is relative to the service's
+runtime directory, ``.claw-runtime/<service>/`` in the pod directory (``<service>`` is the claw
+service's base name; every replica shares the directory). Paths are POSIX, with no ``..``, ``.``
+or empty parts and no leading ``/``: the plan refuses any other. Two names there are claw's own
+and must not be used: ``skills/`` (the skill files claw generates) and ``persona/`` (the claw's
+writable persona workspace). A file is written with its :attr:`RuntimeFile.mode` (0644 by
+default), or 0600 when it holds a secret — marked :attr:`RuntimeFile.secret` or found by claw's
+secret detector — and a secret file's content is never shown in a diff. Prefer ``${VAR}``
+references the runner resolves from its environment to secret values in files.
+
+**Mounts.** A :class:`Mount`'s ``source`` is relative to the runtime directory too, unless
+``absolute``: then it is written to the compose file as given (a host path, or ``./``-relative to
+the pod directory). Mounts are read-only unless ``read_only=False``. A bind mount holds an inode:
+mount a directory rather than a file when the runner rewrites the file by renaming a new one over
+it (see the openclaw driver's ``config/``).
+
+**Skills.** Claw mounts each of the claw's skill files read-only under
+:attr:`Materialised.skill_dir`: at ``<skill_dir>/<name>`` (``flat``) or
+``<skill_dir>/<stem>/SKILL.md`` (``directory``). With ``skill_dir`` None the runner gets none.
+
+**Registration.** A driver is a concrete subclass registered in the entry-point group
+``clawlib.drivers`` under its :attr:`Driver.name` (see :mod:`clawlib.drivers._registry`).
 """
 
 from __future__ import annotations
@@ -14,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from clawlib.engine import ContainerRecord
 from clawlib.runtime import ResolvedClaw
 
 __all__ = [
@@ -35,32 +60,41 @@ class RuntimeFile:
     """A file the driver wants under the service's runtime directory."""
 
     content: bytes
+    """The file's bytes, exactly as the runner will read them."""
     mode: int = 0o644
+    """Permission bits; claw writes 0600 instead when the file holds a secret."""
     secret: bool = False
     """Holds a secret (a token): written 0600 and never shown in a diff."""
 
 
 @dataclass(frozen=True, slots=True)
 class Mount:
-    """A bind mount. ``source`` is relative to the service's runtime directory unless
-    ``absolute`` (an operator's file inside the pod directory, or a host path)."""
+    """A bind mount into the claw's container."""
 
     source: str
+    """Relative to the service's runtime directory (``config``, ``AGENTS.md``) unless
+    ``absolute``."""
     target: str
+    """The absolute path in the container."""
     read_only: bool = True
+    """Mounted ``:ro``; False mounts it ``:rw`` (a directory the runner writes to)."""
     absolute: bool = False
+    """``source`` is written as given: an operator's file (``./``-relative to the pod
+    directory) or a host path, not a file of the runtime directory."""
 
 
 @dataclass(frozen=True, slots=True)
 class Healthcheck:
-    """A compose healthcheck."""
+    """A compose healthcheck (it replaces the service's own)."""
 
     test: tuple[str, ...]
+    """Compose's ``test``: ``("CMD", argv...)`` or ``("CMD-SHELL", "command")``."""
     interval: str = "30s"
     timeout: str = "10s"
     retries: int = 3
 
     def to_compose(self) -> dict[str, Any]:
+        """The healthcheck as the compose file's ``healthcheck:`` mapping."""
         return {
             "test": list(self.test),
             "interval": self.interval,
@@ -74,18 +108,26 @@ class Materialised:
     """What a driver returns for one claw service (shared by all its replicas)."""
 
     files: Mapping[str, RuntimeFile] = field(default_factory=dict)
-    """Relative path under the service's runtime directory → file."""
+    """Relative path under the service's runtime directory → file (see the module's rules)."""
     mounts: tuple[Mount, ...] = ()
+    """Bind mounts, in order, before the skill and surface mounts claw adds."""
     tmpfs: tuple[str, ...] = ()
+    """Container paths mounted as tmpfs (what a runner writes under a read-only root)."""
     environment: Mapping[str, str] = field(default_factory=dict)
+    """Variables set on the service, over its own ``environment:`` values of the same name.
+    Values are written literally: refer to secrets as ``${VAR}``."""
     healthcheck: Healthcheck | None = None
+    """The service's healthcheck; None keeps the service's own (or none)."""
     read_only: bool = True
+    """The container's root file system is read-only."""
     restart: str = "on-failure"
+    """Compose's restart policy."""
     skill_dir: str | None = None
     """Where skills are mounted in the container (None: the runner takes no skills)."""
     skill_layout: Literal["flat", "directory"] = "flat"
     """``flat``: ``<dir>/<name>``; ``directory``: ``<dir>/<stem>/SKILL.md``."""
     warnings: tuple[str, ...] = ()
+    """Shown with the plan, each prefixed by the service's place in the pod file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +142,7 @@ class ProbeOutput:
 @dataclass(frozen=True, slots=True)
 class HealthResult:
     """What a health probe found: ``healthy``, ``unhealthy``, or ``starting`` (the container's
-    healthcheck has not decided yet), and why."""
+    healthcheck has not decided yet), and why (``detail``, one line in the user's words)."""
 
     status: HealthStatus
     detail: str = ""
@@ -111,14 +153,17 @@ class HealthResult:
 
 
 class Driver(ABC):
-    """A claw runner (openclaw, nanobot, ...). One instance serves a whole pod.
+    """A claw runner (openclaw, generic, ...). One instance serves a whole pod.
 
-    Subclasses set :attr:`name` (the CLAW_TYPE) and implement :meth:`materialise`; the other
-    methods have safe defaults.
+    Subclasses set :attr:`name` (the CLAW_TYPE, equal to the name they are registered under) and
+    implement :meth:`materialise`; the other methods have safe defaults. The registry creates the
+    instance with no arguments.
     """
 
     name: ClassVar[str]
+    """The claw type this driver runs (``CLAW_TYPE`` in a Clawfile, ``claw.type`` on images)."""
     description: ClassVar[str] = ""
+    """One line about the runner, for listings."""
 
     probe_command: ClassVar[tuple[str, ...] | None] = None
     """A command run in the container (``docker exec``) whose output :meth:`health_probe`
@@ -127,62 +172,68 @@ class Driver(ABC):
     """Seconds the probe command may take before the claw counts as unhealthy."""
 
     def validate(self, claw: ResolvedClaw) -> list[str]:
-        """Check ``claw`` before anything is generated; return warnings.
+        """Check ``claw`` before anything is generated.
 
-        Raise :class:`~clawlib.errors.DriverError` when the claw cannot run under this runner
-        (the whole plan fails: no contract, no start).
+        Returns warnings for the plan (empty: nothing to say). Raises
+        :class:`~clawlib.errors.DriverError` — one problem per argument — when the claw cannot
+        run under this runner: the plan fails with every problem listed on the service, and
+        nothing is written or started.
         """
         return []
 
     @abstractmethod
     def materialise(self, claw: ResolvedClaw) -> Materialised:
-        """The runner's files and compose additions for ``claw``. Never writes anything.
+        """The runner's files and compose additions for ``claw`` (called after
+        :meth:`validate`). Pure: never writes, reads or runs anything, and returns the same
+        value for the same claw — the plan's diff and its idempotence rely on it.
 
-        Raise :class:`~clawlib.errors.DriverError` for inputs the runner cannot express.
+        Raises :class:`~clawlib.errors.DriverError` for inputs the runner cannot express.
         """
 
-    def post_apply(self, container: Mapping[str, Any]) -> None:
-        """Verify a started container (``container`` is the engine's inspect data).
+    def post_apply(self, container: ContainerRecord) -> None:
+        """Verify a container of the claw's service just after ``claw up`` started it
+        (``container`` as the engine described it then; called once per replica).
 
-        The default requires it to be running. Raise :class:`~clawlib.errors.DriverError`.
+        Returns nothing when it is fine; raises :class:`~clawlib.errors.DriverError` saying what
+        is wrong, which ``claw up`` reports on the service. The default requires the container
+        to be running.
         """
         from clawlib.errors import DriverError
 
-        state = container.get("State") or {}
-        if not state.get("Running"):
-            status = state.get("Status") or "unknown"
-            short = str(container.get("Id", ""))[:12]
-            raise DriverError(f"{self.name}: container {short} is not running (status: {status})")
+        if not container.running:
+            raise DriverError(
+                f"{self.name}: container {container.short_id} is not running "
+                f"(status: {container.state})"
+            )
 
     def health_probe(
-        self, container: Mapping[str, Any], probe: ProbeOutput | None = None
+        self, container: ContainerRecord, probe: ProbeOutput | None = None
     ) -> HealthResult:
-        """Judge health from the container's inspect data and, when :attr:`probe_command` is
-        set, what that command printed (only called while the container runs).
+        """Judge the health of ``container`` (as the engine describes it now).
 
-        The default: the container must be running, and its compose healthcheck (if any) decides
+        ``probe`` is what :attr:`probe_command` printed, when the driver has one and the
+        container runs; None otherwise (judge from the container alone, e.g. with
+        :func:`state_health`). Returns the verdict; never raises for an unhealthy claw. The
+        default: the container must be running, and its compose healthcheck (if any) decides
         between healthy, unhealthy and starting.
         """
         return state_health(container)
 
 
-def state_health(container: Mapping[str, Any]) -> HealthResult:
-    """Health from the engine's view alone: running, and the healthcheck's verdict."""
-    state = container.get("State") or {}
-    if not state.get("Running"):
-        status = state.get("Status") or "unknown"
-        code = state.get("ExitCode")
-        exited = f", exit code {code}" if status == "exited" and code is not None else ""
-        return HealthResult("unhealthy", f"container is not running (status: {status}{exited})")
-    health = state.get("Health") or {}
-    verdict = health.get("Status")
-    if verdict == "unhealthy":
-        log = health.get("Log") or [{}]
-        output = str(log[-1].get("Output") or "").strip().splitlines()
+def state_health(container: ContainerRecord) -> HealthResult:
+    """Health from the engine's view alone: running, and the healthcheck's verdict (with the
+    last line its failing check printed)."""
+    if not container.running:
+        exited = f", exit code {container.exit_code}" if container.state == "exited" else ""
+        return HealthResult(
+            "unhealthy", f"container is not running (status: {container.state}{exited})"
+        )
+    if container.health == "unhealthy":
+        output = (container.health_output or "").splitlines()
         reason = f": {output[-1]}" if output else ""
         return HealthResult("unhealthy", f"healthcheck failing{reason}")
-    if verdict == "starting":
+    if container.health == "starting":
         return HealthResult("starting", "healthcheck starting")
-    if verdict == "healthy":
+    if container.health == "healthy":
         return HealthResult("healthy", "container running, healthcheck passing")
     return HealthResult("healthy", "container running")

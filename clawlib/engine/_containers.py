@@ -1,9 +1,11 @@
 """Containers as the engine reports them, in our own frozen records.
 
 A :class:`ContainerRecord` is built from the engine's inspect document (``docker inspect``), so it
-carries what ``claw ps`` and the health probes need: compose's project/service/number labels, the
-claw labels the image passed down (``claw.type``, ``claw.service``), state, health, restarts and
-published ports.
+carries what ``claw ps``, the health probes and the drivers' checks need: compose's
+project/service/number labels, the claw labels the image passed down (``claw.type``,
+``claw.service``), state, exit code, health and the healthcheck's last output, restarts and
+published ports. A record built by other means (a test, an event folded into a known record)
+may lack the inspect-only details: those fields are optional.
 """
 
 from __future__ import annotations
@@ -57,12 +59,16 @@ class ContainerRecord:
     """The engine's status: created, running, paused, restarting, removing, exited or dead."""
     health: str | None = None
     """The compose healthcheck's status (starting, healthy, unhealthy), None without one."""
+    health_output: str | None = None
+    """What the healthcheck's most recent run printed, stripped of surrounding blank space;
+    None without a healthcheck, before its first run, or when not known."""
     claw_type: str | None = None
     claw_service: str | None = None
     """The claw service it belongs to (the base name shared by replicas), None if not a claw."""
     started_at: datetime | None = None
     finished_at: datetime | None = None
     exit_code: int = 0
+    """The exit code of the last run (0 while it runs, or before it ever ran)."""
     restart_count: int = 0
     oom_killed: bool = False
     ports: tuple[str, ...] = ()
@@ -112,6 +118,7 @@ class ContainerRecord:
             image=str(config.get("Image", "")),
             state=str(state.get("Status") or "unknown"),
             health=str(health["Status"]) if health.get("Status") else None,
+            health_output=_last_output(health),
             claw_type=labels.get("claw.type") or None,
             claw_service=labels.get("claw.service") or None,
             started_at=parse_engine_time(state.get("StartedAt")),
@@ -136,6 +143,13 @@ def parse_engine_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _last_output(health: Mapping[str, Any]) -> str | None:
+    log = health.get("Log") or ()
+    last = log[-1] if log and isinstance(log[-1], Mapping) else {}
+    output = last.get("Output")
+    return str(output).strip() if output is not None else None
 
 
 def _ports(settings: Mapping[str, Any]) -> tuple[str, ...]:

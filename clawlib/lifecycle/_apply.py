@@ -266,7 +266,7 @@ def _verify(
             driver = load_driver(claw.claw_type)
             for record in records:
                 try:
-                    driver.post_apply(engine.inspect_container(record.id))
+                    driver.post_apply(engine.container(record.id))
                 except ContainerNotFoundError:
                     problems.append(f"container {record.name} disappeared")
                 except ClawError as exc:

@@ -82,7 +82,9 @@ def _fold(record: ContainerRecord, event: EngineEvent) -> ContainerRecord:
     replace = dataclasses.replace
     if event.kind == "start":
         health = "starting" if record.health is not None else None
-        return replace(record, state="running", started_at=event.time, health=health)
+        return replace(
+            record, state="running", started_at=event.time, health=health, health_output=None
+        )
     if event.kind == "die":
         exit_code = event.exit_code if event.exit_code is not None else record.exit_code
         # On a restart policy the engine restarts it at once; a start event will follow.
@@ -94,7 +96,9 @@ def _fold(record: ContainerRecord, event: EngineEvent) -> ContainerRecord:
     if event.kind == "unpause":
         return replace(record, state="running")
     if event.kind == "health_status" and event.health:
-        return replace(record, health=event.health)
+        # The event carries no output: a new verdict's output is not known yet.
+        output = record.health_output if event.health == record.health else None
+        return replace(record, health=event.health, health_output=output)
     if event.kind == "rename" and event.name:
         # compose recreates a container under a temporary name, then renames it.
         return replace(record, name=event.name)

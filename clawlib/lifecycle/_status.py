@@ -88,21 +88,20 @@ def _judge(
     if isinstance(driver, ClawError):
         return ContainerHealth(container, "error", str(driver), "none", now)
     try:
-        inspected = view.inspect_container(container.id)
+        current = view.container(container.id)
     except ContainerNotFoundError:
         return ContainerHealth(container, "unhealthy", "container removed", "state", now)
-    current = ContainerRecord.from_inspect(inspected)
     if current.crash_looping(now):
         # The engine resets the exit code while the container runs again.
         last = "running again" if current.running else f"last exit code {current.exit_code}"
         detail = f"crash-looping: restarted {current.restart_count} times, {last}"
         return ContainerHealth(current, "unhealthy", detail, "state", now)
     if driver is None:
-        result = state_health(inspected)
+        result = state_health(current)
         source: Literal["healthcheck", "state"] = "healthcheck" if current.health else "state"
         return ContainerHealth(current, result.status, result.detail, source, now)
     if driver.probe_command is None or not current.running:
-        result = driver.health_probe(inspected, None)
+        result = driver.health_probe(current, None)
         return ContainerHealth(current, result.status, result.detail, "state", now)
     command = driver.probe_command
     outcome = run_concurrently([lambda: view.exec(container.id, command)], [limit])[0]
@@ -114,7 +113,7 @@ def _judge(
         return ContainerHealth(current, "error", f"probe failed: {outcome}", "driver", now)
     else:
         probe = ProbeOutput(outcome.exit_code, outcome.stdout, outcome.stderr)
-        result = driver.health_probe(inspected, probe)
+        result = driver.health_probe(current, probe)
     return ContainerHealth(current, result.status, result.detail, "driver", now)
 
 

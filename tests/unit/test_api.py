@@ -81,10 +81,16 @@ def test_generate_rejects_unknown_claw_type_at_its_line(agent: Path) -> None:
         generate_dockerfile(agent / "Clawfile")
     assert str(caught.value) == (
         f'{agent / "Clawfile"}:3: unknown CLAW_TYPE "unknown-runner": no installed driver '
-        "handles it (known drivers: generic, microclaw, nanobot, nanoclaw, nullclaw, openclaw, "
-        "picoclaw)"
+        "handles it (installed drivers: generic, openclaw; claw types known upstream that need a "
+        "driver from another package: microclaw, nanobot, nanoclaw, nullclaw, picoclaw)"
     )
     assert not (agent / "Dockerfile.generated").exists()
+
+
+def test_generate_builds_a_claw_type_known_upstream_without_its_driver(agent: Path) -> None:
+    (agent / "Clawfile").write_text("FROM x\nCLAW_TYPE nanobot\n")
+    generated = generate_dockerfile(agent / "Clawfile")
+    assert generated.text == 'FROM x\n\nLABEL claw.type="nanobot"\n'
 
 
 def test_generate_reports_bad_utf8_and_unreadable(agent: Path) -> None:

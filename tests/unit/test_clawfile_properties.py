@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from clawlib.clawfile import Clawfile, ClawImageInfo, emit_dockerfile
 from clawlib.clawfile._lexer import lex
-from clawlib.drivers import BUILTIN_DRIVERS
+from clawlib.drivers import UPSTREAM_CLAW_TYPES
 from clawlib.errors import ClawError
 from tests.dockermodel import docker_labels
 
@@ -74,7 +74,7 @@ surfaces = st.one_of(
 @st.composite
 def clawfiles(draw: st.DrawFn) -> str:
     """A valid Clawfile: every directive kind, shuffled among Docker instructions."""
-    lines = [f"CLAW_TYPE {draw(st.sampled_from(BUILTIN_DRIVERS))}"]
+    lines = [f"CLAW_TYPE {draw(st.sampled_from(UPSTREAM_CLAW_TYPES))}"]
     if draw(st.booleans()):
         lines.append(f"AGENT {draw(words)}")
     if draw(st.booleans()):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from clawlib.drivers.base import Materialised, Mount, RuntimeFile
+import pytest
+
+from clawlib.drivers.base import HealthResult, Materialised, Mount, RuntimeFile
 from clawlib.drivers.generic import GenericDriver
+from clawlib.engine import ContainerRecord
+from clawlib.errors import DriverError
 from clawlib.runtime import ResolvedClaw, clawdapus_md
 
 
@@ -24,16 +28,22 @@ def test_generic_materialise() -> None:
 
 
 def test_default_post_apply_and_probe() -> None:
-    import pytest
-
-    from clawlib.errors import DriverError
+    def container(state: str, exit_code: int = 0) -> ContainerRecord:
+        return ContainerRecord(
+            id="0123456789abcdef", name="pod-worker-1", project="pod", service="worker",
+            number=1, image="img:1", state=state, exit_code=exit_code,
+        )  # fmt: skip
 
     driver = GenericDriver()
-    running = {"Id": "0123456789abcdef", "State": {"Running": True, "Status": "running"}}
-    stopped = {"Id": "0123456789abcdef", "State": {"Running": False, "Status": "exited"}}
-    driver.post_apply(running)
+    running, stopped = container("running"), container("exited", 137)
+    assert driver.post_apply(running) is None
     with pytest.raises(DriverError) as caught:
         driver.post_apply(stopped)
     assert str(caught.value) == "generic: container 0123456789ab is not running (status: exited)"
-    assert driver.health_probe(running, None).ok
-    assert driver.health_probe(stopped, None).detail == "container is not running (status: exited)"
+    assert driver.health_probe(running, None) == HealthResult("healthy", "container running")
+    assert driver.health_probe(container("paused"), None) == HealthResult(
+        "unhealthy", "container is not running (status: paused)"
+    )
+    assert driver.health_probe(stopped, None) == HealthResult(
+        "unhealthy", "container is not running (status: exited, exit code 137)"
+    )

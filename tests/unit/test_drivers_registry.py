@@ -1,17 +1,140 @@
-"""The driver registry: built-ins, entry-point plugins, and the unknown-type error."""
+"""The driver registry: every driver, ours included, comes from the ``clawlib.drivers`` entry
+points; conflicts, broken plugins and unknown claw types fail with messages that say what to do.
+
+Plugins are real distributions written to a temporary directory on ``sys.path`` (a module and a
+``.dist-info`` directory), found by :mod:`importlib.metadata` as an installed one would be.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import EntryPoint
+import os
+import subprocess
+import sys
+import textwrap
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 
-from clawlib.drivers import DriverInfo, _registry, installed_drivers, lookup_driver
-from clawlib.errors import UnknownDriverError
+from clawlib.drivers import (
+    ENTRY_POINT_GROUP,
+    UPSTREAM_CLAW_TYPES,
+    DriverInfo,
+    installed_drivers,
+    load_driver,
+    lookup_driver,
+)
+from clawlib.drivers.base import Driver
+from clawlib.drivers.generic import GenericDriver
+from clawlib.errors import (
+    DriverConflictError,
+    DriverError,
+    DriverLoadError,
+    UnknownDriverError,
+)
+
+ROOT = Path(__file__).parents[2]
+OURS = "clawdapus 0.1.0"
+
+# A plugin module: a working driver, and the ways a registered object can be wrong.
+PLUGIN = """
+from clawlib.drivers.base import Driver, Materialised, RuntimeFile
 
 
-def test_builtins() -> None:
-    assert list(installed_drivers()) == [
+class NanobotDriver(Driver):
+    name = "nanobot"
+
+    def materialise(self, claw):
+        return Materialised(files={"config.json": RuntimeFile(b"{}\\n")})
+
+
+class Misnamed(NanobotDriver):
+    name = "nano"
+
+
+class Nameless(Driver):
+    def materialise(self, claw):
+        return Materialised()
+
+
+class Abstract(Driver):
+    name = "nanobot"
+
+
+class NotADriver:
+    name = "nanobot"
+
+
+class Refusing(NanobotDriver):
+    def __init__(self):
+        raise RuntimeError("no config directory")
+
+
+instance = NanobotDriver()
+"""
+
+Install = Callable[..., Path]
+
+
+@pytest.fixture
+def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Install]:
+    """Install a distribution into a directory on ``sys.path``: ``install(dist, entries,
+    module=source)`` writes each module and ``<dist>-1.0.dist-info`` registering ``entries``
+    (claw type → ``module:Class``) in the ``clawlib.drivers`` group."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    before = set(sys.modules)
+
+    def make(dist: str, entries: dict[str, str], version: str = "1.0", **modules: str) -> Path:
+        for module, source in modules.items():
+            (site / f"{module}.py").write_text(source)
+        info = site / f"{dist.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        lines = [f"[{ENTRY_POINT_GROUP}]", *(f"{k} = {v}" for k, v in entries.items())]
+        (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
+        return site
+
+    yield make
+    for module in set(sys.modules) - before:
+        del sys.modules[module]
+
+
+# --- our own drivers -----------------------------------------------------------------------------
+
+
+def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
+    assert declared[ENTRY_POINT_GROUP] == {
+        "generic": "clawlib.drivers.generic:GenericDriver",
+        "openclaw": "clawlib.drivers.openclaw:OpenclawDriver",
+    }
+    # The installed metadata is what the registry reads: stale after a change of pyproject.toml
+    # until the project is reinstalled (scripts/setup does it when pyproject.toml changes).
+    assert installed_drivers() == (
+        DriverInfo("generic", OURS, "clawlib.drivers.generic:GenericDriver"),
+        DriverInfo("openclaw", OURS, "clawlib.drivers.openclaw:OpenclawDriver"),
+    ), "the installed metadata is stale: reinstall the project (scripts/setup)"
+    assert lookup_driver("openclaw").origin == OURS
+    assert isinstance(load_driver("generic"), GenericDriver)
+
+
+def test_unknown_type_lists_installed_drivers_and_known_types() -> None:
+    with pytest.raises(UnknownDriverError) as caught:
+        lookup_driver("OpenClaw")
+    assert (caught.value.name, caught.value.installed) == ("OpenClaw", ("generic", "openclaw"))
+    assert str(caught.value) == (
+        'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (installed drivers: '
+        "generic, openclaw; claw types known upstream that need a driver from another package: "
+        "microclaw, nanobot, nanoclaw, nullclaw, picoclaw)"
+    )
+
+
+def test_upstream_type_without_a_driver_says_so() -> None:
+    assert UPSTREAM_CLAW_TYPES == (
         "generic",
         "microclaw",
         "nanobot",
@@ -19,33 +142,287 @@ def test_builtins() -> None:
         "nullclaw",
         "openclaw",
         "picoclaw",
-    ]
-    assert lookup_driver("openclaw") == DriverInfo("openclaw", "built-in")
-
-
-def test_unknown_type_lists_known_drivers() -> None:
+    )
     with pytest.raises(UnknownDriverError) as caught:
-        lookup_driver("OpenClaw")
-    assert caught.value.known[0] == "generic"
+        load_driver("nanobot")
+    assert caught.value.upstream
     assert str(caught.value) == (
-        'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (known drivers: generic, '
-        "microclaw, nanobot, nanoclaw, nullclaw, openclaw, picoclaw)"
+        'CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot driver is installed '
+        "(installed drivers: generic, openclaw); install a package that registers one in the "
+        "clawlib.drivers entry-point group"
     )
 
 
-def test_plugins_through_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
-    plugins = [
-        EntryPoint("zeroclaw", "zeroclaw_driver:Driver", "clawlib.drivers"),
-        EntryPoint("openclaw", "evil:Driver", "clawlib.drivers"),
+def test_no_drivers_at_all_means_a_stale_installation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda *, group: ())
+    assert installed_drivers() == ()
+    with pytest.raises(UnknownDriverError) as caught:
+        lookup_driver("generic")
+    assert str(caught.value) == (
+        'CLAW_TYPE "generic" is a claw type known upstream, but no generic driver is installed '
+        "(no driver is installed at all: the clawdapus installation lacks its entry points; "
+        "reinstall it, e.g. pip install -e . or scripts/setup)"
+    )
+
+
+# --- plugins ------------------------------------------------------------------------------------
+
+
+def test_a_plugin_driver_is_listed_and_loaded(install: Install) -> None:
+    install("claw-zero", {"zeroclaw": "zero_driver:Zero"}, zero_driver=PLUGIN.replace(
+        '"nanobot"', '"zeroclaw"').replace("NanobotDriver", "Zero"))  # fmt: skip
+    assert [(d.name, d.origin) for d in installed_drivers()] == [
+        ("generic", OURS),
+        ("openclaw", OURS),
+        ("zeroclaw", "claw-zero 1.0"),
     ]
+    driver = load_driver("zeroclaw")
+    assert isinstance(driver, Driver)
+    assert type(driver).__module__ == "zero_driver"
+    with pytest.raises(UnknownDriverError) as caught:
+        lookup_driver("zero")
+    assert caught.value.installed == ("generic", "openclaw", "zeroclaw")
+    assert "(installed drivers: generic, openclaw, zeroclaw; " in str(caught.value)
 
-    def fake_entry_points(*, group: str) -> list[EntryPoint]:
-        assert group == "clawlib.drivers"
-        return plugins
 
-    monkeypatch.setattr("importlib.metadata.entry_points", fake_entry_points)
-    drivers = installed_drivers()
-    assert list(drivers)[-1] == "zeroclaw"
-    assert drivers["zeroclaw"] == DriverInfo("zeroclaw", "zeroclaw_driver:Driver")
-    assert drivers["openclaw"].origin == "built-in"
-    assert _registry.ENTRY_POINT_GROUP == "clawlib.drivers"
+def test_a_plugin_can_provide_an_upstream_claw_type(install: Install) -> None:
+    install("claw-nanobot", {"nanobot": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN)
+    assert lookup_driver("nanobot") == DriverInfo(
+        "nanobot", "claw-nanobot 1.0", "nanobot_driver:NanobotDriver"
+    )
+    assert type(load_driver("nanobot")).__qualname__ == "NanobotDriver"
+    with pytest.raises(UnknownDriverError) as caught:
+        lookup_driver("picoclaw")
+    assert "(installed drivers: generic, nanobot, openclaw)" in str(caught.value)
+
+
+def test_two_distributions_registering_one_name_conflict(install: Install) -> None:
+    install("claw-nanobot", {"nanobot": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN)
+    install("nanobot-fork", {"nanobot": "nanobot_fork:NanobotDriver"}, "2.3", nanobot_fork=PLUGIN)
+    with pytest.raises(DriverConflictError) as caught:
+        load_driver("nanobot")
+    assert caught.value.origins == (
+        "claw-nanobot 1.0 (nanobot_driver:NanobotDriver)",
+        "nanobot-fork 2.3 (nanobot_fork:NanobotDriver)",
+    )
+    assert str(caught.value) == (
+        'CLAW_TYPE "nanobot" has 2 drivers installed, one from each of claw-nanobot 1.0 '
+        "(nanobot_driver:NanobotDriver) and nanobot-fork 2.3 (nanobot_fork:NanobotDriver): "
+        "uninstall all but one of these distributions"
+    )
+    assert "nanobot_driver" not in sys.modules  # a conflict imports neither
+    # Only that name is affected.
+    assert isinstance(load_driver("generic"), GenericDriver)
+
+
+def test_a_plugin_registering_one_of_our_names_conflicts_too(install: Install) -> None:
+    install("evil-claw", {"openclaw": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN)
+    with pytest.raises(DriverConflictError) as caught:
+        lookup_driver("openclaw")
+    assert str(caught.value) == (
+        'CLAW_TYPE "openclaw" has 2 drivers installed, one from each of clawdapus 0.1.0 '
+        "(clawlib.drivers.openclaw:OpenclawDriver) and evil-claw 1.0 "
+        "(nanobot_driver:NanobotDriver): uninstall all but one of these distributions"
+    )
+    assert [d.name for d in installed_drivers()] == ["generic", "openclaw", "openclaw"]
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        (
+            "nanobot_driver:instance",
+            "it is an instance of nanobot_driver.NanobotDriver: register the class itself",
+        ),
+        (
+            "nanobot_driver:NotADriver",
+            "it is the class nanobot_driver.NotADriver, which is not a subclass of "
+            "clawlib.drivers.base.Driver",
+        ),
+        (
+            "nanobot_driver:textwrap",
+            "it is a module, not a subclass of clawlib.drivers.base.Driver",
+        ),
+        ("nanobot_driver:Abstract", "it is abstract: it does not implement materialise"),
+        (
+            "nanobot_driver:Misnamed",
+            'its name is "nano", but it is registered as "nanobot": the class attribute name '
+            "must equal the entry-point name",
+        ),
+        (
+            "nanobot_driver:Nameless",
+            'it has no name: set the class attribute name = "nanobot"',
+        ),
+        (
+            "nanobot_driver:Refusing",
+            "creating it failed: RuntimeError: no config directory",
+        ),
+        ("nanobot_driver:Missing", "module nanobot_driver has no attribute Missing"),
+        (
+            "nanobot_driver",
+            "the entry point names a module, not a class: write module:Class",
+        ),
+        (
+            "nanobot_absent:Driver",
+            "importing nanobot_absent failed: ModuleNotFoundError: No module named "
+            "'nanobot_absent'",
+        ),
+        (
+            "nanobot_broken:Driver",
+            "importing nanobot_broken failed: ModuleNotFoundError: No module named "
+            "'requests_nanobot'",
+        ),
+        (
+            "nanobot_crash:Driver",
+            "importing nanobot_crash failed: ZeroDivisionError: division by zero",
+        ),
+    ],
+)
+def test_a_broken_plugin_is_reported_with_its_distribution(
+    install: Install, target: str, reason: str
+) -> None:
+    install(
+        "claw-nanobot",
+        {"nanobot": target},
+        nanobot_driver="import textwrap\n" + PLUGIN,
+        nanobot_broken="import requests_nanobot\n",
+        nanobot_crash="1 / 0\n",
+    )
+    with pytest.raises(DriverLoadError) as caught:
+        load_driver("nanobot")
+    assert (caught.value.name, caught.value.origin, caught.value.target) == (
+        "nanobot",
+        "claw-nanobot 1.0",
+        target,
+    )
+    assert caught.value.reason == reason
+    assert str(caught.value) == (
+        f"the nanobot driver from claw-nanobot 1.0 ({target}) cannot be loaded: {reason}"
+    )
+    assert isinstance(caught.value, DriverError)
+
+
+def test_the_plan_reports_a_broken_plugin_on_its_service(install: Install, tmp_path: Path) -> None:
+    from clawlib.errors import PodError
+    from clawlib.planner import plan_pod
+    from clawlib.pod import load_pod
+
+    install("claw-nanobot", {"nanobot": "nanobot_driver:Abstract"}, nanobot_driver=PLUGIN)
+    pod = _pod(tmp_path / "pod", "nanobot")
+    with pytest.raises(PodError) as caught:
+        plan_pod(load_pod(pod, environ={}), lambda ref: None)
+    assert str(caught.value) == (
+        f"{pod / 'claw-pod.yml'}:3: services.worker: the nanobot driver from claw-nanobot 1.0 "
+        "(nanobot_driver:Abstract) cannot be loaded: it is abstract: it does not implement "
+        "materialise"
+    )
+
+
+def _pod(directory: Path, claw_type: str) -> Path:
+    """A one-claw pod whose image is planned from its Clawfile (no engine needed)."""
+    (directory / "worker").mkdir(parents=True)
+    (directory / "claw-pod.yml").write_text(
+        textwrap.dedent(
+            """\
+            x-claw: {pod: tiny}
+            services:
+              worker:
+                build: ./worker
+                x-claw:
+                  agent: ./AGENTS.md
+            """
+        )
+    )
+    (directory / "worker" / "Clawfile").write_text(f"FROM x\nCLAW_TYPE {claw_type}\n")
+    (directory / "AGENTS.md").write_text("# Worker\n")
+    return directory
+
+
+# --- claw plan, as a user runs it ----------------------------------------------------------------
+
+# ``claw`` in a fresh interpreter, with the engine's image look-up answered "not built" so that the
+# plan comes from the Clawfile without any engine (DOCKER_HOST also names a dead socket).
+_CLAW = [
+    sys.executable,
+    "-c",
+    "import sys, clawlib.planner as planner; planner._engine_labels = lambda: lambda ref: None; "
+    "from clawtui.cli import main; sys.exit(main())",
+]
+
+
+def _claw_plan(site: Path, pod: Path) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
+        "DOCKER_HOST": f"unix://{pod.parent / 'no-engine.sock'}",
+    }
+    return subprocess.run(
+        [*_CLAW, "plan", "-f", str(pod / "claw-pod.yml")],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_claw_plan_uses_a_plugin_driver(install: Install, tmp_path: Path) -> None:
+    site = install(
+        "claw-nanobot", {"nanobot": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN
+    )
+    done = _claw_plan(site, _pod(tmp_path / "pod", "nanobot"))
+    assert (done.returncode, done.stderr) == (2, "")
+    assert "\n+ .claw-runtime/worker/config.json\n--- /dev/null\n" in done.stdout
+    assert "Plan: 3 files to add, 0 to change, 0 to remove; services: 1 added" in done.stdout
+
+
+def test_claw_plan_reports_a_broken_plugin_without_a_traceback(
+    install: Install, tmp_path: Path
+) -> None:
+    site = install("claw-nanobot", {"nanobot": "nanobot_crash:Driver"}, nanobot_crash="1 / 0\n")
+    pod = _pod(tmp_path / "pod", "nanobot")
+    done = _claw_plan(site, pod)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"error: {pod / 'claw-pod.yml'}:3: services.worker: the nanobot driver from "
+        "claw-nanobot 1.0 (nanobot_crash:Driver) cannot be loaded: importing nanobot_crash "
+        "failed: ZeroDivisionError: division by zero\n"
+    )
+
+
+def test_claw_plan_of_an_upstream_type_without_a_driver(install: Install, tmp_path: Path) -> None:
+    site = install("claw-zero", {"zeroclaw": "zero:Driver"})
+    pod = _pod(tmp_path / "pod", "picoclaw")
+    done = _claw_plan(site, pod)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f'error: {pod / "claw-pod.yml"}:3: services.worker: CLAW_TYPE "picoclaw" is a claw type '
+        "known upstream, but no picoclaw driver is installed (installed drivers: generic, "
+        "openclaw, zeroclaw); install a package that registers one in the clawlib.drivers "
+        "entry-point group\n"
+    )
+
+
+def test_the_readme_example_driver_plans_a_pod(install: Install, tmp_path: Path) -> None:
+    from clawlib.planner import plan_pod
+    from clawlib.pod import load_pod
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Writing a driver\n", 1)[1]
+    source = section.split("```python\n", 1)[1].split("```", 1)[0]
+    registration = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    entries = tomllib.loads(registration)["project"]["entry-points"][ENTRY_POINT_GROUP]
+    assert entries == {"echoclaw": "claw_echo:EchoDriver"}
+    install("claw-echo", entries, claw_echo=source)
+    pod = _pod(tmp_path / "pod", "echoclaw")
+    plan = plan_pod(load_pod(pod, environ={}), lambda ref: None)
+    files = {f.path: f.content for f in plan.files}
+    assert files[".claw-runtime/worker/config/echo.json"] == b'{"agent": "worker", "model": null}'
+    assert files[".claw-runtime/worker/AGENTS.md"] == b"# Worker\n"
+    assert [w.detail for w in plan.warnings] == ["no MODEL primary: echoclaw echoes only"]
+    worker = yaml.safe_load(plan.compose)["services"]["worker"]
+    assert worker["volumes"] == [
+        "./.claw-runtime/worker/AGENTS.md:/claw/AGENTS.md:ro",
+        "./.claw-runtime/worker/config:/etc/echo:ro",
+    ]
+    assert worker["healthcheck"]["test"] == ["CMD", "echoclaw", "ping"]

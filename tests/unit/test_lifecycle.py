@@ -212,6 +212,7 @@ def test_container_record_from_inspect() -> None:
     assert record.started_at == datetime(2026, 11, 30, 11, 58, 0, 123456, tzinfo=UTC)
     assert record.finished_at is None
     assert record.ports == ("0.0.0.0:18080->8080/tcp",)
+    assert record.health_output is None
     assert record.uptime(NOW) == pytest.approx(119.876544)
     assert not record.crash_looping(NOW)
     # A label a container was given by hand, holding digits Python reads but int() does not.
@@ -246,23 +247,40 @@ def test_parse_engine_time() -> None:
 # --- health --------------------------------------------------------------------------------------
 
 
+def test_the_healthchecks_last_output_is_kept() -> None:
+    log = [{"ExitCode": 0, "Output": "fine\n"}, {"ExitCode": 1, "Output": "\n  refused\n  \n"}]
+    record = ContainerRecord.from_inspect(inspect_doc(Health={"Status": "unhealthy", "Log": log}))
+    assert (record.health, record.health_output) == ("unhealthy", "refused")
+    record = ContainerRecord.from_inspect(inspect_doc(Health={"Status": "starting", "Log": []}))
+    assert (record.health, record.health_output) == ("starting", None)
+
+
 def test_state_health() -> None:
-    assert state_health({"State": {"Running": True}}) == HealthResult(
-        "healthy", "container running"
-    )
-    assert state_health({"State": {"Status": "exited", "ExitCode": 3}}) == HealthResult(
+    def judge(**state: Any) -> HealthResult:
+        return state_health(ContainerRecord.from_inspect(inspect_doc(**state)))
+
+    assert judge() == HealthResult("healthy", "container running")
+    assert judge(Status="exited", Running=False, ExitCode=3) == HealthResult(
         "unhealthy", "container is not running (status: exited, exit code 3)"
     )
-    assert state_health(
-        {"State": {"Running": True, "Health": {"Status": "starting"}}}
-    ) == HealthResult("starting", "healthcheck starting")
-    failing = {"Status": "unhealthy", "Log": [{"Output": "connection refused\n"}]}
-    assert state_health({"State": {"Running": True, "Health": failing}}) == HealthResult(
+    assert judge(Status="created", Running=False) == HealthResult(
+        "unhealthy", "container is not running (status: created)"
+    )
+    assert judge(Health={"Status": "starting"}) == HealthResult("starting", "healthcheck starting")
+    failing = {"Status": "unhealthy", "Log": [{"Output": "dialing\nconnection refused\n"}]}
+    assert judge(Health=failing) == HealthResult(
         "unhealthy", "healthcheck failing: connection refused"
     )
-    assert state_health(
-        {"State": {"Running": True, "Health": {"Status": "healthy"}}}
-    ) == HealthResult("healthy", "container running, healthcheck passing")
+    assert judge(Health={"Status": "unhealthy"}) == HealthResult("unhealthy", "healthcheck failing")
+    assert judge(Health={"Status": "healthy"}) == HealthResult(
+        "healthy", "container running, healthcheck passing"
+    )
+    # A record known from a listing, without the inspect-only details.
+    listed = ContainerRecord(
+        id="c1", name="demo-web-1", project="demo", service="web", number=1, image="web",
+        state="running", health="unhealthy",
+    )  # fmt: skip
+    assert state_health(listed) == HealthResult("unhealthy", "healthcheck failing")
 
 
 @pytest.mark.parametrize(
@@ -296,7 +314,7 @@ def test_parse_health_garbage(stdout: str, message: str) -> None:
 
 def test_openclaw_probe_verdicts() -> None:
     driver = OpenclawDriver()
-    running = {"State": {"Running": True}}
+    running = ContainerRecord.from_inspect(inspect_doc())
     assert driver.probe_command == ("openclaw", "health", "--json")
 
     def judge(code: int, out: str, err: str = "") -> HealthResult:
@@ -314,7 +332,7 @@ def test_openclaw_probe_verdicts() -> None:
     assert judge(1, "", "") == HealthResult(
         "unhealthy", "health command exit code 1: health command failed with no output"
     )
-    stopped = {"State": {"Running": False, "Status": "exited", "ExitCode": 0}}
+    stopped = ContainerRecord.from_inspect(inspect_doc(Running=False, Status="exited"))
     assert driver.health_probe(stopped) == HealthResult(
         "unhealthy", "container is not running (status: exited, exit code 0)"
     )

@@ -67,6 +67,20 @@ def test_events_fold_into_the_records() -> None:
     assert live.containers == ()
 
 
+def test_a_new_health_verdict_forgets_the_last_checks_output() -> None:
+    live = LiveContainers("demo", [record("a", "api", health="unhealthy", health_output="refused")])
+    same = live.apply(event("health_status", "a", health="unhealthy"))
+    assert same == Change()
+    assert live.containers[0].health_output == "refused"
+    healed = live.apply(event("health_status", "a", health="healthy")).container
+    assert healed is not None
+    assert (healed.health, healed.health_output) == ("healthy", None)
+    live = LiveContainers("demo", [record("a", "api", health="unhealthy", health_output="refused")])
+    started = live.apply(event("start", "a")).container
+    assert started is not None
+    assert (started.health, started.health_output) == ("starting", None)
+
+
 def test_unknown_containers_and_other_projects() -> None:
     live = LiveContainers("demo")
     assert live.apply(event("create", "new")) == Change(inspect="new")

@@ -119,14 +119,15 @@ def test_unbuildable_services_are_reported(pod_dir: Path) -> None:
     ]
 
 
-def test_driver_not_available(pod_dir: Path) -> None:
+def test_driver_not_installed(pod_dir: Path) -> None:
     clawfile = pod_dir / "agents" / "worker" / "Clawfile"
     clawfile.write_text(clawfile.read_text().replace("generic", "nanobot"))
     with pytest.raises(PodError) as caught:
         plan_pod(load_pod(pod_dir, environ={}), no_images)
     assert str(caught.value).endswith(
-        "services.worker: the nanobot driver is not available in this version "
-        "(available: generic, openclaw)"
+        'services.worker: CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot '
+        "driver is installed (installed drivers: generic, openclaw); install a package that "
+        "registers one in the clawlib.drivers entry-point group"
     )
 
 

@@ -10,8 +10,6 @@ openclaw resolves from its environment at run time.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
 from clawlib.drivers._config import dump_json, split_model_ref
 from clawlib.drivers.base import (
@@ -24,6 +22,7 @@ from clawlib.drivers.base import (
     RuntimeFile,
     state_health,
 )
+from clawlib.engine import ContainerRecord
 from clawlib.errors import DriverError
 from clawlib.runtime import PERSONA_DIR, ResolvedClaw, clawdapus_md
 
@@ -88,7 +87,7 @@ class OpenclawDriver(Driver):
         )
 
     def health_probe(
-        self, container: Mapping[str, Any], probe: ProbeOutput | None = None
+        self, container: ContainerRecord, probe: ProbeOutput | None = None
     ) -> HealthResult:
         """``openclaw health --json``: healthy only when its status is ``ok``.
 
