@@ -420,7 +420,7 @@ def test_the_readme_example_driver_plans_a_pod(install: Install, tmp_path: Path)
     assert files[".claw-runtime/worker/config/echo.json"] == b'{"agent": "worker", "model": null}'
     assert files[".claw-runtime/worker/AGENTS.md"] == b"# Worker\n"
     assert [w.detail for w in plan.warnings] == ["no MODEL primary: echoclaw echoes only"]
-    worker = yaml.safe_load(plan.compose)["services"]["worker"]
+    worker = yaml.safe_load(plan.compose.text)["services"]["worker"]
     assert worker["volumes"] == [
         "./.claw-runtime/worker/AGENTS.md:/claw/AGENTS.md:ro",
         "./.claw-runtime/worker/config:/etc/echo:ro",
