@@ -41,6 +41,7 @@ from clawlib.drivers.base import Driver, Materialised
 from clawlib.errors import (
     ClawError,
     DriverError,
+    EngineUnavailableError,
     InvalidValueError,
     PodError,
     PodProblem,
@@ -255,10 +256,17 @@ def plan_pod(
     """
     known: dict[str, Mapping[str, str] | None] = {}
     read_labels = labels or _engine_labels()
+    unreachable: list[EngineUnavailableError] = []
 
     def lookup(ref: str) -> Mapping[str, str] | None:
+        if unreachable:
+            return None
         if ref not in known:
-            known[ref] = read_labels(ref)
+            try:
+                known[ref] = read_labels(ref)
+            except EngineUnavailableError as exc:
+                unreachable.append(exc)
+                return None
         return known[ref]
 
     problems: list[PodProblem] = []
@@ -271,7 +279,7 @@ def plan_pod(
     builds: list[ImageBuild] = []
     for service in pod.claws:
         try:
-            meta, build = _image_metadata(pod, service, lookup)
+            meta, build = _image_metadata(pod, service, lookup, lambda: bool(unreachable))
         except ClawError as exc:
             detail = exc.detail if isinstance(exc, InvalidValueError) else str(exc)
             problems.append(pod.problem(("services", service.name), detail))
@@ -288,6 +296,15 @@ def plan_pod(
                     "so the plan follows the Clawfile (rebuild the image to match)",
                 )
             )
+    if unreachable:
+        warnings.append(
+            pod.problem(
+                (),
+                f"the Docker engine at {unreachable[0].host} does not answer "
+                f"({unreachable[0].reason}): no image was looked up, claws are planned from "
+                "their Clawfiles",
+            )
+        )
     if problems:
         raise PodError(pod.display, problems)
     emitted = _emitted_skills(pod, lookup, extract or _engine_extract, warnings)
@@ -439,10 +456,11 @@ def _skill_mounts(pod: Pod, name: str, claw: ResolvedClaw) -> tuple[tuple[str, s
 
 
 def _image_metadata(
-    pod: Pod, service: PodService, lookup: LabelLookup
+    pod: Pod, service: PodService, lookup: LabelLookup, engine_down: Callable[[], bool]
 ) -> tuple[ImageMetadata, ImageBuild | None]:
     """The image's metadata: from its labels when it is built and current, else from its
-    Clawfile, with the build that would make it so."""
+    Clawfile, with the build that would make it so (``engine_down()``: no image could be
+    looked up)."""
     image = service.compose.get("image")
     clawfile, context = _clawfile_of(pod, service)
     ref = str(image) if image else managed_image_name(pod.name, service.name)
@@ -450,6 +468,11 @@ def _image_metadata(
     if clawfile is None:
         if not image:
             raise InvalidValueError("a claw service needs image: or a build: with a Clawfile")
+        if labels is None and engine_down():
+            raise InvalidValueError(
+                f'image "{ref}" cannot be looked up while the Docker engine does not answer, '
+                "and the service has no build: with a Clawfile to plan from"
+            )
         if labels is None:
             raise InvalidValueError(
                 f'image "{ref}" is not in the local image store and the service has no '
@@ -460,7 +483,8 @@ def _image_metadata(
     planned = source.info()
     assert context is not None
     if labels is None:
-        build = ImageBuild(service.name, ref, clawfile, context, "not built yet")
+        reason = "not looked up (the engine does not answer)" if engine_down() else "not built yet"
+        build = ImageBuild(service.name, ref, clawfile, context, reason)
         return ImageMetadata(ref, planned, "clawfile"), build
     built = ClawImageInfo.from_labels(labels)
     if dataclasses.replace(built, skill_emit=None) != planned:

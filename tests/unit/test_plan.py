@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clawlib.errors import PodError
+from clawlib.errors import EngineUnavailableError, PodError
 from clawlib.planner import managed_image_name, plan_pod
 from clawlib.pod import load_pod
 
@@ -363,3 +363,43 @@ def test_a_stale_image_is_planned_from_its_clawfile(pod_dir: Path) -> None:
 
     fresh = plan_pod(load_pod(pod_dir, environ={}), current)
     assert (fresh.images, fresh.warnings) == ((), ())
+
+
+def test_an_unreachable_engine_plans_from_the_clawfiles_and_says_so_once(pod_dir: Path) -> None:
+    """One image-lookup policy for every front end: the engine is asked once; when it does not
+    answer, claws with a Clawfile are planned from it, the plan says why once, and a claw that
+    only names an image is a problem that says the engine is the reason."""
+    asked: list[str] = []
+
+    def down(ref: str) -> None:
+        asked.append(ref)
+        raise EngineUnavailableError("unix:///gone.sock", "connection refused")
+
+    plan = plan_pod(load_pod(pod_dir, environ={}), down)
+    assert asked == ["claw-local/tiny-worker:latest"]
+    assert [(w.yaml_path, w.detail) for w in plan.warnings] == [
+        (
+            "",
+            "the Docker engine at unix:///gone.sock does not answer (connection refused): no "
+            "image was looked up, claws are planned from their Clawfiles",
+        )
+    ]
+    assert [(b.service, b.reason) for b in plan.images] == [
+        ("worker", "not looked up (the engine does not answer)")
+    ]
+    offline = plan_pod(load_pod(pod_dir, environ={}), no_images)
+    assert plan.files == offline.files
+
+    pod_file = pod_dir / "claw-pod.yml"
+    pod_file.write_text(
+        pod_file.read_text() + "  bot:\n    image: bot:1\n    x-claw: {agent: ./AGENTS.md}\n"
+    )
+    with pytest.raises(PodError) as raised:
+        plan_pod(load_pod(pod_dir, environ={}), down)
+    assert [(p.yaml_path, p.detail) for p in raised.value.problems] == [
+        (
+            "services.bot",
+            'image "bot:1" cannot be looked up while the Docker engine does not answer, and the '
+            "service has no build: with a Clawfile to plan from",
+        )
+    ]
