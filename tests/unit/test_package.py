@@ -91,6 +91,12 @@ def _claw(*argv: str) -> str:
     )
 
 
+def test_import_clawlib_loads_its_errors_only() -> None:
+    code = "import sys, clawlib; print(sorted(m for m in sys.modules if m.startswith('claw')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['clawlib', 'clawlib.errors']"
+
+
 @pytest.mark.parametrize("option", ["--version", "--help"])
 def test_claw_version_and_help_import_neither_the_verbs_nor_their_libraries(option: str) -> None:
     loaded = _loaded_after(_claw(option))
