@@ -41,7 +41,7 @@ def tree_text(app: ClawApp) -> str:
     tree = main_screen(app).query_one(PodTree)
     labels = []
 
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
+    def walk(node) -> None:
         labels.append(str(node.label))
         for child in node.children:
             walk(child)
@@ -110,12 +110,13 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
         assert '"5m"' in runtime.read_text()
         await pilot.press("p")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), 5, "the plan screen")
-        plan_screen = app.screen
-        await until(pilot, lambda: plan_screen.phase == "ready", 30, "the plan")
+        rollback_screen = app.screen
+        assert isinstance(rollback_screen, PlanScreen)
+        await until(pilot, lambda: rollback_screen.phase == "ready", 30, "the plan")
         await pilot.press("R")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", 5, "confirm")
         await pilot.press("y")
-        await until(pilot, lambda: plan_screen.phase == "applied", 120, "the rollback")
+        await until(pilot, lambda: rollback_screen.phase == "applied", 120, "the rollback")
         assert '"30m"' in runtime.read_text()
         assert docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1") != alpha_after
         await pilot.press("q")

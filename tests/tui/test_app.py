@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,9 @@ def test_missing_pod_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert usage.value.code == 2
 
 
-def settled(  # type: ignore[no-untyped-def]
+def settled(
     backend: FakeBackend, tab: str | None = None, keys: tuple[str, ...] = ()
-):
+) -> Callable[[Pilot[None]], Awaitable[None]]:
     """A ``run_before`` that waits for the plan, the engine and the probes, has every container
     log three lines, then presses keys."""
 
@@ -75,13 +76,13 @@ def settled(  # type: ignore[no-untyped-def]
     return run_before
 
 
-def test_pod_view_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+def test_pod_view_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:
     assert snap_compare(
         make_app(demo, backend), terminal_size=(130, 36), run_before=settled(backend)
     )
 
 
-def test_problems_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+def test_problems_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:
     demo.write_text(demo.read_text().replace("count: 2", "count: zero"))
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -94,7 +95,7 @@ def test_problems_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> No
     assert snap_compare(make_app(demo, backend), terminal_size=(130, 36), run_before=run_before)
 
 
-def test_help_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+def test_help_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:
     app = make_app(demo, backend)
     assert snap_compare(
         app, terminal_size=(130, 36), run_before=settled(backend, keys=("tab", "question_mark"))

@@ -65,7 +65,7 @@ class PaneApp(App[None]):
     def on_log_pane_follow_failed(self, message: LogPane.FollowFailed) -> None:
         self.failures.append((message.key, message.error))
 
-    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, **kwargs: Any) -> None:
         self.notes.append((message, kwargs.get("severity", "information")))
         super().notify(message, **kwargs)
 

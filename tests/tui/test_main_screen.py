@@ -49,7 +49,7 @@ def tree_lines(app: ClawApp) -> list[str]:
     tree = main_screen(app).query_one(PodTree)
     lines = []
 
-    def walk(node, depth: int) -> None:  # type: ignore[no-untyped-def]
+    def walk(node, depth: int) -> None:
         lines.append("  " * depth + str(node.label))
         for child in node.children:
             walk(child, depth + 1)
@@ -294,7 +294,9 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(
         await ready(pilot, app)
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
-        groups = {title: [b.description for b in bindings] for title, bindings in app.screen.groups}
+        shown = app.screen
+        assert isinstance(shown, HelpScreen)
+        groups = {title: [b.description for b in bindings] for title, bindings in shown.groups}
         assert groups["Pod view"][:4] == ["Plan", "Edit", "Problems", "Probe"]
         assert "Quit" in groups["Everywhere"]
         await pilot.press("escape")
@@ -320,7 +322,7 @@ async def test_number_keys_switch_tabs(demo: Path, backend: FakeBackend) -> None
             assert tabs.active == tab
 
 
-def test_editor_command(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_editor_command(monkeypatch, tmp_path: Path) -> None:
     pod = tmp_path / "claw-pod.yml"
     monkeypatch.setenv("EDITOR", "code --wait")
     monkeypatch.delenv("VISUAL", raising=False)
@@ -332,7 +334,7 @@ def test_editor_command(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no
 
 async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
     demo: Path, backend: FakeBackend, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)

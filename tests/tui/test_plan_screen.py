@@ -624,14 +624,14 @@ def _snapshot_app(tmp_path: Path) -> PlanApp:
     return PlanApp(FakeBackend(), demo_copy(tmp_path, change_demo))
 
 
-def test_plan_snapshot_unified(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_snapshot_unified(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await planned(pilot)
 
     assert snap_compare(_snapshot_app(tmp_path), terminal_size=(120, 36), run_before=run_before)
 
 
-def test_plan_snapshot_side_by_side(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_snapshot_side_by_side(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await planned(pilot)
         await pilot.press("s")
