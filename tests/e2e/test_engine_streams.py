@@ -31,6 +31,7 @@ from clawlib.engine import (
     engine_host,
 )
 from clawlib.errors import EngineDisconnectedError, EngineUnavailableError
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
@@ -87,10 +88,12 @@ def collect(
 ) -> list[Any]:
     """Items until ``done(items)`` holds (bounded)."""
     items: list[Any] = []
-    deadline = time.monotonic() + timeout
-    while not done(items):
-        assert time.monotonic() < deadline, f"condition not met; got {items[-5:]}"
-        items += stream.get_batch(timeout=0.2)
+
+    def read() -> bool:
+        items.extend(stream.get_batch(timeout=0.2))
+        return done(items)
+
+    wait_for(read, timeout=timeout, interval=0, message=lambda: f"the items; got {items[-5:]}")
     return items
 
 

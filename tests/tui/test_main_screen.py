@@ -3,8 +3,6 @@ engine loss and reconnect, pod-file problems, help and the command palette."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -20,6 +18,7 @@ from clawtui.widgets.inspect_pane import InspectPane
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.pod_tree import PodTree
 from clawtui.widgets.status_bar import StatusBar
+from tests.polling import pilot_wait_for
 from tests.tui.fake_backend import FakeBackend, event, record
 
 SIZE = (130, 36)
@@ -29,14 +28,6 @@ UNKNOWN = [
     "    assistant  unknown",
 ]
 """The top of the tree while the engine cannot be asked."""
-
-
-async def until(pilot: Pilot[None], check: Callable[[], object], timeout: float = 5.0) -> None:
-    """Let the app run until ``check()`` is true (fails after ``timeout`` seconds)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.02)
 
 
 def main_screen(app: ClawApp) -> MainScreen:
@@ -64,9 +55,9 @@ def status(app: ClawApp) -> str:
 
 async def ready(pilot: Pilot[None], app: ClawApp) -> None:
     """Planned, connected and probed."""
-    await until(pilot, lambda: main_screen(app).plan is not None)
-    await until(pilot, lambda: "engine connected" in status(app))
-    await until(pilot, lambda: len(main_screen(app).health) == 5)
+    await pilot_wait_for(pilot, lambda: main_screen(app).plan is not None)
+    await pilot_wait_for(pilot, lambda: "engine connected" in status(app))
+    await pilot_wait_for(pilot, lambda: len(main_screen(app).health) == 5)
 
 
 async def test_tree_shows_planned_services_with_state_and_health(
@@ -76,7 +67,7 @@ async def test_tree_shows_planned_services_with_state_and_health(
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await until(pilot, lambda: "unhealthy" in "\n".join(tree_lines(app)))
+        await pilot_wait_for(pilot, lambda: "unhealthy" in "\n".join(tree_lines(app)))
         assert tree_lines(app) == [
             "demo  4 services · 5/5 running",
             "  assistant  openclaw  ♥  claw-local/demo-assistant:latest",
@@ -102,9 +93,11 @@ async def test_events_keep_the_tree_live_without_listing_again(
         listings = backend.calls.count(("containers", "demo"))
         reviewer = backend.records[record("reviewer", claw_type="generic").id]
         backend.emit(event("die", reviewer, exit_code=3))
-        await until(pilot, lambda: "demo-reviewer-1  exited (3)" in "\n".join(tree_lines(app)))
+        await pilot_wait_for(
+            pilot, lambda: "demo-reviewer-1  exited (3)" in "\n".join(tree_lines(app))
+        )
         backend.emit(event("destroy", reviewer))
-        await until(pilot, lambda: "    reviewer  missing" in tree_lines(app))
+        await pilot_wait_for(pilot, lambda: "    reviewer  missing" in tree_lines(app))
         assert backend.calls.count(("containers", "demo")) == listings
 
 
@@ -112,27 +105,29 @@ async def test_engine_down_then_back(demo: Path, backend: FakeBackend) -> None:
     backend.engine_up = False
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "engine unreachable" in status(app))
+        await pilot_wait_for(pilot, lambda: "engine unreachable" in status(app))
         assert "connection refused" in status(app)
-        await until(pilot, lambda: main_screen(app).plan is not None)
+        await pilot_wait_for(pilot, lambda: main_screen(app).plan is not None)
         # The tree comes from the plan alone: what runs is not known.
         assert tree_lines(app)[:3] == UNKNOWN
         backend.engine_up = True
-        await until(pilot, lambda: "engine connected" in status(app), timeout=8)
-        await until(pilot, lambda: "demo-assistant-1  running" in "\n".join(tree_lines(app)))
+        await pilot_wait_for(pilot, lambda: "engine connected" in status(app), timeout=8)
+        await pilot_wait_for(
+            pilot, lambda: "demo-assistant-1  running" in "\n".join(tree_lines(app))
+        )
         # A lost event stream is reported, and followed again.
         backend.disconnect()
-        await until(pilot, lambda: "engine unreachable" in status(app))
+        await pilot_wait_for(pilot, lambda: "engine unreachable" in status(app))
         assert tree_lines(app)[:3] == UNKNOWN
         backend.engine_up = True
-        await until(pilot, lambda: "engine connected" in status(app), timeout=8)
+        await pilot_wait_for(pilot, lambda: "engine connected" in status(app), timeout=8)
 
 
 async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -> None:
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await until(pilot, lambda: any(c[0] == "logs" for c in backend.calls))
+        await pilot_wait_for(pilot, lambda: any(c[0] == "logs" for c in backend.calls))
         pod_follow = next(c for c in backend.calls if c[0] == "logs")
         assert pod_follow[1] == (
             "demo-assistant-1",
@@ -142,7 +137,7 @@ async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -
             "demo-notes-web-1",
         )
         await pilot.press("down", "down", "down")  # pod → assistant → its container → researcher
-        await until(
+        await pilot_wait_for(
             pilot,
             lambda: (
                 backend.calls[-1][:2] == ("logs", ("demo-researcher-0-1", "demo-researcher-1-1"))
@@ -156,7 +151,7 @@ async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -
         r0 = backend.records[record("researcher-0", claw_service="researcher").id]
         backend.log(r0, "reading the notes", "found 3 items")
         pane = main_screen(app).query_one(LogPane)
-        await until(pilot, lambda: "found 3 items" in pane.plain_text())
+        await pilot_wait_for(pilot, lambda: "found 3 items" in pane.plain_text())
 
 
 async def test_action_on_a_claw_covers_its_replicas(demo: Path, backend: FakeBackend) -> None:
@@ -165,9 +160,9 @@ async def test_action_on_a_claw_covers_its_replicas(demo: Path, backend: FakeBac
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("down", "down", "down", "r")
-        await until(pilot, lambda: any(c[0] == "act" for c in backend.calls))
+        await pilot_wait_for(pilot, lambda: any(c[0] == "act" for c in backend.calls))
         assert ("act", "restart", "demo", ("researcher-0", "researcher-1")) in backend.calls
-        await until(pilot, lambda: "restart researcher: done" in status(app))
+        await pilot_wait_for(pilot, lambda: "restart researcher: done" in status(app))
 
 
 async def test_a_failed_action_says_why(demo: Path, backend: FakeBackend) -> None:
@@ -182,7 +177,7 @@ async def test_a_failed_action_says_why(demo: Path, backend: FakeBackend) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("down", "down", "down", "down", "down", "down", "S")
-        await until(pilot, lambda: "stop reviewer failed" in status(app))
+        await pilot_wait_for(pilot, lambda: "stop reviewer failed" in status(app))
         assert ("act", "stop", "demo", ("reviewer",)) in backend.calls
         assert any("cannot stop container" in str(n.message) for n in app._notifications)
 
@@ -205,13 +200,15 @@ async def test_the_whole_pod_or_a_rebuild_asks_first(demo: Path, backend: FakeBa
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("r")  # the pod is selected
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("n")
         await pilot.press("down", "b")  # assistant: a rebuild
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert not any(c[0] == "act" for c in backend.calls)
         await pilot.press("y")
-        await until(pilot, lambda: ("act", "rebuild", "demo", ("assistant",)) in backend.calls)
+        await pilot_wait_for(
+            pilot, lambda: ("act", "rebuild", "demo", ("assistant",)) in backend.calls
+        )
 
 
 async def test_tab_goes_from_the_tree_into_the_log_pane(demo: Path, backend: FakeBackend) -> None:
@@ -230,14 +227,14 @@ async def test_down_asks_first(demo: Path, backend: FakeBackend) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("D")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert not any(c[0] == "act" for c in backend.calls)
         await pilot.press("D")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("y")
-        await until(pilot, lambda: ("act", "down", "demo", ()) in backend.calls)
+        await pilot_wait_for(pilot, lambda: ("act", "down", "demo", ()) in backend.calls)
 
 
 async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) -> None:
@@ -245,7 +242,7 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
     demo.write_text(text.replace("count: 2", "count: -1"))
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
-        await until(
+        await pilot_wait_for(
             pilot,
             lambda: (
                 isinstance(app.screen, ProblemsScreen) and len(app.screen.query(".problem")) == 2
@@ -256,14 +253,14 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
         assert "services.researcher.x-claw.surfaces[0]" in problems[1]
         assert "read-sorta" in problems[1]
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert "pod file: 2 problems (E)" in status(app)
         # Never applied and not planned: no project to watch, but the engine was asked.
-        await until(
+        await pilot_wait_for(
             pilot, lambda: "engine connected: the pod has not been applied yet" in status(app)
         )
         await pilot.press("E")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
 
 
 async def test_editing_the_pod_files_marks_the_plan_out_of_date(
@@ -272,18 +269,20 @@ async def test_editing_the_pod_files_marks_the_plan_out_of_date(
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await until(pilot, lambda: main_screen(app)._inputs is not None)
+        await pilot_wait_for(pilot, lambda: main_screen(app)._inputs is not None)
         generated = demo.parent / "compose.generated.yml"
         generated.write_text("name: demo\n")  # what claw writes is not an input
         await pilot.pause(2.5)
         assert "plan out of date" not in status(app)
         contract = demo.parent / "agents" / "reviewer" / "AGENTS.md"
         contract.write_text(contract.read_text() + "\nBe brief.\n")
-        await until(pilot, lambda: "pod changed: plan out of date (p)" in status(app), timeout=6)
+        await pilot_wait_for(
+            pilot, lambda: "pod changed: plan out of date (p)" in status(app), timeout=6
+        )
         await pilot.press("p")
-        await until(pilot, lambda: isinstance(app.screen, PlanScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
         await pilot.press("escape")  # back: planned again
-        await until(pilot, lambda: "plan out of date" not in status(app))
+        await pilot_wait_for(pilot, lambda: "plan out of date" not in status(app))
 
 
 async def test_help_lists_every_key_and_the_palette_offers_every_action(
@@ -293,7 +292,7 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         shown = app.screen
         assert isinstance(shown, HelpScreen)
         groups = {title: [b.description for b in bindings] for title, bindings in shown.groups}
@@ -341,10 +340,10 @@ async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
         monkeypatch.setattr("clawtui.screens.main._RETRY_MAX", 0.1)
         events = backend.event_feeds[-1]
         events.fail(RuntimeError("unexpected answer"))
-        await until(
+        await pilot_wait_for(
             pilot, lambda: any("unexpected answer" in str(n.message) for n in app._notifications)
         )
-        await until(pilot, lambda: len(backend.event_feeds) == 2)  # watching again
+        await pilot_wait_for(pilot, lambda: len(backend.event_feeds) == 2)  # watching again
 
 
 async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) -> None:
@@ -353,7 +352,7 @@ async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) 
         await ready(pilot, app)
         screen = main_screen(app)
         await pilot.click("#tree", offset=(6, 3))  # the row of researcher
-        await until(pilot, lambda: screen.selected == "service:researcher")
+        await pilot_wait_for(pilot, lambda: screen.selected == "service:researcher")
         await pilot.click("Tab#--content-tab-health")
         assert screen.query_one(TabbedContent).active == "health"
 
@@ -382,7 +381,7 @@ async def test_inspect_shows_the_engine_view_of_the_container_masked(
             found = [s for s in view.sections if s.title == title]
             return dict(found[0].rows) if found else {}
 
-        await until(pilot, lambda: "OPENROUTER_API_KEY" in section("Environment"))
+        await pilot_wait_for(pilot, lambda: "OPENROUTER_API_KEY" in section("Environment"))
         assert section("Environment") == {
             "DISCORD_TOKEN": "${DISCORD_TOKEN}",
             "OPENROUTER_API_KEY": "•••• (OPENROUTER_API_KEY)",
@@ -401,8 +400,12 @@ async def test_a_healthcheck_verdict_is_probed_again_at_once(
         probes = sum(1 for call in backend.calls if call[0] == "probe")
         backend.health[web.name] = ("unhealthy", "healthcheck failing")
         backend.emit(event("health_status", web, health="unhealthy"))
-        await until(pilot, lambda: sum(1 for c in backend.calls if c[0] == "probe") > probes)
-        await until(pilot, lambda: "demo-notes-web-1  running  ✗ unhealthy" in tree_lines(app)[-1])
+        await pilot_wait_for(
+            pilot, lambda: sum(1 for c in backend.calls if c[0] == "probe") > probes
+        )
+        await pilot_wait_for(
+            pilot, lambda: "demo-notes-web-1  running  ✗ unhealthy" in tree_lines(app)[-1]
+        )
 
 
 async def test_quitting_closes_the_engine_connections(demo: Path, backend: FakeBackend) -> None:
