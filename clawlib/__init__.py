@@ -10,40 +10,59 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from clawlib.api import (
-    BuildInput,
-    BuildResult,
-    GeneratedDockerfile,
-    InspectedImage,
-    build_image,
-    generate_dockerfile,
-    inspect_image,
-    resolve_build_input,
-)
-from clawlib.clawfile import Clawfile, ClawImageInfo, read_clawfile
-from clawlib.doctor import Check, DoctorReport, run_doctor
 from clawlib.errors import ClawError
 
-if TYPE_CHECKING:  # imported lazily below: pydantic and PyYAML cost more than the rest together
+if TYPE_CHECKING:
+    from clawlib.api import (
+        BuildInput,
+        BuildResult,
+        GeneratedDockerfile,
+        InspectedImage,
+        build_image,
+        generate_dockerfile,
+        inspect_image,
+        resolve_build_input,
+    )
+    from clawlib.clawfile import Clawfile, ClawImageInfo, read_clawfile
+    from clawlib.doctor import Check, DoctorReport, run_doctor
     from clawlib.lifecycle import ApplyReport, apply
     from clawlib.planner import LabelLookup, Plan, PlanDiff, plan_pod
     from clawlib.pod import Pod, load_pod
 
+# Imported on first use, so that `import clawlib` (and every `import clawlib.x`, which imports
+# this package first) costs only the error classes: the rest brings in pydantic, PyYAML and the
+# whole pipeline, which `claw --version` does not need.
 _LAZY = {
     "ApplyReport": "clawlib.lifecycle",
-    "apply": "clawlib.lifecycle",
+    "BuildInput": "clawlib.api",
+    "BuildResult": "clawlib.api",
+    "Check": "clawlib.doctor",
+    "ClawImageInfo": "clawlib.clawfile",
+    "Clawfile": "clawlib.clawfile",
+    "DoctorReport": "clawlib.doctor",
+    "GeneratedDockerfile": "clawlib.api",
+    "InspectedImage": "clawlib.api",
     "Plan": "clawlib.planner",
     "PlanDiff": "clawlib.planner",
-    "plan_pod": "clawlib.planner",
     "Pod": "clawlib.pod",
+    "apply": "clawlib.lifecycle",
+    "build_image": "clawlib.api",
+    "generate_dockerfile": "clawlib.api",
+    "inspect_image": "clawlib.api",
     "load_pod": "clawlib.pod",
+    "plan_pod": "clawlib.planner",
+    "read_clawfile": "clawlib.clawfile",
+    "resolve_build_input": "clawlib.api",
+    "run_doctor": "clawlib.doctor",
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'clawlib' has no attribute {name!r}")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'clawlib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
 
 
 def plan(pod: Pod, labels: LabelLookup | None = None) -> Plan:

@@ -6,7 +6,7 @@ import gc
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -55,7 +55,7 @@ class ClawApp(App[None]):
     def on_unmount(self) -> None:
         self.backend.close()
 
-    def _help_nodes(self, screen: Screen[object]) -> list[tuple[str, DOMNode, list[Binding]]]:
+    def _help_nodes(self, screen: Screen[Any]) -> list[tuple[str, DOMNode, list[Binding]]]:
         nodes = [screen, *screen.query("*"), self]
         return bindings_by_group(nodes)
 
@@ -65,7 +65,7 @@ class ClawApp(App[None]):
         groups = [(title, bindings) for title, _, bindings in self._help_nodes(self.screen)]
         self.push_screen(HelpScreen(groups))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for title, node, bindings in self._help_nodes(screen):
             if node is self:

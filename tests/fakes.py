@@ -18,7 +18,7 @@ from clawlib.errors import ContainerNotFoundError, EngineUnavailableError
 class FakeRunner:
     """Answers commands from a table keyed by argv; records every call with its env."""
 
-    answers: dict[tuple[str, ...], CommandResult | tuple[int, str, str]] = field(
+    answers: Mapping[tuple[str, ...], CommandResult | tuple[int, str, str]] = field(
         default_factory=dict
     )
     streamed: dict[tuple[str, ...], tuple[int, list[str]]] = field(default_factory=dict)

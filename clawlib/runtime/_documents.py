@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from clawlib.pod._models import ChannelRouting, Handle
+from clawlib.pod import ChannelRouting, Handle
 
 from ._types import ResolvedClaw
 

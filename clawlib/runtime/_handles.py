@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clawlib.pod._models import Handle
+from clawlib.pod import Handle
 
 __all__ = [
     "InvokeTarget",

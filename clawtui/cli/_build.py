@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from clawlib import GeneratedDockerfile, build_image
 
 from ._output import printable
 
-__all__ = ["register"]
+__all__ = ["configure"]
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "build",
-        help="build an image from a Clawfile",
-        description=(
-            "Generate a Dockerfile from a Clawfile (claw directives become claw.* labels) and "
-            "build it with docker. PATH is a directory holding a Clawfile, or a Clawfile."
-        ),
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Generate a Dockerfile from a Clawfile (claw directives become claw.* labels) and build "
+        "it with docker. PATH is a directory holding a Clawfile, or a Clawfile."
     )
     parser.add_argument("path", nargs="?", default=".", metavar="PATH")
     parser.add_argument(

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from typing import Any
 
 from clawlib import DoctorReport, run_doctor
 
 from ._output import print_json
 
-__all__ = ["format_report", "register"]
+__all__ = ["configure", "format_report"]
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "doctor",
-        help="check that this machine can build and run claws",
-        description=(
-            "Check the docker CLI, the engine, docker compose v2, the image builder, the Python "
-            "dependencies and the local base image. Exit status 1 if a required check fails."
-        ),
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Check the docker CLI, the engine, docker compose v2, the image builder, the Python "
+        "dependencies and the local base image. Exit status 1 if a required check fails."
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
     parser.set_defaults(run=run)

@@ -5,22 +5,17 @@ from __future__ import annotations
 import argparse
 import shlex
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from clawlib import InspectedImage, inspect_image
 from clawlib.secrets import mask_command, mask_secrets, mask_value, split_command
 
 from ._output import print_json, printable
 
-__all__ = ["format_inspection", "register"]
+__all__ = ["configure", "format_inspection"]
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "inspect",
-        help="show the claw metadata of an image",
-        description="Read an image's claw.* labels and show what they declare.",
-    )
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    parser.description = "Read an image's claw.* labels and show what they declare."
     parser.add_argument("image", metavar="IMAGE")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(run=run)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from clawlib.engine import (
     ComposeProject,
@@ -32,7 +32,7 @@ from clawlib.lifecycle import COMPOSE_FILE, locate
 from ._args import add_pod_arguments
 from ._output import print_output, printable
 
-__all__ = ["follow_until_interrupted", "parse_since", "register"]
+__all__ = ["configure", "follow_until_interrupted", "parse_since"]
 
 # compose's palette, in its order: each container gets the next colour.
 _PALETTE = ("36", "33", "32", "35", "34", "96", "93", "92", "95", "94")
@@ -41,14 +41,10 @@ _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _DURATIONS = re.compile(r"(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+")
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "logs",
-        help="show the logs of the pod's containers, merged",
-        description=(
-            "Show the logs of the pod's containers (all, or those of the SERVICEs named: a claw "
-            "service name covers all its replicas), merged and prefixed by container."
-        ),
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Show the logs of the pod's containers (all, or those of the SERVICEs named: a claw "
+        "service name covers all its replicas), merged and prefixed by container."
     )
     add_pod_arguments(parser)
     parser.add_argument("services", nargs="*", metavar="SERVICE")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import signal
 import sys
@@ -19,23 +20,52 @@ from typing import TextIO
 
 from clawlib import ClawError, __version__
 
-from . import _build, _doctor, _inspect, _logs, _plan, _ps, _tui, _up
 from ._output import print_error
 
 __all__ = ["main"]
 
-_COMMANDS = (_build, _inspect, _plan, _up, _ps, _logs, _doctor, _tui)
+# Each verb: the module of this package that implements it, and its line in `claw --help`. A
+# verb's module is imported only when that verb is asked for: the implementations load pydantic,
+# PyYAML and the Docker SDK, which `claw --version` and `claw --help` do without. The module's
+# `configure(verb, parser)` gives the verb's parser its description, arguments and `run`.
+_VERBS = {
+    "build": ("_build", "build an image from a Clawfile"),
+    "inspect": ("_inspect", "show the claw metadata of an image"),
+    "plan": ("_plan", "show what claw would generate for a pod, as a diff"),
+    "generate": ("_plan", "write the generated compose file and runtime files"),
+    "up": (
+        "_up",
+        "apply the pod: build, write the generated files, start and verify the services",
+    ),
+    "down": ("_up", "stop and remove the pod's containers and networks"),
+    "rollback": (
+        "_up",
+        "go back to the generated files kept before the last apply, and run them",
+    ),
+    "ps": ("_ps", "list the pod's containers: state, health, uptime, image, ports"),
+    "health": (
+        "_ps",
+        "probe every container's health (exit status 1 if any is not healthy)",
+    ),
+    "logs": ("_logs", "show the logs of the pod's containers, merged"),
+    "doctor": ("_doctor", "check that this machine can build and run claws"),
+    "tui": ("_tui", "open the terminal UI on a pod"),
+}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``claw``, complete for ``verb`` only: the other verbs are bare names that
+    take anything, enough to tell which verb the arguments ask for."""
     parser = argparse.ArgumentParser(
         prog="claw",
         description="Run fleets of AI-agent containers safely.",
     )
     parser.add_argument("--version", action="version", version=f"claw {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in _COMMANDS:
-        command.register(commands)
+    for name, (module, help_text) in _VERBS.items():
+        command = commands.add_parser(name, help=help_text, add_help=name == verb)
+        if name == verb:
+            importlib.import_module(f"{__package__}.{module}").configure(name, command)
     return parser
 
 
@@ -44,7 +74,10 @@ _PIPE_CLOSED = 128 + signal.SIGPIPE
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``claw`` with ``argv`` (default: the process arguments); return the exit status."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # First which verb argparse picks (or --version, --help, a usage error), then its arguments.
+    verb = _parser().parse_known_args(argv)[0].command
+    args = _parser(verb).parse_args(argv)
     try:
         status = _run(args)
         # Flushed here rather than at exit, so that a closed pipe is caught below.

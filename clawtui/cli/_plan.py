@@ -11,31 +11,28 @@ from clawlib import Plan, PlanDiff, load_pod, plan
 
 from ._output import print_json, printable
 
-__all__ = ["planned", "print_diff", "register"]
+__all__ = ["configure", "planned", "print_diff"]
 
 _SYMBOLS = {"add": "+", "change": "~", "remove": "-"}
 _COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "~": "\x1b[33m"}
 _RESET = "\x1b[0m"
 
 
-def register(commands: Any) -> None:
-    for name, help_text, run in (
-        ("plan", "show what claw would generate for a pod, as a diff", _run_plan),
-        ("generate", "write the generated compose file and runtime files", _run_generate),
-    ):
-        parser = commands.add_parser(
-            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
-        )
-        parser.add_argument(
-            "-f",
-            "--file",
-            default="claw-pod.yml",
-            metavar="POD",
-            help="the pod file (default: ./claw-pod.yml)",
-        )
-        if name == "plan":
-            parser.add_argument("--json", action="store_true", help="print JSON instead of a diff")
-        parser.set_defaults(run=run)
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-f",
+        "--file",
+        default="claw-pod.yml",
+        metavar="POD",
+        help="the pod file (default: ./claw-pod.yml)",
+    )
+    if verb == "plan":
+        parser.description = "Show what claw would generate for a pod, as a diff."
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a diff")
+        parser.set_defaults(run=_run_plan)
+    else:
+        parser.description = "Write the generated compose file and runtime files."
+        parser.set_defaults(run=_run_generate)
 
 
 def planned(pod_file: str) -> Plan:

@@ -20,30 +20,24 @@ from ..formatting import format_duration
 from ._args import add_pod_arguments
 from ._output import print_json, print_table
 
-__all__ = ["register"]
+__all__ = ["configure"]
 
 
-def register(commands: Any) -> None:
-    ps = commands.add_parser(
-        "ps",
-        help="list the pod's containers: state, health, uptime, image, ports",
-        description="List the containers of the pod's compose project, claws and plain services.",
-    )
-    add_pod_arguments(ps)
-    ps.add_argument("--json", action="store_true", help="print JSON")
-    ps.set_defaults(run=_run_ps)
-    health = commands.add_parser(
-        "health",
-        help="probe every container's health (exit status 1 if any is not healthy)",
-        description=(
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    if verb == "ps":
+        parser.description = (
+            "List the containers of the pod's compose project, claws and plain services."
+        )
+        parser.set_defaults(run=_run_ps)
+    else:
+        parser.description = (
             "Probe each claw with its driver (openclaw: `openclaw health --json`) and each plain "
             "service by its state and healthcheck. Exit status 1 if any container is not "
             "healthy (unhealthy, starting, or not judged) or none runs."
-        ),
-    )
-    add_pod_arguments(health)
-    health.add_argument("--json", action="store_true", help="print JSON")
-    health.set_defaults(run=_run_health)
+        )
+        parser.set_defaults(run=_run_health)
+    add_pod_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _survey(args: argparse.Namespace) -> tuple[str, tuple[ContainerHealth, ...]]:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
 
 from clawtui.__main__ import add_arguments, open_pod
 
-__all__ = ["register"]
+__all__ = ["configure"]
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "tui",
-        help="open the terminal UI on a pod",
-        description="Open the terminal UI on a pod directory or claw-pod.yml (default: here).",
-    )
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    parser.description = "Open the terminal UI on a pod directory or claw-pod.yml (default: here)."
     add_arguments(parser)
     parser.set_defaults(run=lambda args: open_pod(parser, args))

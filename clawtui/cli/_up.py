@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from typing import Any
 
 from clawlib.compose import RUNTIME_DIR
 from clawlib.errors import NoPreviousGenerationError
@@ -25,56 +24,45 @@ from ._args import add_pod_arguments
 from ._output import print_output, print_table, printable
 from ._plan import planned, print_diff
 
-__all__ = ["register"]
+__all__ = ["configure"]
 
 
-def register(commands: Any) -> None:
-    up = commands.add_parser(
-        "up",
-        help="apply the pod: build, write the generated files, start and verify the services",
-        description=(
+def configure(verb: str, parser: argparse.ArgumentParser) -> None:
+    add_pod_arguments(parser)
+    if verb == "up":
+        parser.description = (
             "Plan the pod, build the images it needs, write the generated files (keeping the "
             "previous generation), run `docker compose up -d`, recreate the claws whose "
             "generated inputs changed, and check every container. Without -d, then follow the "
             "logs until Ctrl-C, which stops the pod."
-        ),
-    )
-    add_pod_arguments(up)
-    up.add_argument("-d", "--detach", action="store_true", help="return once the pod is up")
-    up.add_argument(
-        "--plan", action="store_true", help="show the plan's diff and ask before applying it"
-    )
-    up.add_argument("-y", "--yes", action="store_true", help="never ask (with or without --plan)")
-    up.set_defaults(run=_run_up)
-
-    down = commands.add_parser(
-        "down",
-        help="stop and remove the pod's containers and networks",
-        description=(
+        )
+        parser.add_argument("-d", "--detach", action="store_true", help="return once the pod is up")
+        parser.add_argument(
+            "--plan", action="store_true", help="show the plan's diff and ask before applying it"
+        )
+        parser.add_argument(
+            "-y", "--yes", action="store_true", help="never ask (with or without --plan)"
+        )
+        parser.set_defaults(run=_run_up)
+    elif verb == "down":
+        parser.description = (
             "Run `docker compose down` on the generated file: containers and networks of the "
             "project go; the generated files stay. The engine is asked first, and afterwards "
             "whether any container of the project remains: then the command fails, naming them."
-        ),
-    )
-    add_pod_arguments(down)
-    down.add_argument(
-        "-v", "--volumes", action="store_true", help="remove the project's named volumes too"
-    )
-    down.set_defaults(run=_run_down)
-
-    back = commands.add_parser(
-        "rollback",
-        help="go back to the generated files kept before the last apply, and run them",
-        description=(
+        )
+        parser.add_argument(
+            "-v", "--volumes", action="store_true", help="remove the project's named volumes too"
+        )
+        parser.set_defaults(run=_run_down)
+    else:
+        parser.description = (
             "Put back the generated files kept before the last apply (.claw-runtime/.previous) "
             "and recreate every container from them with `docker compose up -d "
             "--force-recreate`. The files they replace are kept in turn: rolling back again "
             "undoes it. Asks first on a terminal; -y never asks."
-        ),
-    )
-    add_pod_arguments(back)
-    back.add_argument("-y", "--yes", action="store_true", help="never ask")
-    back.set_defaults(run=_run_rollback)
+        )
+        parser.add_argument("-y", "--yes", action="store_true", help="never ask")
+        parser.set_defaults(run=_run_rollback)
 
 
 def _run_up(args: argparse.Namespace) -> int:

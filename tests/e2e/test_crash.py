@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.pods import write_pod
-from tests.e2e.polling import wait_for
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
@@ -103,5 +103,7 @@ def test_claw_up_killed_while_writing(project: str, tmp_path: Path) -> None:
         step += 6
     assert outcomes == {"old", "new"}
     assert planned_files(pod) == []
-    wait_for(lambda: claw(pod, "health").returncode == 0, timeout=60, what="all healthy")
+    wait_for(
+        lambda: claw(pod, "health").returncode == 0, timeout=60, interval=0.2, message="all healthy"
+    )
     assert "version two" in (pod / ".claw-runtime" / "alpha" / "AGENTS.effective.md").read_text()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
 from clawtui.cli import main
 from tests.e2e.pods import CLAWFILE, docker, leftovers, write_pod
-from tests.e2e.polling import wait_for
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
@@ -51,7 +50,12 @@ def test_full_cycle(project: str, tmp_path: Path, capsys: pytest.CaptureFixture[
         assert status == 0
         return {row["service"]: row for row in rows}
 
-    wait_for(lambda: all(r["health"] == "healthy" for r in ps().values()), what="all healthy")
+    wait_for(
+        lambda: all(r["health"] == "healthy" for r in ps().values()),
+        timeout=20,
+        interval=0.2,
+        message="all healthy",
+    )
     rows = ps()
     assert sorted(rows) == ["alpha", "beta", "web"]
     for service in ("alpha", "beta"):
@@ -78,13 +82,17 @@ def test_full_cycle(project: str, tmp_path: Path, capsys: pytest.CaptureFixture[
         ]
         with LogStream(view, sources, follow=True, tail=0) as stream:
             seen: dict[str, list[int]] = {"alpha": [], "beta": []}
-            deadline = time.monotonic() + 15
-            while min(len(ticks) for ticks in seen.values()) < 5 and time.monotonic() < deadline:
+
+            def five_ticks_each() -> bool:
                 for item in stream.get_batch(100, timeout=0.5):
                     assert isinstance(item, LogLine)
                     seen[item.source.service].append(int(item.text.rsplit(" ", 1)[1]))
+                return min(len(ticks) for ticks in seen.values()) >= 5
+
+            wait_for(
+                five_ticks_each, timeout=15, interval=0, message=lambda: f"5 ticks each: {seen}"
+            )
     for ticks in seen.values():
-        assert len(ticks) >= 5
         assert ticks == list(range(ticks[0], ticks[0] + len(ticks)))  # in order, none missing
 
     # One stub turns unhealthy: health says which, with the probe's detail, and exits 1.
@@ -196,7 +204,7 @@ def test_ps_reports_a_crash_loop(
         seen.append(row)
         return bool(row["crash_looping"]) and row["state"] in ("restarting", "exited")
 
-    wait_for(between_runs, what="crash loop seen")
+    wait_for(between_runs, timeout=20, interval=0.2, message="a crash loop")
     row = seen[-1]
     assert row["restarts"] >= 1
     assert row["exit_code"] == 3
@@ -211,7 +219,7 @@ def test_ps_reports_a_crash_loop(
         tables.append(capsys.readouterr().out.splitlines()[1])
         return "crash-looping (" in tables[-1]
 
-    wait_for(table_says_so, what="crash loop in the table")
+    wait_for(table_says_so, timeout=20, interval=0.2, message="a crash loop in the table")
     assert re.search(r"crash-looping \(\d+ restarts, (last exit 3|running again)\)", tables[-1])
 
 
@@ -231,8 +239,8 @@ def test_live_containers_follow_the_engine_events(project: str) -> None:
         docker("stop", "-t", "1", name)
         docker("rm", name)
         changes = []
-        deadline = time.monotonic() + 15
-        while name in [c.name for c in live.containers] and time.monotonic() < deadline:
+
+        def gone() -> bool:
             for item in events.get_batch(100, timeout=0.5):
                 change = live.apply(item)
                 if change.container is not None:
@@ -240,6 +248,9 @@ def test_live_containers_follow_the_engine_events(project: str) -> None:
                 if change.inspect:
                     with contextlib.suppress(ContainerNotFoundError):  # destroy comes next
                         live.put(view.container(change.inspect))
+            return name not in [c.name for c in live.containers]
+
+        wait_for(gone, timeout=15, interval=0, message=lambda: f"{name} gone; changes: {changes}")
     assert changes == [("exited", 143)]  # sleep ended by the SIGTERM of docker stop
     assert live.containers == ()
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.polling import wait_for
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
@@ -35,7 +35,12 @@ def gateway(stub_images: None) -> Iterator[str]:
 
 
 def test_gateway_logs_a_steady_stream(gateway: str) -> None:
-    wait_for(lambda: docker("logs", gateway).stdout.count("tick") >= 20)
+    wait_for(
+        lambda: docker("logs", gateway).stdout.count("tick") >= 20,
+        timeout=20,
+        interval=0.2,
+        message="20 ticks in the log",
+    )
     lines = docker("logs", gateway).stdout.splitlines()
     assert lines[0] == "[gateway] bot: listening (config none)"
     assert lines[1:4] == ["[gateway] bot: tick 1", "[gateway] bot: tick 2", "[gateway] bot: tick 3"]
@@ -55,7 +60,12 @@ def test_health_json_and_flipping_it(gateway: str) -> None:
 
 
 def test_sigterm_stops_it_promptly(gateway: str) -> None:
-    wait_for(lambda: "tick" in docker("logs", gateway).stdout)
+    wait_for(
+        lambda: "tick" in docker("logs", gateway).stdout,
+        timeout=20,
+        interval=0.2,
+        message="a tick in the log",
+    )
     start = time.monotonic()
     docker("stop", "-t", "10", gateway)
     assert time.monotonic() - start < 5

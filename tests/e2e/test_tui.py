@@ -3,12 +3,9 @@ apply recreates the claw, which the tree then shows healthy again."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from clawlib.lifecycle import apply
@@ -20,15 +17,9 @@ from clawtui.screens.plan import PlanScreen
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.pod_tree import PodTree
 from tests.e2e.pods import CLAWFILE, docker, write_pod
+from tests.polling import pilot_wait_for
 
 pytestmark = pytest.mark.docker
-
-
-async def until(pilot: Pilot[None], check: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"{what} not seen within {timeout:g} s"
-        await pilot.pause(0.1)
 
 
 def main_screen(app: ClawApp) -> MainScreen:
@@ -41,7 +32,7 @@ def tree_text(app: ClawApp) -> str:
     tree = main_screen(app).query_one(PodTree)
     labels = []
 
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
+    def walk(node) -> None:
         labels.append(str(node.label))
         for child in node.children:
             walk(child)
@@ -57,65 +48,87 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
 
     app = make_app(pod)
     async with app.run_test(size=(140, 40)) as pilot:
-        await until(
+        await pilot_wait_for(
             pilot,
             lambda: f"{project}-alpha-1  running  ♥ healthy" in tree_text(app),
-            30,
-            "alpha running and healthy in the tree",
+            timeout=30,
+            message="alpha running and healthy in the tree",
         )
         # Select alpha's container: its stub's log lines arrive in the pane.
         await pilot.press("down", "down")
         assert main_screen(app).selected == "container:alpha#1"
         pane = main_screen(app).query_one(LogPane)
-        await until(pilot, lambda: "[gateway]" in pane.plain_text(), 20, "alpha's log lines")
+        await pilot_wait_for(
+            pilot, lambda: "[gateway]" in pane.plain_text(), timeout=20, message="alpha's log lines"
+        )
         assert f"{project}-alpha-1" in pane.plain_text()
 
         # A change to the pod shows in the plan's diff.
         (pod / "alpha" / "Clawfile").write_text(CLAWFILE.format(every="5m"))
         await pilot.press("p")
-        await until(pilot, lambda: isinstance(app.screen, PlanScreen), 5, "the plan screen")
+        await pilot_wait_for(
+            pilot, lambda: isinstance(app.screen, PlanScreen), message="the plan screen"
+        )
         files = app.screen.query_one(OptionList)
-        await until(pilot, lambda: files.option_count > 0, 30, "the plan's changed files")
+        await pilot_wait_for(
+            pilot, lambda: files.option_count > 0, timeout=30, message="the plan's changed files"
+        )
         listed = [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
         assert any(".claw-runtime/alpha/config/openclaw.json" in item for item in listed)
 
         # Apply recreates alpha; the tree shows the new container healthy again.
         await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", 5, "confirm")
+        await pilot_wait_for(
+            pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", message="confirm"
+        )
         await pilot.press("y")
-        await until(
+        await pilot_wait_for(
             pilot,
             lambda: docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1") != alpha_before,
-            120,
-            "alpha recreated",
+            timeout=120,
+            interval=0.5,
+            message="alpha recreated",
         )
         plan_screen = app.screen
         assert isinstance(plan_screen, PlanScreen)
-        await until(pilot, lambda: plan_screen.report is not None, 120, "the apply report")
+        await pilot_wait_for(
+            pilot, lambda: plan_screen.report is not None, timeout=120, message="the apply report"
+        )
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen), 5, "back to the tree")
+        await pilot_wait_for(
+            pilot, lambda: isinstance(app.screen, MainScreen), message="back to the tree"
+        )
         alpha_after = docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1")
-        await until(
+        await pilot_wait_for(
             pilot,
             lambda: (
                 f"{project}-alpha-1  running  ♥ healthy" in tree_text(app)
                 and any(c.id == alpha_after and c.running for c in main_screen(app).containers)
             ),
-            60,
-            "the recreated alpha healthy in the tree",
+            timeout=60,
+            message="the recreated alpha healthy in the tree",
         )
 
         # Roll back: the generation before the apply comes back and alpha is recreated from it.
         runtime = pod / ".claw-runtime" / "alpha" / "config" / "openclaw.json"
         assert '"5m"' in runtime.read_text()
         await pilot.press("p")
-        await until(pilot, lambda: isinstance(app.screen, PlanScreen), 5, "the plan screen")
-        plan_screen = app.screen
-        await until(pilot, lambda: plan_screen.phase == "ready", 30, "the plan")
+        await pilot_wait_for(
+            pilot, lambda: isinstance(app.screen, PlanScreen), message="the plan screen"
+        )
+        rollback_screen = app.screen
+        assert isinstance(rollback_screen, PlanScreen)
+        await pilot_wait_for(
+            pilot, lambda: rollback_screen.phase == "ready", timeout=30, message="the plan"
+        )
         await pilot.press("R")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", 5, "confirm")
+        await pilot_wait_for(
+            pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", message="confirm"
+        )
         await pilot.press("y")
-        await until(pilot, lambda: plan_screen.phase == "applied", 120, "the rollback")
+        await pilot_wait_for(
+            pilot, lambda: rollback_screen.phase == "applied", timeout=120, message="the rollback"
+        )
         assert '"30m"' in runtime.read_text()
         assert docker("inspect", "-f", "{{.Id}}", f"{project}-alpha-1") != alpha_after
         await pilot.press("q")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from clawlib.engine import ContainerRecord
 from tests.tui.fake_backend import FakeBackend, record
 
 DEMO = Path(__file__).parents[2] / "examples" / "demo"
@@ -20,7 +21,7 @@ def demo(tmp_path: Path) -> Path:
     return tmp_path / "demo" / "claw-pod.yml"
 
 
-def demo_containers() -> list:  # type: ignore[type-arg]
+def demo_containers() -> list[ContainerRecord]:
     """The demo pod's five containers, running, as the engine lists them."""
     return [
         record("assistant"),

@@ -280,8 +280,8 @@ class FakeBackend:
         self.engine_up = False
         for feed in self.event_feeds:
             feed.fail(EngineDisconnectedError(HOST, "connection reset"))
-        for _, feed in self.log_feeds:
-            feed.fail(EngineDisconnectedError(HOST, "connection reset"))
+        for _, log_feed in self.log_feeds:
+            log_feed.fail(EngineDisconnectedError(HOST, "connection reset"))
 
 
 def event(kind: str, container: ContainerRecord, **extra: Any) -> EngineEvent:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from clawtui.app import PodNotFoundError, make_app
 from clawtui.screens.main import MainScreen
 from clawtui.screens.problems import ProblemsScreen
 from clawtui.widgets.log_pane import LogPane
+from tests.polling import pilot_wait_for
 from tests.tui.conftest import DEMO
 from tests.tui.fake_backend import FakeBackend
 
@@ -43,30 +44,32 @@ def test_missing_pod_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert usage.value.code == 2
 
 
-def settled(  # type: ignore[no-untyped-def]
+def settled(
     backend: FakeBackend, tab: str | None = None, keys: tuple[str, ...] = ()
-):
+) -> Callable[[Pilot[None]], Awaitable[None]]:
     """A ``run_before`` that waits for the plan, the engine and the probes, has every container
     log three lines, then presses keys."""
 
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app
-        for _ in range(250):
+
+        def ready() -> bool:
             screen = app.screen
-            if (
+            return (
                 isinstance(screen, MainScreen)
                 and screen.plan is not None
                 and screen.engine_up
                 and len(screen.health) == 5
-            ):
-                break
-            await asyncio.sleep(0.02)
+            )
+
+        await pilot_wait_for(pilot, ready, message="planned, connected and probed")
         for container in list(backend.records.values()):
             backend.log(container, "gateway listening on :18789", "tick 1", "tick 2")
-        for _ in range(250):
-            if app.screen.query_one(LogPane).plain_text().count("tick 2") == 5:
-                break
-            await asyncio.sleep(0.02)
+        await pilot_wait_for(
+            pilot,
+            lambda: app.screen.query_one(LogPane).plain_text().count("tick 2") == 5,
+            message="every container's lines in the log pane",
+        )
         if tab:
             await pilot.press(tab)
         await pilot.press(*keys)
@@ -75,26 +78,25 @@ def settled(  # type: ignore[no-untyped-def]
     return run_before
 
 
-def test_pod_view_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+def test_pod_view_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:
     assert snap_compare(
         make_app(demo, backend), terminal_size=(130, 36), run_before=settled(backend)
     )
 
 
-def test_problems_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+def test_problems_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:
     demo.write_text(demo.read_text().replace("count: 2", "count: zero"))
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for _ in range(250):
-            if isinstance(pilot.app.screen, ProblemsScreen):
-                break
-            await asyncio.sleep(0.02)
+        await pilot_wait_for(
+            pilot, lambda: isinstance(pilot.app.screen, ProblemsScreen), message="the problems"
+        )
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(demo, backend), terminal_size=(130, 36), run_before=run_before)
 
 
-def test_help_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:  # type: ignore[no-untyped-def]
+def test_help_snapshot(snap_compare, demo: Path, backend: FakeBackend) -> None:
     app = make_app(demo, backend)
     assert snap_compare(
         app, terminal_size=(130, 36), run_before=settled(backend, keys=("tab", "question_mark"))

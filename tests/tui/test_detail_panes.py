@@ -311,7 +311,7 @@ def test_describe_state(changes: dict[str, Any], expected: str) -> None:
     assert describe_state(None, NOW) == "no container"
 
 
-def test_health_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_health_snapshot(snap_compare) -> None:
     app = PaneApp(HealthPane(now=lambda: NOW), lambda p: p.show("demo", health_entries()))
     assert snap_compare(app, terminal_size=SNAPSHOT_SIZE)
 
@@ -491,7 +491,7 @@ def test_short_path() -> None:
     )
 
 
-def test_config_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_config_snapshot(snap_compare) -> None:
     plan = demo_plan()
     files = [
         (f.path, f.content.decode())
@@ -576,7 +576,7 @@ def planned_service(name: str) -> dict[str, Any]:
     return service
 
 
-def feed_inspect(inspect: Mapping[str, Any] | None, claw: ResolvedClaw | None, service: Any):  # type: ignore[no-untyped-def]
+def feed_inspect(inspect: Mapping[str, Any] | None, claw: ResolvedClaw | None, service: Any):
     def feed(pane: InspectPane) -> None:
         pane.show("assistant", inspect=inspect, claw=claw, service=service)
 
@@ -723,7 +723,7 @@ async def test_inspect_survives_a_sparse_document() -> None:
         assert sections["Image claw metadata"] == "no claw.* labels"
 
 
-def test_inspect_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_inspect_snapshot(snap_compare) -> None:
     claw = demo_plan().claws["assistant"]
     app = PaneApp(InspectPane(), feed_inspect(INSPECT, claw, planned_service("assistant")))
     assert snap_compare(app, terminal_size=SNAPSHOT_SIZE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from clawlib.errors import ClawError, EngineDisconnectedError, EngineUnavailable
 from clawtui.logbuffer import clock
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.log_view import LogView
+from tests.polling import pilot_wait_for
 from tests.tui.fake_backend import HOST, START, FakeFeed, line, record, source_of
 
 SIZE = (120, 30)
@@ -65,17 +65,16 @@ class PaneApp(App[None]):
     def on_log_pane_follow_failed(self, message: LogPane.FollowFailed) -> None:
         self.failures.append((message.key, message.error))
 
-    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, **kwargs: Any) -> None:
         self.notes.append((message, kwargs.get("severity", "information")))
         super().notify(message, **kwargs)
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], object], what: str = "") -> None:
-    """Wait (bounded) for the worker's batches to reach the pane."""
-    deadline = time.monotonic() + 5
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what or condition}"
-        await pilot.pause(0.01)
+async def until(
+    pilot: Pilot[None], condition: Callable[[], object], message: str = "the condition"
+) -> None:
+    """Wait (bounded) for the worker's batches to reach the pane, then for the pane to settle."""
+    await pilot_wait_for(pilot, condition, interval=0.01, message=message)
     await pilot.pause()
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from clawtui.widgets.inspect_pane import InspectPane
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.pod_tree import PodTree
 from clawtui.widgets.status_bar import StatusBar
+from tests.polling import pilot_wait_for
 from tests.tui.fake_backend import FakeBackend, event, record
 
 SIZE = (130, 36)
@@ -37,14 +36,6 @@ UNKNOWN = [
 """The top of the tree while the engine cannot be asked."""
 
 
-async def until(pilot: Pilot[None], check: Callable[[], object], timeout: float = 5.0) -> None:
-    """Let the app run until ``check()`` is true (fails after ``timeout`` seconds)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.02)
-
-
 def main_screen(app: ClawApp) -> MainScreen:
     screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
     assert isinstance(screen, MainScreen)
@@ -55,7 +46,7 @@ def tree_lines(app: ClawApp) -> list[str]:
     tree = main_screen(app).query_one(PodTree)
     lines = []
 
-    def walk(node, depth: int) -> None:  # type: ignore[no-untyped-def]
+    def walk(node, depth: int) -> None:
         lines.append("  " * depth + str(node.label))
         for child in node.children:
             walk(child, depth + 1)
@@ -70,9 +61,9 @@ def status(app: ClawApp) -> str:
 
 async def ready(pilot: Pilot[None], app: ClawApp) -> None:
     """Planned, connected and probed."""
-    await until(pilot, lambda: main_screen(app).plan is not None)
-    await until(pilot, lambda: "engine connected" in status(app))
-    await until(pilot, lambda: len(main_screen(app).health) == 5)
+    await pilot_wait_for(pilot, lambda: main_screen(app).plan is not None)
+    await pilot_wait_for(pilot, lambda: "engine connected" in status(app))
+    await pilot_wait_for(pilot, lambda: len(main_screen(app).health) == 5)
 
 
 async def test_tree_shows_planned_services_with_state_and_health(
@@ -82,7 +73,7 @@ async def test_tree_shows_planned_services_with_state_and_health(
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await until(pilot, lambda: "unhealthy" in "\n".join(tree_lines(app)))
+        await pilot_wait_for(pilot, lambda: "unhealthy" in "\n".join(tree_lines(app)))
         assert tree_lines(app) == [
             "demo  4 services · 5/5 running",
             "  assistant  openclaw  ♥  claw-local/demo-assistant:latest",
@@ -108,9 +99,11 @@ async def test_events_keep_the_tree_live_without_listing_again(
         listings = backend.calls.count(("containers", "demo"))
         reviewer = backend.records[record("reviewer", claw_type="generic").id]
         backend.emit(event("die", reviewer, exit_code=3))
-        await until(pilot, lambda: "demo-reviewer-1  exited (3)" in "\n".join(tree_lines(app)))
+        await pilot_wait_for(
+            pilot, lambda: "demo-reviewer-1  exited (3)" in "\n".join(tree_lines(app))
+        )
         backend.emit(event("destroy", reviewer))
-        await until(pilot, lambda: "    reviewer  missing" in tree_lines(app))
+        await pilot_wait_for(pilot, lambda: "    reviewer  missing" in tree_lines(app))
         assert backend.calls.count(("containers", "demo")) == listings
 
 
@@ -118,27 +111,29 @@ async def test_engine_down_then_back(demo: Path, backend: FakeBackend) -> None:
     backend.engine_up = False
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "engine unreachable" in status(app))
+        await pilot_wait_for(pilot, lambda: "engine unreachable" in status(app))
         assert "connection refused" in status(app)
-        await until(pilot, lambda: main_screen(app).plan is not None)
+        await pilot_wait_for(pilot, lambda: main_screen(app).plan is not None)
         # The tree comes from the plan alone: what runs is not known.
         assert tree_lines(app)[:3] == UNKNOWN
         backend.engine_up = True
-        await until(pilot, lambda: "engine connected" in status(app), timeout=8)
-        await until(pilot, lambda: "demo-assistant-1  running" in "\n".join(tree_lines(app)))
+        await pilot_wait_for(pilot, lambda: "engine connected" in status(app), timeout=8)
+        await pilot_wait_for(
+            pilot, lambda: "demo-assistant-1  running" in "\n".join(tree_lines(app))
+        )
         # A lost event stream is reported, and followed again.
         backend.disconnect()
-        await until(pilot, lambda: "engine unreachable" in status(app))
+        await pilot_wait_for(pilot, lambda: "engine unreachable" in status(app))
         assert tree_lines(app)[:3] == UNKNOWN
         backend.engine_up = True
-        await until(pilot, lambda: "engine connected" in status(app), timeout=8)
+        await pilot_wait_for(pilot, lambda: "engine connected" in status(app), timeout=8)
 
 
 async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -> None:
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await until(pilot, lambda: any(c[0] == "logs" for c in backend.calls))
+        await pilot_wait_for(pilot, lambda: any(c[0] == "logs" for c in backend.calls))
         pod_follow = next(c for c in backend.calls if c[0] == "logs")
         assert pod_follow[1] == (
             "demo-assistant-1",
@@ -148,7 +143,7 @@ async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -
             "demo-notes-web-1",
         )
         await pilot.press("down", "down", "down")  # pod → assistant → its container → researcher
-        await until(
+        await pilot_wait_for(
             pilot,
             lambda: (
                 backend.calls[-1][:2] == ("logs", ("demo-researcher-0-1", "demo-researcher-1-1"))
@@ -162,7 +157,7 @@ async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -
         r0 = backend.records[record("researcher-0", claw_service="researcher").id]
         backend.log(r0, "reading the notes", "found 3 items")
         pane = main_screen(app).query_one(LogPane)
-        await until(pilot, lambda: "found 3 items" in pane.plain_text())
+        await pilot_wait_for(pilot, lambda: "found 3 items" in pane.plain_text())
 
 
 async def test_action_on_a_claw_covers_its_replicas(demo: Path, backend: FakeBackend) -> None:
@@ -171,9 +166,9 @@ async def test_action_on_a_claw_covers_its_replicas(demo: Path, backend: FakeBac
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("down", "down", "down", "r")
-        await until(pilot, lambda: any(c[0] == "act" for c in backend.calls))
+        await pilot_wait_for(pilot, lambda: any(c[0] == "act" for c in backend.calls))
         assert ("act", "restart", "demo", ("researcher-0", "researcher-1")) in backend.calls
-        await until(pilot, lambda: "restart researcher: done" in status(app))
+        await pilot_wait_for(pilot, lambda: "restart researcher: done" in status(app))
 
 
 async def test_a_failed_action_says_why(demo: Path, backend: FakeBackend) -> None:
@@ -188,7 +183,7 @@ async def test_a_failed_action_says_why(demo: Path, backend: FakeBackend) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("down", "down", "down", "down", "down", "down", "S")
-        await until(pilot, lambda: "stop reviewer failed" in status(app))
+        await pilot_wait_for(pilot, lambda: "stop reviewer failed" in status(app))
         assert ("act", "stop", "demo", ("reviewer",)) in backend.calls
         assert any("cannot stop container" in str(n.message) for n in app._notifications)
 
@@ -211,13 +206,15 @@ async def test_the_whole_pod_or_a_rebuild_asks_first(demo: Path, backend: FakeBa
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("r")  # the pod is selected
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("n")
         await pilot.press("down", "b")  # assistant: a rebuild
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert not any(c[0] == "act" for c in backend.calls)
         await pilot.press("y")
-        await until(pilot, lambda: ("act", "rebuild", "demo", ("assistant",)) in backend.calls)
+        await pilot_wait_for(
+            pilot, lambda: ("act", "rebuild", "demo", ("assistant",)) in backend.calls
+        )
 
 
 async def test_tab_goes_from_the_tree_into_the_log_pane(demo: Path, backend: FakeBackend) -> None:
@@ -236,14 +233,14 @@ async def test_down_asks_first(demo: Path, backend: FakeBackend) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("D")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert not any(c[0] == "act" for c in backend.calls)
         await pilot.press("D")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("y")
-        await until(pilot, lambda: ("act", "down", "demo", ()) in backend.calls)
+        await pilot_wait_for(pilot, lambda: ("act", "down", "demo", ()) in backend.calls)
 
 
 async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) -> None:
@@ -251,7 +248,7 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
     demo.write_text(text.replace("count: 2", "count: -1"))
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
-        await until(
+        await pilot_wait_for(
             pilot,
             lambda: (
                 isinstance(app.screen, ProblemsScreen) and len(app.screen.query(".problem")) == 2
@@ -262,14 +259,14 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
         assert "services.researcher.x-claw.surfaces[0]" in problems[1]
         assert "read-sorta" in problems[1]
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert "pod file: 2 problems (E)" in status(app)
         # Never applied and not planned: no project to watch, but the engine was asked.
-        await until(
+        await pilot_wait_for(
             pilot, lambda: "engine connected: the pod has not been applied yet" in status(app)
         )
         await pilot.press("E")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
 
 
 async def test_editing_the_pod_files_marks_the_plan_out_of_date(
@@ -278,18 +275,20 @@ async def test_editing_the_pod_files_marks_the_plan_out_of_date(
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await until(pilot, lambda: main_screen(app)._inputs is not None)
+        await pilot_wait_for(pilot, lambda: main_screen(app)._inputs is not None)
         generated = demo.parent / "compose.generated.yml"
         generated.write_text("name: demo\n")  # what claw writes is not an input
         await pilot.pause(2.5)
         assert "plan out of date" not in status(app)
         contract = demo.parent / "agents" / "reviewer" / "AGENTS.md"
         contract.write_text(contract.read_text() + "\nBe brief.\n")
-        await until(pilot, lambda: "pod changed: plan out of date (p)" in status(app), timeout=6)
+        await pilot_wait_for(
+            pilot, lambda: "pod changed: plan out of date (p)" in status(app), timeout=6
+        )
         await pilot.press("p")
-        await until(pilot, lambda: isinstance(app.screen, PlanScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
         await pilot.press("escape")  # back: planned again
-        await until(pilot, lambda: "plan out of date" not in status(app))
+        await pilot_wait_for(pilot, lambda: "plan out of date" not in status(app))
 
 
 async def test_help_lists_every_key_and_the_palette_offers_every_action(
@@ -299,8 +298,10 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
-        groups = {title: [b.description for b in bindings] for title, bindings in app.screen.groups}
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        shown = app.screen
+        assert isinstance(shown, HelpScreen)
+        groups = {title: [b.description for b in bindings] for title, bindings in shown.groups}
         assert groups["Pod view"][:4] == ["Plan", "Edit", "Problems", "Probe"]
         assert "Quit" in groups["Everywhere"]
         await pilot.press("escape")
@@ -326,7 +327,7 @@ async def test_number_keys_switch_tabs(demo: Path, backend: FakeBackend) -> None
             assert tabs.active == tab
 
 
-def test_editor_command(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_editor_command(monkeypatch, tmp_path: Path) -> None:
     pod = tmp_path / "claw-pod.yml"
     monkeypatch.setenv("EDITOR", "code --wait")
     monkeypatch.delenv("VISUAL", raising=False)
@@ -338,17 +339,17 @@ def test_editor_command(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no
 
 async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
     demo: Path, backend: FakeBackend, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         monkeypatch.setattr("clawtui.screens.main._RETRY_MAX", 0.1)
         events = backend.event_feeds[-1]
         events.fail(RuntimeError("unexpected answer"))
-        await until(
+        await pilot_wait_for(
             pilot, lambda: any("unexpected answer" in str(n.message) for n in app._notifications)
         )
-        await until(pilot, lambda: len(backend.event_feeds) == 2)  # watching again
+        await pilot_wait_for(pilot, lambda: len(backend.event_feeds) == 2)  # watching again
 
 
 async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) -> None:
@@ -357,7 +358,7 @@ async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) 
         await ready(pilot, app)
         screen = main_screen(app)
         await pilot.click("#tree", offset=(6, 3))  # the row of researcher
-        await until(pilot, lambda: screen.selected == "service:researcher")
+        await pilot_wait_for(pilot, lambda: screen.selected == "service:researcher")
         await pilot.click("Tab#--content-tab-health")
         assert screen.query_one(TabbedContent).active == "health"
 
@@ -386,7 +387,7 @@ async def test_inspect_shows_the_engine_view_of_the_container_masked(
             found = [s for s in view.sections if s.title == title]
             return dict(found[0].rows) if found else {}
 
-        await until(pilot, lambda: "OPENROUTER_API_KEY" in section("Environment"))
+        await pilot_wait_for(pilot, lambda: "OPENROUTER_API_KEY" in section("Environment"))
         assert section("Environment") == {
             "DISCORD_TOKEN": "${DISCORD_TOKEN}",
             "OPENROUTER_API_KEY": "•••• (OPENROUTER_API_KEY)",
@@ -405,8 +406,12 @@ async def test_a_healthcheck_verdict_is_probed_again_at_once(
         probes = sum(1 for call in backend.calls if call[0] == "probe")
         backend.health[web.name] = ("unhealthy", "healthcheck failing")
         backend.emit(event("health_status", web, health="unhealthy"))
-        await until(pilot, lambda: sum(1 for c in backend.calls if c[0] == "probe") > probes)
-        await until(pilot, lambda: "demo-notes-web-1  running  ✗ unhealthy" in tree_lines(app)[-1])
+        await pilot_wait_for(
+            pilot, lambda: sum(1 for c in backend.calls if c[0] == "probe") > probes
+        )
+        await pilot_wait_for(
+            pilot, lambda: "demo-notes-web-1  running  ✗ unhealthy" in tree_lines(app)[-1]
+        )
 
 
 async def test_quitting_closes_the_engine_connections(demo: Path, backend: FakeBackend) -> None:
@@ -432,7 +437,7 @@ async def test_values_yaml_versions_read_differently_show_in_every_tab(
     app = make_app(pod / "claw-pod.yml", fake)
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
-        await until(pilot, lambda: screen.plan is not None)
+        await pilot_wait_for(pilot, lambda: screen.plan is not None)
         tabs = screen.query_one(TabbedContent)
         for name in ("keeper", "clock"):
             screen.query_one(PodTree).focus()
@@ -468,6 +473,6 @@ async def test_the_plan_is_compared_with_the_disk_off_the_ui_thread(
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await until(pilot, lambda: "plan:" in status(app))
+        await pilot_wait_for(pilot, lambda: "plan:" in status(app))
         assert threads
         assert threading.main_thread().name not in threads

@@ -21,6 +21,7 @@ from clawtui.screens.confirm import ConfirmScreen
 from clawtui.screens.plan import PlanScreen
 from clawtui.widgets.diff_view import DiffView
 from tests.generations import keep_current
+from tests.polling import pilot_wait_for
 
 from .fake_backend import FakeBackend
 
@@ -72,15 +73,6 @@ class PlanApp(App[None]):
         self.push_screen(PlanScreen(self.backend, self.pod_file), callback=self.results.append)
 
 
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Poll ``condition`` for up to five seconds."""
-    for _ in range(250):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def plan_screen(app: App[None]) -> PlanScreen:
     screens = [s for s in app.screen_stack if isinstance(s, PlanScreen)]
     assert screens, "the plan screen is not open"
@@ -89,7 +81,7 @@ def plan_screen(app: App[None]) -> PlanScreen:
 
 async def planned(pilot: Pilot[None]) -> PlanScreen:
     screen = plan_screen(pilot.app)
-    await wait_for(pilot, lambda: screen.phase in ("ready", "failed"), "the plan")
+    await pilot_wait_for(pilot, lambda: screen.phase in ("ready", "failed"), message="the plan")
     await pilot.pause()
     return screen
 
@@ -299,7 +291,7 @@ async def test_a_bad_pod_shows_every_problem_with_its_yaml_path(tmp_path: Path) 
         # Fixed, and planned again with r.
         app.pod_file.write_text(change_demo((DEMO / "claw-pod.yml").read_text()))
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.phase == "ready", "the second plan")
+        await pilot_wait_for(pilot, lambda: screen.phase == "ready", message="the second plan")
         assert options(screen) == ["~ compose.generated.yml"]
         assert [c for c in backend.calls if c[0] == "plan"] == [("plan", app.pod_file)] * 2
 
@@ -386,7 +378,7 @@ async def test_apply_shows_progress_then_each_service(tmp_path: Path) -> None:
         screen = await planned(pilot)
         await pilot.press("a")
         await pilot.press("y")
-        await wait_for(pilot, lambda: len(stage_rows(screen)) == 3, "three stages")
+        await pilot_wait_for(pilot, lambda: len(stage_rows(screen)) == 3, message="three stages")
         assert screen.phase == "applying"
         assert stage_rows(screen) == [
             "✓ check    engine 27.3.1 at unix:///var/run/docker.sock; docker compose 2.30.3",
@@ -394,7 +386,7 @@ async def test_apply_shows_progress_then_each_service(tmp_path: Path) -> None:
             "● up       docker compose -p demo up -d",
         ]
         log = screen.query_one("#output", Log)
-        await wait_for(pilot, lambda: log.line_count == 2, "the output lines")
+        await pilot_wait_for(pilot, lambda: log.line_count == 2, message="the output lines")
         assert list(log.lines) == [
             "Container demo-cache-1  Started",
             "API_KEY=•••• (API_KEY)",
@@ -404,7 +396,7 @@ async def test_apply_shows_progress_then_each_service(tmp_path: Path) -> None:
         assert app.screen is screen
         assert app.results == []
         gate.set()
-        await wait_for(pilot, lambda: screen.phase == "applied", "the report")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the report")
         await pilot.pause()
         assert [row[0] for row in stage_rows(screen)] == ["✓", "✓", "✓"]
         table = screen.query_one("#results", DataTable)
@@ -424,7 +416,7 @@ async def test_apply_shows_progress_then_each_service(tmp_path: Path) -> None:
         await pilot.press("a")
         assert app.screen is screen
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.phase == "ready", "the new plan")
+        await pilot_wait_for(pilot, lambda: screen.phase == "ready", message="the new plan")
         await pilot.press("escape")
         assert len(app.results) == 1
         assert app.results[0] is screen.report
@@ -454,7 +446,7 @@ async def test_the_output_is_masked_as_one_text_per_apply(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         screen = await planned(pilot)
         await pilot.press("a", "y")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the report")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the report")
         log = screen.query_one("#output", Log)
         assert list(log.lines) == [
             "•••• (private key)",
@@ -468,9 +460,9 @@ async def test_the_output_is_masked_as_one_text_per_apply(tmp_path: Path) -> Non
         # The next apply starts afresh.
         backend.apply_steps = [Progress("up", "Container demo-cache-1  Started", output=True)]
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.phase == "ready", "the new plan")
+        await pilot_wait_for(pilot, lambda: screen.phase == "ready", message="the new plan")
         await pilot.press("a", "y")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the second report")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the second report")
         assert list(log.lines) == ["Container demo-cache-1  Started"]
 
 
@@ -490,7 +482,7 @@ async def test_a_compose_failure_names_the_stage_the_services_and_the_previous_f
     async with app.run_test(size=SIZE) as pilot:
         screen = await planned(pilot)
         await pilot.press("a", "y")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the failure")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the failure")
         await pilot.pause()
         assert stage_rows(screen) == [
             "✓ check    engine 27.3.1 at unix:///var/run/docker.sock; docker compose 2.30.3",
@@ -527,7 +519,7 @@ async def test_a_pull_failure_before_the_write_wrote_nothing(tmp_path: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         screen = await planned(pilot)
         await pilot.press("a", "y")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the failure")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the failure")
         await pilot.pause()
         assert [row[:8] for row in stage_rows(screen)] == ["✓ check ", "✗ pull  "]
         assert text_of(screen, "#outcome").splitlines() == [
@@ -549,7 +541,7 @@ async def test_an_unreachable_engine_fails_at_check(tmp_path: Path) -> None:
         screen = await planned(pilot)
         await pilot.press("a")
         await pilot.click("#confirm")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the failure")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the failure")
         await pilot.pause()
         assert stage_rows(screen) == ["✗ check    "]
         outcome = text_of(screen, "#outcome").splitlines()
@@ -567,7 +559,7 @@ async def test_a_failed_write_says_what_was_written_was_put_back(tmp_path: Path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await planned(pilot)
         await pilot.press("a", "y")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the failure")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the failure")
         await pilot.pause()
         assert [row[:8] for row in stage_rows(screen)] == ["✓ check ", "✗ write "]
         assert text_of(screen, "#outcome").splitlines() == [
@@ -586,7 +578,7 @@ async def test_an_unexpected_error_is_shown_not_raised(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await planned(pilot)
         await pilot.press("a", "y")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the failure")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the failure")
         await pilot.pause()
         assert stage_rows(screen)[-1].startswith("✗ up ")
         outcome = text_of(screen, "#outcome").splitlines()
@@ -624,14 +616,14 @@ def _snapshot_app(tmp_path: Path) -> PlanApp:
     return PlanApp(FakeBackend(), demo_copy(tmp_path, change_demo))
 
 
-def test_plan_snapshot_unified(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_snapshot_unified(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await planned(pilot)
 
     assert snap_compare(_snapshot_app(tmp_path), terminal_size=(120, 36), run_before=run_before)
 
 
-def test_plan_snapshot_side_by_side(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_snapshot_side_by_side(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await planned(pilot)
         await pilot.press("s")
@@ -651,9 +643,11 @@ async def test_roll_back_is_offered_only_with_a_previous_generation(tmp_path: Pa
         assert not isinstance(app.screen, ConfirmScreen)  # nothing kept: nothing to roll back
         keep_current(pod.parent, ["compose.generated.yml"])
         await pilot.press("R")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot_wait_for(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen), message="the question"
+        )
         await pilot.press("y")
-        await wait_for(pilot, lambda: screen.phase == "applied", "the rollback")
+        await pilot_wait_for(pilot, lambda: screen.phase == "applied", message="the rollback")
         await pilot.pause()
         assert ("roll_back", "demo") in backend.calls
         assert text_of(screen, "#outcome").splitlines() == [

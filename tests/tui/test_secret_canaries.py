@@ -3,11 +3,8 @@ tabs of every node and every diff of the plan screen, unified and side by side, 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from clawtui.app import ClawApp, make_app
@@ -18,17 +15,11 @@ from clawtui.widgets.diff_view import DiffView
 from clawtui.widgets.inspect_pane import InspectPane
 from clawtui.widgets.pod_tree import PodTree
 from tests.hostile import SECRET_CANARY, secret_pod
+from tests.polling import pilot_wait_for
 from tests.tui.fake_backend import FakeBackend, record
 
 SIZE = (140, 40)
 AGENT = record("agent", project="canary")
-
-
-async def until(pilot: Pilot[None], check: Callable[[], object], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.02)
 
 
 def main_screen(app: ClawApp) -> MainScreen:
@@ -68,7 +59,7 @@ async def test_no_tab_and_no_diff_shows_a_canary(tmp_path: Path) -> None:
     shown: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
-        await until(pilot, lambda: screen.plan is not None)
+        await pilot_wait_for(pilot, lambda: screen.plan is not None)
         assert screen.plan is not None
         assert SECRET_CANARY in screen.plan.compose.text
         config = screen.query_one(ConfigPane)
@@ -83,7 +74,7 @@ async def test_no_tab_and_no_diff_shows_a_canary(tmp_path: Path) -> None:
                 config.action_next_file()
                 await pilot.pause()
             await pilot.press("4")
-            await until(pilot, lambda: inspect.view is not None)
+            await pilot_wait_for(pilot, lambda: inspect.view is not None)
             await pilot.pause(0.1)  # a running container's inspect document arrives
             shown += [inspected_text(inspect), app.export_screenshot()]
             nodes += 1
@@ -98,10 +89,10 @@ async def test_no_tab_and_no_diff_shows_a_canary(tmp_path: Path) -> None:
         assert any("--token '••••" in text or "--token ••••" in text for text in shown)
 
         await pilot.press("p")
-        await until(pilot, lambda: isinstance(app.screen, PlanScreen))
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
         plan = app.screen
         assert isinstance(plan, PlanScreen)
-        await until(pilot, lambda: plan.phase == "ready")
+        await pilot_wait_for(pilot, lambda: plan.phase == "ready")
         files = plan.query_one("#files", OptionList)
         view = plan.query_one(DiffView)
         assert files.option_count == 6  # compose, Dockerfile, openclaw.json, jobs.json, contracts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,45 @@ def test_tui_on_a_missing_pod(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().err == f"error: {tmp_path}/missing: no such pod file or directory\n"
     assert main(["tui", "-f", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"error: {tmp_path}: no claw-pod.yml in this directory\n"
+
+
+# In the order `claw --help` lists them.
+_VERBS = [
+    "build",
+    "inspect",
+    "plan",
+    "generate",
+    "up",
+    "down",
+    "rollback",
+    "ps",
+    "health",
+    "logs",
+    "doctor",
+    "tui",
+]
+
+
+def test_claw_help_lists_every_verb_with_its_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per verb
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    listed = [line.split()[0] for line in out.splitlines() if re.match(r" {4}\w", line)]
+    assert listed == _VERBS
+    assert "    ps        list the pod's containers: state, health, uptime, image, ports" in out
+
+
+@pytest.mark.parametrize("verb", _VERBS)
+def test_every_verb_has_its_own_arguments_and_description(
+    verb: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([verb, "--help"])
+    assert exited.value.code == 0
+    usage, _, description = capsys.readouterr().out.partition("\n\n")
+    assert usage.startswith(f"usage: claw {verb} [-h]")
+    assert description.split("\n\n")[0][0].isupper()

@@ -56,7 +56,8 @@ def test_set_path_conflicts(path: str, message: str) -> None:
 
 
 def test_json_type_names() -> None:
-    assert [json_type(v) for v in (None, True, 1, 1.5, "s", [], {})] == [
+    values: tuple[object, ...] = (None, True, 1, 1.5, "s", [], {})
+    assert [json_type(v) for v in values] == [
         "null",
         "boolean",
         "number",

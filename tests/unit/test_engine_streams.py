@@ -47,6 +47,7 @@ from tests.fakes import (
     container_state,
     log_frame,
 )
+from tests.polling import wait_for
 
 EPOCH_0535 = 1796016035
 """2026-11-30T05:20:35Z in seconds since the epoch."""
@@ -67,30 +68,27 @@ def at(second: int) -> datetime:
     return datetime(2026, 11, 30, 5, 20, second, 123456, tzinfo=UTC)
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 2.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.005)
-
-
 def drain(stream: LogStream | EventStream) -> list[Any]:
     """Everything until the stream is finished (bounded)."""
     items: list[Any] = []
-    deadline = time.monotonic() + 5
-    while not stream.finished:
-        assert time.monotonic() < deadline, "stream did not finish"
-        items += stream.get_batch(timeout=0.5)
+
+    def finished() -> bool:
+        items.extend(stream.get_batch(timeout=0.5))
+        return stream.finished
+
+    wait_for(finished, interval=0, message="the end of the stream")
     return items
 
 
 def collect(stream: LogStream | EventStream, count: int) -> list[Any]:
     """At least ``count`` items (bounded wait)."""
     items: list[Any] = []
-    deadline = time.monotonic() + 5
-    while len(items) < count:
-        assert time.monotonic() < deadline, f"only {len(items)} items came"
-        items += stream.get_batch(timeout=0.5)
+
+    def enough() -> bool:
+        items.extend(stream.get_batch(timeout=0.5))
+        return len(items) >= count
+
+    wait_for(enough, interval=0, message=lambda: f"{count} items (only {len(items)} came)")
     return items
 
 
@@ -368,7 +366,7 @@ def test_a_full_buffer_blocks_the_reader_and_loses_nothing() -> None:
     stream = LogStream(FakeEngineView(logs={"a": [body]}), [A], follow=False, buffer_lines=3)
     with stream:
         total = len(b"".join(MANY))
-        wait_until(lambda: body.opened and 0 < body.unread() < total)  # one read taken
+        wait_for(lambda: body.opened and 0 < body.unread() < total, message="one read taken")
         left = body.unread()
         time.sleep(0.05)
         assert body.unread() == left  # the reader waits for room instead of reading on
@@ -386,7 +384,7 @@ def test_close_stops_a_reader_blocked_on_a_full_buffer() -> None:
     source = LogSource("a", "blocked-1", "blocked")
     body = FakeBody(list(MANY), hold=True)
     stream = LogStream(FakeEngineView(logs={"a": [body]}), [source], buffer_lines=5).start()
-    wait_until(lambda: body.opened and body.unread() > 0)
+    wait_for(lambda: body.opened and body.unread() > 0, message="the first read")
     assert len(stream.get_batch(timeout=1)) == 5
     start = time.monotonic()
     stream.close()
@@ -484,7 +482,7 @@ def test_engine_gone_mid_stream_ends_everything_after_the_buffered_lines() -> No
         with pytest.raises(EngineDisconnectedError):
             stream.get_batch(timeout=0)
         assert stream.finished
-        wait_until(lambda: quiet.closed)  # the other reader was stopped too
+        wait_for(lambda: quiet.closed, message="the other reader stopped too")
         assert quiet.aborted.is_set()
 
 
@@ -717,7 +715,7 @@ def test_event_stream_filters_and_ends_when_the_engine_stops_answering() -> None
     view = FakeEngineView(events=[body])
     with EventStream(view, project="pod", since=WHEN) as stream:
         assert [e.kind for e in stream.get_batch(timeout=2)] == ["start"]
-        wait_until(lambda: body.unread() == 0)  # the first half of "die" was read
+        wait_for(lambda: body.unread() == 0, message='the first half of "die" read')
         body.send(data[cut:])
         events = collect(stream, 2)
         assert [(e.kind, e.exit_code, e.health) for e in events] == [

@@ -494,7 +494,10 @@ def pod_trees(draw: st.DrawFn) -> dict[str, Any]:
     services: dict[str, Any] = {}
     for name in names:
         claw = draw(st.booleans())
-        service = draw(_compose_keys([n for n in names if n != name] or [name], claw))
+        # Keyed by str, and by MERGE once merged.
+        service: dict[Any, Any] = draw(
+            _compose_keys([n for n in names if n != name] or [name], claw)
+        )
         if anchors and draw(st.integers(0, 3)) == 0:
             merged = draw(st.sampled_from([Alias("base"), [Alias("base"), Alias("env")]]))
             service = {MERGE: merged, **service}

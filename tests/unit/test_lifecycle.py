@@ -410,8 +410,12 @@ def test_run_concurrently() -> None:
 
 
 def test_probes_run_side_by_side() -> None:
+    def probe() -> str:
+        time.sleep(0.3)
+        return "done"
+
     start = time.monotonic()
-    results = run_concurrently([lambda: time.sleep(0.3) or "done"] * 10, [5.0] * 10)
+    results = run_concurrently([probe] * 10, [5.0] * 10)
     assert results == ["done"] * 10
     assert time.monotonic() - start < 1.5
 

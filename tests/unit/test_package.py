@@ -14,6 +14,7 @@ import pytest
 
 import clawlib
 import clawlib.engine
+import clawtui.cli
 
 
 def test_public_api() -> None:
@@ -65,10 +66,70 @@ def test_clawlib_never_loads_a_ui_toolkit_or_the_docker_sdk_at_import() -> None:
     assert done.stdout.strip() == ""
 
 
-def test_the_command_line_does_not_load_textual() -> None:
-    code = "import sys, clawtui.cli; print('textual' in sys.modules)"
+def _loaded_after(code: str) -> set[str]:
+    """The top-level packages and the ``clawtui.cli`` modules a fresh interpreter has loaded after
+    running ``code``."""
+    script = (
+        "import sys\n"
+        f"{code}\n"
+        "names = {m.split('.')[0] for m in sys.modules}\n"
+        "names |= {m for m in sys.modules if m.startswith('clawtui.cli.')}\n"
+        "print('\\n' + ','.join(sorted(names)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.splitlines()[-1].split(","))
+
+
+_HEAVY = {"docker", "pydantic", "rich", "textual", "yaml"}
+
+
+def _claw(*argv: str) -> str:
+    """Code that runs ``claw argv`` in the interpreter, as the console script does."""
+    return (
+        "from clawtui.cli import main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+
+
+def test_import_clawlib_loads_its_errors_only() -> None:
+    code = "import sys, clawlib; print(sorted(m for m in sys.modules if m.startswith('claw')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip() == "['clawlib', 'clawlib.errors']"
+
+
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_claw_version_and_help_import_neither_the_verbs_nor_their_libraries(option: str) -> None:
+    loaded = _loaded_after(_claw(option))
+    assert loaded & _HEAVY == set()
+    assert {m for m in loaded if m.startswith("clawtui.cli.")} == {
+        "clawtui.cli._main",
+        "clawtui.cli._output",
+    }
+
+
+def test_a_verb_imports_its_own_module_only() -> None:
+    loaded = _loaded_after(_claw("ps", "--help"))
+    assert {"clawtui.cli._ps", "clawtui.cli._args"} <= loaded
+    assert {"clawtui.cli._up", "clawtui.cli._logs", "clawtui.cli._tui"}.isdisjoint(loaded)
+    assert {"textual", "rich"}.isdisjoint(loaded)
+
+
+def test_no_command_line_module_loads_textual() -> None:
+    """`claw tui` opens the app, importing it inside the function that runs the verb: the import
+    contracts allow that one import (pyproject.toml), this checks it stays inside a function."""
+    modules = sorted(
+        module.name for module in pkgutil.walk_packages(clawtui.cli.__path__, "clawtui.cli.")
+    )
+    assert "clawtui.cli._tui" in modules
+    loaded = _loaded_after(
+        f"import importlib\nfor name in {modules!r}: importlib.import_module(name)"
+    )
+    assert {"textual", "rich"}.isdisjoint(loaded)
 
 
 def _engine_imports() -> dict[str, set[str]]:
