@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from clawlib.compose import RUNTIME_DIR, ComposeDocument
-from clawlib.engine import ContainerRecord
+from clawlib.engine import ContainerRecord, state_word
+from clawlib.labels import CLAW_ORDINAL, CLAW_SERVICE
 from clawlib.lifecycle import ContainerHealth
 from clawlib.planner import COMPOSE_FILE
 
@@ -97,8 +98,8 @@ def planned_services(
     for name, definition in compose.services.items():
         labels = definition.get("labels")
         labels = labels if isinstance(labels, dict) else {}
-        ordinal = str(labels.get("claw.ordinal", ""))
-        group = str(labels.get("claw.service") or name)
+        ordinal = str(labels.get(CLAW_ORDINAL, ""))
+        group = str(labels.get(CLAW_SERVICE) or name)
         found.append(
             PlannedService(
                 name=name,
@@ -153,14 +154,9 @@ def container_state(row: ContainerRow, now: datetime, known: bool = True) -> str
     """running / exited (N) / crash-looping / restarting / created / paused / missing, or
     ``unknown`` for a row without a container when the engine could not be asked (``known``
     False)."""
-    container = row.container
-    if container is None:
+    if row.container is None:
         return "missing" if known else "unknown"
-    if container.crash_looping(now):
-        return "crash-looping"
-    if container.state == "exited":
-        return f"exited ({container.exit_code})"
-    return container.state
+    return state_word(row.container, now)
 
 
 def health_verdict(container: ContainerRecord | None, probed: ContainerHealth | None) -> str | None:

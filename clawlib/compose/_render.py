@@ -31,6 +31,7 @@ from typing import Any
 
 from clawlib.drivers.base import Materialised
 from clawlib.generated import RUNTIME_DIR
+from clawlib.labels import CLAW_ORDINAL, CLAW_POD, CLAW_SERVICE
 from clawlib.pod import Pod, PodService
 from clawlib.yamlio import dump_yaml
 
@@ -264,9 +265,9 @@ def _with_labels(
 ) -> dict[str, Any]:
     labels = _environment(service.get("labels")) if service.get("labels") is not None else {}
     labels = {key: ("" if value is None else value) for key, value in labels.items()}
-    labels["claw.pod"] = pod
-    labels["claw.service"] = name
+    labels[CLAW_POD] = pod
+    labels[CLAW_SERVICE] = name
     if ordinal is not None:
-        labels["claw.ordinal"] = str(ordinal)
+        labels[CLAW_ORDINAL] = str(ordinal)
     service["labels"] = dict(sorted(labels.items()))
     return service

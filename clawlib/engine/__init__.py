@@ -15,6 +15,7 @@ from ._extract import extract_image_file
 from ._http import RawBody
 from ._logs import LogEnded, LogLine, LogSource, LogStream
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
+from ._wording import describe_state, format_duration, state_word
 
 __all__ = [
     "Builder",
@@ -37,10 +38,13 @@ __all__ = [
     "RawBody",
     "SubprocessRunner",
     "blamed_services",
+    "describe_state",
     "detect_builder",
     "docker_build",
     "engine_host",
     "extract_image_file",
     "find_compose",
+    "format_duration",
     "parse_engine_time",
+    "state_word",
 ]

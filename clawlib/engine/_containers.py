@@ -17,18 +17,15 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from clawlib.labels import CLAW_SERVICE, CLAW_TYPE, COMPOSE_NUMBER, COMPOSE_PROJECT, COMPOSE_SERVICE
+
 __all__ = [
     "CRASH_LOOP_RESTARTS",
-    "PROJECT_LABEL",
-    "SERVICE_LABEL",
     "ContainerRecord",
     "ExecResult",
     "parse_engine_time",
 ]
 
-PROJECT_LABEL = "com.docker.compose.project"
-SERVICE_LABEL = "com.docker.compose.service"
-NUMBER_LABEL = "com.docker.compose.container-number"
 CRASH_LOOP_RESTARTS = 2
 """Restarts after which a container that keeps dying young counts as crash-looping."""
 _YOUNG_SECONDS = 60.0
@@ -108,19 +105,19 @@ class ContainerRecord:
         state = data.get("State") or {}
         labels = {str(k): str(v) for k, v in (config.get("Labels") or {}).items()}
         health = state.get("Health") or {}
-        number = labels.get(NUMBER_LABEL, "")
+        number = labels.get(COMPOSE_NUMBER, "")
         return cls(
             id=str(data.get("Id", "")),
             name=str(data.get("Name", "")).lstrip("/"),
-            project=labels.get(PROJECT_LABEL, ""),
-            service=labels.get(SERVICE_LABEL, ""),
+            project=labels.get(COMPOSE_PROJECT, ""),
+            service=labels.get(COMPOSE_SERVICE, ""),
             number=int(number) if number.isascii() and number.isdigit() else 0,
             image=str(config.get("Image", "")),
             state=str(state.get("Status") or "unknown"),
             health=str(health["Status"]) if health.get("Status") else None,
             health_output=_last_output(health),
-            claw_type=labels.get("claw.type") or None,
-            claw_service=labels.get("claw.service") or None,
+            claw_type=labels.get(CLAW_TYPE) or None,
+            claw_service=labels.get(CLAW_SERVICE) or None,
             started_at=parse_engine_time(state.get("StartedAt")),
             finished_at=parse_engine_time(state.get("FinishedAt")),
             exit_code=int(state.get("ExitCode") or 0),

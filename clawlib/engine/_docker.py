@@ -24,8 +24,9 @@ from clawlib.errors import (
     EngineUnavailableError,
     ImageNotFoundError,
 )
+from clawlib.labels import COMPOSE_PROJECT
 
-from ._containers import PROJECT_LABEL, ContainerRecord, ExecResult
+from ._containers import ContainerRecord, ExecResult
 from ._events import EventStream
 from ._feed import BUFFER_ITEMS
 from ._http import HttpBody, RawBody
@@ -198,7 +199,7 @@ class DockerView:
         api = self._sdk().api
 
         def listing() -> list[Any]:
-            filters = {"label": [f"{PROJECT_LABEL}={project}"]}
+            filters = {"label": [f"{COMPOSE_PROJECT}={project}"]}
             return list(api.containers(all=True, filters=filters))
 
         records = []

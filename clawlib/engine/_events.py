@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from clawlib.errors import EngineDisconnectedError, EngineError, EngineUnavailableError
+from clawlib.labels import COMPOSE_PROJECT, COMPOSE_SERVICE
 
-from ._containers import PROJECT_LABEL, SERVICE_LABEL
 from ._feed import BUFFER_ITEMS, Feed
 from ._frames import since_param
 
@@ -83,8 +83,8 @@ def event_from_message(message: Mapping[str, Any]) -> EngineEvent | None:
         kind=cast(EventKind, kind),
         container_id=str(actor.get("ID") or message.get("id") or ""),
         name=str(attributes.get("name", "")),
-        project=str(attributes.get(PROJECT_LABEL, "")),
-        service=str(attributes.get(SERVICE_LABEL, "")),
+        project=str(attributes.get(COMPOSE_PROJECT, "")),
+        service=str(attributes.get(COMPOSE_SERVICE, "")),
         time=_event_time(message),
         exit_code=int(exit_code)
         if kind == "die" and exit_code.isdecimal() and exit_code.isascii()
@@ -125,7 +125,7 @@ class EventStream(Feed[EngineEvent]):
     def _read(self) -> None:
         filters = {"type": ["container"]}
         if self.project is not None:
-            filters["label"] = [f"{PROJECT_LABEL}={self.project}"]
+            filters["label"] = [f"{COMPOSE_PROJECT}={self.project}"]
         try:
             body = self._view.event_body(filters=filters, since=self._since)
         except EngineUnavailableError as exc:

@@ -38,6 +38,7 @@ from clawlib.errors import (
     ImagePullError,
 )
 from clawlib.generated import PREVIOUS_DIR
+from clawlib.labels import CLAW_SERVICE
 from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
 
 __all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply"]
@@ -257,7 +258,7 @@ def _verify(
         else:
             action = "unchanged"
         labels = definition.get("labels") if isinstance(definition, dict) else None
-        base = labels.get("claw.service") if isinstance(labels, dict) else None
+        base = labels.get(CLAW_SERVICE) if isinstance(labels, dict) else None
         claw = plan.claws.get(str(base)) if base else None
         problems = []
         if not records:

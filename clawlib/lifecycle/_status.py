@@ -16,7 +16,7 @@ from typing import Literal, TypeVar
 
 from clawlib.drivers import load_driver
 from clawlib.drivers.base import Driver, HealthResult, ProbeOutput, state_health
-from clawlib.engine import ContainerRecord, DockerView
+from clawlib.engine import ContainerRecord, DockerView, describe_state
 from clawlib.errors import ClawError, ContainerNotFoundError
 
 __all__ = ["ContainerHealth", "probe_health", "run_concurrently"]
@@ -92,9 +92,7 @@ def _judge(
     except ContainerNotFoundError:
         return ContainerHealth(container, "unhealthy", "container removed", "state", now)
     if current.crash_looping(now):
-        # The engine resets the exit code while the container runs again.
-        last = "running again" if current.running else f"last exit code {current.exit_code}"
-        detail = f"crash-looping: restarted {current.restart_count} times, {last}"
+        detail = describe_state(current, now, uptime=False)
         return ContainerHealth(current, "unhealthy", detail, "state", now)
     if driver is None:
         result = state_health(current)

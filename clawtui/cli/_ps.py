@@ -13,10 +13,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from clawlib.engine import DockerView
+from clawlib.engine import DockerView, describe_state, format_duration
 from clawlib.lifecycle import ContainerHealth, locate, probe_health
 
-from ..formatting import format_duration
 from ._args import add_pod_arguments
 from ._output import print_json, print_table
 
@@ -65,7 +64,7 @@ def _run_ps(args: argparse.Namespace) -> int:
                 c.service,
                 c.name,
                 c.claw_type or "-",
-                _state(item, now),
+                describe_state(c, now, uptime=False),
                 item.status,
                 format_duration(up) if up is not None else "-",
                 c.image,
@@ -103,17 +102,6 @@ def _run_health(args: argparse.Namespace) -> int:
         ]
         print_table(rows)
     return 0 if survey and all(item.ok for item in survey) else 1
-
-
-def _state(item: ContainerHealth, now: datetime) -> str:
-    c = item.container
-    if c.crash_looping(now):
-        # The engine resets the exit code while the container runs again.
-        last = "running again" if c.running else f"last exit {c.exit_code}"
-        return f"crash-looping ({c.restart_count} restarts, {last})"
-    if c.state == "exited":
-        return f"exited ({c.exit_code})"
-    return c.state
 
 
 def _ps_json(item: ContainerHealth, now: datetime) -> dict[str, Any]:

@@ -18,11 +18,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from clawlib.engine import ContainerRecord
+from clawlib.engine import ContainerRecord, format_duration
+from clawlib.engine import describe_state as engine_state
 from clawlib.lifecycle import ContainerHealth
 from clawlib.secrets import mask_secrets
-
-from ..formatting import format_duration
 
 __all__ = [
     "HealthEntry",
@@ -85,21 +84,7 @@ def describe_state(container: ContainerRecord | None, now: datetime) -> str:
     restarting, crash-looping with its restart count, created; ``no container`` for None."""
     if container is None:
         return "no container"
-    restarts = container.restart_count
-    if container.state == "restarting":
-        return f"restarting, restarted {_times(restarts)} so far" if restarts else "restarting"
-    if container.crash_looping(now):
-        text = f"crash-looping: restarted {_times(restarts)}"
-        return text if container.running else f"{text}, last exit code {container.exit_code}"
-    if container.state == "exited":
-        return f"exited ({container.exit_code})"
-    text = container.state
-    uptime = container.uptime(now)
-    if uptime is not None:
-        text += f", up {format_duration(uptime)}"
-    if container.restart_count:
-        text += f", restarted {_times(container.restart_count)}"
-    return text
+    return engine_state(container, now)
 
 
 def format_ago(seconds: float) -> str:
@@ -282,7 +267,3 @@ def _cut(text: str) -> str:
     if len(lines) <= _DETAIL_LINES:
         return text
     return "\n".join([*lines[:_DETAIL_LINES], f"… {len(lines) - _DETAIL_LINES} more lines"])
-
-
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"

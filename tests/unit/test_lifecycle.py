@@ -19,6 +19,7 @@ from clawlib.engine import (
     ComposeProject,
     ContainerRecord,
     blamed_services,
+    format_duration,
     parse_engine_time,
 )
 from clawlib.errors import (
@@ -40,7 +41,6 @@ from clawlib.lifecycle import (
 )
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
-from clawtui.formatting import format_duration
 from tests.fakes import FakeRunner
 from tests.generations import keep_current
 
