@@ -124,10 +124,10 @@ def main() -> None:
         pod = write_pod(Path(tmp) / "pod", name)
         env = dict(os.environ)
         if args.engine:
-            from clawlib import apply, load_pod, plan
+            from clawlib import apply, load_pod, plan_pod
 
             started = time.monotonic()
-            report = apply(plan(load_pod(pod)))
+            report = apply(plan_pod(load_pod(pod)))
             print(f"applied {len(report.services)} services in {time.monotonic() - started:.1f} s")
         else:
             env["DOCKER_HOST"] = f"unix://{tmp}/no-engine.sock"

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from clawlib.clawfile import Clawfile, ClawImageInfo, read_clawfile
     from clawlib.doctor import Check, DoctorReport, run_doctor
     from clawlib.lifecycle import ApplyReport, apply
-    from clawlib.planner import LabelLookup, Plan, PlanDiff, plan_pod
+    from clawlib.planner import Plan, PlanDiff, plan_pod
     from clawlib.pod import Pod, load_pod
+    from clawlib.session import PodSession, PodStatus, open_pod
 
 # Imported on first use, so that `import clawlib` (and every `import clawlib.x`, which imports
 # this package first) costs only the error classes: the rest brings in pydantic, PyYAML and the
@@ -45,11 +46,14 @@ _LAZY = {
     "Plan": "clawlib.planner",
     "PlanDiff": "clawlib.planner",
     "Pod": "clawlib.pod",
+    "PodSession": "clawlib.session",
+    "PodStatus": "clawlib.session",
     "apply": "clawlib.lifecycle",
     "build_image": "clawlib.api",
     "generate_dockerfile": "clawlib.api",
     "inspect_image": "clawlib.api",
     "load_pod": "clawlib.pod",
+    "open_pod": "clawlib.session",
     "plan_pod": "clawlib.planner",
     "read_clawfile": "clawlib.clawfile",
     "resolve_build_input": "clawlib.api",
@@ -63,13 +67,6 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(_LAZY[name]), name)
     globals()[name] = value
     return value
-
-
-def plan(pod: Pod, labels: LabelLookup | None = None) -> Plan:
-    """Everything applying ``pod`` would write, in memory: see :func:`clawlib.planner.plan_pod`."""
-    from clawlib.planner import plan_pod
-
-    return plan_pod(pod, labels)
 
 
 __version__ = "0.1.0"
@@ -88,13 +85,15 @@ __all__ = [
     "Plan",
     "PlanDiff",
     "Pod",
+    "PodSession",
+    "PodStatus",
     "__version__",
     "apply",
     "build_image",
     "generate_dockerfile",
     "inspect_image",
     "load_pod",
-    "plan",
+    "open_pod",
     "plan_pod",
     "read_clawfile",
     "resolve_build_input",

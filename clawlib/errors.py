@@ -64,6 +64,7 @@ __all__ = [
     "NotAppliedError",
     "OutputWriteError",
     "PodError",
+    "PodNotFoundError",
     "PodProblem",
     "Problem",
     "UnknownDriverError",
@@ -281,6 +282,15 @@ class DriverLoadError(DriverError):
         self.target = target
         self.reason = reason
         super().__init__(f"the {name} driver from {origin} ({target}) cannot be loaded: {reason}")
+
+
+class PodNotFoundError(ClawError):
+    """No pod at ``pod`` (a pod file, or a directory holding one); ``reason`` says why."""
+
+    def __init__(self, pod: str, reason: str) -> None:
+        self.pod = pod
+        self.reason = reason
+        super().__init__(f"{pod}: {reason}")
 
 
 class NotAppliedError(ClawError):

@@ -35,6 +35,7 @@ from clawlib.compose import (
     ComposeDocument,
     project_name,
     render_compose,
+    same_value,
 )
 from clawlib.drivers import load_driver
 from clawlib.drivers.base import Driver, Materialised
@@ -297,12 +298,13 @@ def plan_pod(
                 )
             )
     if unreachable:
+        engine = unreachable[0]
         warnings.append(
-            pod.problem(
-                (),
-                f"the Docker engine at {unreachable[0].host} does not answer "
-                f"({unreachable[0].reason}): no image was looked up, claws are planned from "
-                "their Clawfiles",
+            PodProblem(
+                "",
+                0,
+                f"the Docker engine at {engine.host} does not answer ({engine.reason}): no image "
+                "was looked up, claws are planned from their Clawfiles",
             )
         )
     if problems:
@@ -679,5 +681,7 @@ def _service_changes(old: bytes | None, new: ComposeDocument) -> tuple[tuple[str
     after = new.services
     added = tuple(sorted(set(after) - set(before)))
     removed = tuple(sorted(set(before) - set(after)))
-    changed = tuple(sorted(n for n in set(before) & set(after) if before[n] != after[n]))
+    changed = tuple(
+        sorted(n for n in set(before) & set(after) if not same_value(before[n], after[n]))
+    )
     return added, changed, removed

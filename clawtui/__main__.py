@@ -26,7 +26,8 @@ def open_pod(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Run the app on the pod the arguments name; 2 when there is no such pod."""
     if args.pod and args.file:
         parser.error("give the pod either as POD or with -f, not both")
-    from clawtui.app import PodNotFoundError, make_app  # imports Textual: only when wanted
+    from clawlib.errors import PodNotFoundError
+    from clawtui.app import make_app  # imports Textual: only when wanted
 
     try:
         app = make_app(args.file or args.pod or ".")

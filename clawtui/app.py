@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,17 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from clawlib.pod import POD_FILE
+from clawlib.pod import find_pod
 
 from .backend import EngineBackend, PodBackend
 from .screens.help import HelpScreen, bindings_by_group, key_label
 from .screens.main import MainScreen
 
-__all__ = ["ClawApp", "PodNotFoundError", "make_app", "resolve_pod_file"]
-
-
-class PodNotFoundError(Exception):
-    """The path given for the pod is neither a pod file nor a directory holding one."""
+__all__ = ["ClawApp", "make_app"]
 
 
 class ClawApp(App[None]):
@@ -81,21 +76,8 @@ class ClawApp(App[None]):
                 )
 
 
-def resolve_pod_file(pod: str | Path) -> Path:
-    """The pod file ``pod`` names: itself, or the ``claw-pod.yml`` of a directory."""
-    path = Path(pod)
-    if path.is_dir():
-        path = path / POD_FILE
-        if not os.path.lexists(path):
-            raise PodNotFoundError(f"{pod}: no {POD_FILE} in this directory")
-    elif not os.path.lexists(path):
-        raise PodNotFoundError(f"{pod}: no such pod file or directory")
-    if not path.is_file():
-        raise PodNotFoundError(f"{pod}: {path.name} is not a regular file (a named pipe?)")
-    return path.resolve()
-
-
 def make_app(pod: str | Path = ".", backend: PodBackend | None = None) -> ClawApp:
     """The app for the pod at ``pod`` (a directory or its ``claw-pod.yml``), over ``backend``
-    (default: the local Docker engine)."""
-    return ClawApp(resolve_pod_file(pod), backend or EngineBackend())
+    (default: the local Docker engine). Raises :class:`~clawlib.errors.PodNotFoundError` when
+    there is no pod file there."""
+    return ClawApp(find_pod(pod), backend or EngineBackend())

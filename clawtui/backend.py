@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from clawlib.engine import (
-    ComposeProject,
     ContainerRecord,
     DockerView,
     EngineEvent,
     LogEnded,
     LogLine,
     LogSource,
-    find_compose,
 )
-from clawlib.errors import EngineUnavailableError, ImageNotFoundError
+from clawlib.session import PodSession
 
 if TYPE_CHECKING:
     from clawlib.lifecycle import ApplyReport, ContainerHealth, Progress
@@ -119,26 +117,22 @@ class PodBackend(Protocol):
 
 
 class EngineBackend:
-    """The real backend: clawlib over the local Docker engine.
+    """The real backend: clawlib's :class:`~clawlib.session.PodSession` over the local Docker
+    engine, as ``claw`` uses it.
 
-    One :class:`DockerView` is shared by every worker (its connection pool is thread-safe);
-    planning reads image labels through it and plans from the Clawfiles when the engine is
-    unreachable, so the pod tree still shows what would run.
+    One :class:`DockerView` is shared by every worker (its connection pool is thread-safe) and
+    every session made here; planning follows the session's policy (an unreachable engine: the
+    plan comes from the Clawfiles and says so).
     """
 
     def __init__(self) -> None:
         self.view = DockerView()
 
+    def _session(self, pod: Path, project: str | None = None) -> PodSession:
+        return PodSession(pod, project=project, view=self.view)
+
     def plan(self, pod_file: Path) -> Plan:
-        from clawlib import load_pod, plan
-
-        def labels(ref: str) -> Mapping[str, str] | None:
-            try:
-                return self.view.image(ref).labels
-            except (ImageNotFoundError, EngineUnavailableError):
-                return None
-
-        return plan(load_pod(pod_file), labels)
+        return self._session(pod_file).plan()
 
     def ping(self) -> None:
         self.view.ping()
@@ -168,9 +162,7 @@ class EngineBackend:
     def apply(
         self, plan: Plan, project: str, on_progress: Callable[[Progress], None]
     ) -> ApplyReport:
-        from clawlib.lifecycle import apply
-
-        return apply(plan, project=project, on_progress=on_progress, view=self.view)
+        return self._session(plan.pod.file, project).apply(plan, on_progress)
 
     def act(
         self,
@@ -180,27 +172,16 @@ class EngineBackend:
         services: Sequence[str],
         on_line: Callable[[str], None],
     ) -> None:
-        from clawlib.lifecycle import COMPOSE_FILE, bring_down
-
+        session = self._session(directory, project)
         if action == "down":
-            bring_down(directory, project, on_line=on_line, view=self.view)
-            return
-        compose = ComposeProject(find_compose(), project, directory / COMPOSE_FILE)
-        if action == "rebuild":
-            compose.up(services, build=True, force_recreate=True, on_line=on_line)
-        elif action == "start":
-            compose.start(services, on_line=on_line)
-        elif action == "stop":
-            compose.stop(services, on_line=on_line)
+            session.down(on_line=on_line)
         else:
-            compose.restart(services, on_line=on_line)
+            session.act(action, services, on_line)
 
     def roll_back(
         self, directory: Path, project: str, on_line: Callable[[str], None]
     ) -> tuple[str, ...]:
-        from clawlib.lifecycle import roll_back
-
-        return roll_back(directory, project, on_line=on_line)
+        return self._session(directory, project).roll_back(on_line)
 
     def shell_argv(self, container: ContainerRecord) -> list[str]:
         docker = shutil.which("docker") or "docker"

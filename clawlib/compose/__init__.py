@@ -1,6 +1,6 @@
 """compose.generated.yml: the clean compose file that docker compose runs."""
 
-from ._document import ComposeDocument
+from ._document import ComposeDocument, same_value
 from ._render import (
     CLAW_NETWORK,
     HANDLES_ENV,
@@ -23,5 +23,6 @@ __all__ = [
     "normalise_project_name",
     "project_name",
     "render_compose",
+    "same_value",
     "service_names",
 ]

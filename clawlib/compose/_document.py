@@ -7,6 +7,7 @@ blocks) reads :attr:`ComposeDocument.services` instead of parsing the text again
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -14,7 +15,7 @@ from typing import Any
 
 from clawlib.yamlio import dump_yaml, load_yaml
 
-__all__ = ["ComposeDocument"]
+__all__ = ["ComposeDocument", "same_value"]
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -55,3 +56,17 @@ class ComposeDocument:
         """The block of service ``name`` as YAML (``name:`` and its definition), written by the
         same dumper as the file, so that every value reads back as compose reads it."""
         return dump_yaml({name: self.services[name]})
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two loaded YAML values are the same data: ``==``, except that a NaN (``.nan``)
+    equals a NaN, as the same text in a file does."""
+    if a == b:
+        return True
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isnan(a) and math.isnan(b)
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    return False

@@ -6,7 +6,6 @@ and :mod:`clawlib.engine` to make it so (``docker compose``) and to look (the SD
 
 from clawlib.compose import check_project_name
 from clawlib.generated import PREVIOUS_DIR, has_previous
-from clawlib.generated import restore_previous as rollback
 
 from ._apply import ApplyReport, Progress, ServiceOutcome, apply
 from ._down import bring_down
@@ -32,6 +31,5 @@ __all__ = [
     "locate",
     "probe_health",
     "roll_back",
-    "rollback",
     "run_concurrently",
 ]

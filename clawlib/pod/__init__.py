@@ -1,7 +1,7 @@
 """Pod files: claw-pod.yml loaded the way compose reads it, with its x-claw blocks validated and
 the compose keys claw reads or extends checked against compose's types."""
 
-from ._loader import POD_FILE, Pod, PodService, load_pod
+from ._loader import POD_FILE, Pod, PodService, find_pod, load_pod, pod_path
 from ._models import (
     Channel,
     ChannelRouting,
@@ -31,5 +31,7 @@ __all__ = [
     "PodService",
     "ServiceClaw",
     "SurfaceEntry",
+    "find_pod",
     "load_pod",
+    "pod_path",
 ]

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import re
+import stat
 import types
 import typing
 from collections.abc import Mapping
@@ -15,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from clawlib._files import read_regular
-from clawlib.errors import PodError, PodProblem, UnreadableFileError
+from clawlib._files import describe_mode, read_regular
+from clawlib.errors import PodError, PodNotFoundError, PodProblem, UnreadableFileError
 from clawlib.limits import MAX_POD_FILE_BYTES
 from clawlib.yamlio import YamlDocument, describe, format_path, load_yaml
 
@@ -24,11 +25,44 @@ from ._compose import check_compose
 from ._env import expand, read_dotenv
 from ._models import PodClaw, ServiceClaw, SurfaceEntry, handle_shorthand
 
-__all__ = ["POD_FILE", "Pod", "PodService", "load_pod"]
+__all__ = ["POD_FILE", "Pod", "PodService", "find_pod", "load_pod", "pod_path"]
 
 POD_FILE = "claw-pod.yml"
 SURFACE_SCHEMES = ("channel", "egress", "host", "service", "volume")
 Path_ = tuple[str | int, ...]
+
+
+def pod_path(pod: str | Path = ".") -> Path:
+    """The pod file ``pod`` names: itself, or the ``claw-pod.yml`` of a directory (absolute;
+    whether it exists is not checked: an applied pod can be brought down without it)."""
+    path = Path(pod)
+    try:
+        if path.is_dir():
+            path = path / POD_FILE
+    except (OSError, ValueError):  # a path too long, a NUL in it: not a directory, then
+        pass
+    return path.absolute()
+
+
+def find_pod(pod: str | Path = ".") -> Path:
+    """The pod file ``pod`` names (see :func:`pod_path`), which must be a regular file: else
+    :class:`~clawlib.errors.PodNotFoundError` saying what is there instead (nothing, a
+    directory without a pod file, a named pipe...)."""
+    path = pod_path(pod)
+    given = Path(pod)
+    shown = str(given / POD_FILE) if path.parent == given.absolute() else str(pod)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if path.parent == given.absolute():
+            raise PodNotFoundError(str(pod), f"no {POD_FILE} in this directory") from None
+        raise PodNotFoundError(shown, "no such pod file or directory") from None
+    except (OSError, ValueError) as exc:
+        raise PodNotFoundError(shown, f"cannot be read: {exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        what = describe_mode(info.st_mode)
+        raise PodNotFoundError(shown, f"{what}, not a regular file: claw reads files only")
+    return path
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,11 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TextIO
 
-from clawlib.engine import (
-    ComposeProject,
-    ContainerRecord,
-    DockerView,
-    LogEnded,
-    LogLine,
-    LogSource,
-    LogStream,
-    find_compose,
-)
+from clawlib.engine import ContainerRecord, LogEnded, LogLine, LogSource, LogStream
 from clawlib.errors import ClawError, InvalidValueError
-from clawlib.lifecycle import COMPOSE_FILE, locate
+from clawlib.session import PodSession, open_pod
 
 from ._args import add_pod_arguments
 from ._output import print_output, printable
@@ -84,8 +74,9 @@ def _run_logs(args: argparse.Namespace) -> int:
     if args.tail is not None and args.tail < 0:
         raise InvalidValueError(f"--tail {args.tail}: give a number of lines, 0 or more")
     since = parse_since(args.since) if args.since else None
-    target = locate(args.file, args.project)
-    with DockerView() as view:
+    with open_pod(args.file, project=args.project) as pod:
+        target = pod.target()
+        view = pod.view
         containers = _select(view.containers(target.project), args.services, target.project)
         printer = _Printer(
             containers, target.project, sys.stdout, timestamps=args.timestamps,
@@ -110,23 +101,22 @@ def _run_logs(args: argparse.Namespace) -> int:
     return 0
 
 
-def follow_until_interrupted(directory: Path, project: str, since: datetime) -> int:
+def follow_until_interrupted(pod: PodSession, project: str, since: datetime) -> int:
     """After ``claw up`` without ``-d``: follow every container's log from ``since`` until
     Ctrl-C, then stop the pod (as ``docker compose up`` does in the foreground)."""
-    with DockerView() as view:
-        containers = view.containers(project)
-        printer = _Printer(containers, project, sys.stdout, colour=sys.stdout.isatty())
-        print("claw: following the logs; Ctrl-C stops the pod", file=sys.stderr, flush=True)
-        stream = LogStream(view, [_source(c) for c in containers], follow=True, since=since)
-        try:
-            with stream:
-                _follow(stream, printer)
-            return 0
-        except KeyboardInterrupt:
-            pass
+    containers = pod.view.containers(project)
+    printer = _Printer(containers, project, sys.stdout, colour=sys.stdout.isatty())
+    print("claw: following the logs; Ctrl-C stops the pod", file=sys.stderr, flush=True)
+    stream = LogStream(pod.view, [_source(c) for c in containers], follow=True, since=since)
+    try:
+        with stream:
+            _follow(stream, printer)
+        return 0
+    except KeyboardInterrupt:
+        pass
     print("claw: stopping the pod (Ctrl-C again to leave it running)", file=sys.stderr, flush=True)
     try:
-        ComposeProject(find_compose(), project, directory / COMPOSE_FILE).stop(on_line=print_output)
+        pod.act("stop", on_line=print_output)
     except KeyboardInterrupt:
         return 130
     except ClawError as exc:

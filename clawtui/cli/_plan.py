@@ -7,8 +7,10 @@ import os
 import sys
 from typing import Any, TextIO
 
-from clawlib import Plan, PlanDiff, load_pod, plan
+from clawlib.planner import Plan, PlanDiff
+from clawlib.session import PodSession, open_pod
 
+from ._args import add_pod_arguments
 from ._output import print_json, printable
 
 __all__ = ["configure", "planned", "print_diff"]
@@ -19,13 +21,7 @@ _RESET = "\x1b[0m"
 
 
 def configure(verb: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-f",
-        "--file",
-        default="claw-pod.yml",
-        metavar="POD",
-        help="the pod file (default: ./claw-pod.yml)",
-    )
+    add_pod_arguments(parser, project=False)
     if verb == "plan":
         parser.description = "Show what claw would generate for a pod, as a diff."
         parser.add_argument("--json", action="store_true", help="print JSON instead of a diff")
@@ -35,9 +31,9 @@ def configure(verb: str, parser: argparse.ArgumentParser) -> None:
         parser.set_defaults(run=_run_generate)
 
 
-def planned(pod_file: str) -> Plan:
-    """Plan the pod at ``pod_file``, printing its warnings to standard error."""
-    result = plan(load_pod(pod_file))
+def planned(pod: PodSession) -> Plan:
+    """Plan ``pod``, printing its warnings to standard error."""
+    result = pod.plan()
     for warning in result.warnings:
         where = f"{result.pod.display}:{warning.line}" if warning.line else result.pod.display
         if warning.yaml_path:
@@ -47,8 +43,9 @@ def planned(pod_file: str) -> Plan:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    result = planned(args.file)
-    diff = result.diff()
+    with open_pod(args.file) as pod:
+        result = planned(pod)
+        diff = result.diff()
     if args.json:
         print_json(_as_json(result, diff))
     else:
@@ -57,7 +54,8 @@ def _run_plan(args: argparse.Namespace) -> int:
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    result = planned(args.file)
+    with open_pod(args.file) as pod:
+        result = planned(pod)
     diff = result.write()
     for note in diff.notes:
         print(f"on disk: {printable(note)}")

@@ -13,8 +13,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from clawlib.engine import DockerView, describe_state, format_duration
-from clawlib.lifecycle import ContainerHealth, locate, probe_health
+from clawlib.engine import describe_state, format_duration
+from clawlib.lifecycle import ContainerHealth
+from clawlib.session import open_pod
 
 from ._args import add_pod_arguments
 from ._output import print_json, print_table
@@ -40,10 +41,9 @@ def configure(verb: str, parser: argparse.ArgumentParser) -> None:
 
 
 def _survey(args: argparse.Namespace) -> tuple[str, tuple[ContainerHealth, ...]]:
-    target = locate(args.file, args.project)
-    with DockerView() as view:
-        containers = view.containers(target.project)
-        return target.project, probe_health(view, containers)
+    with open_pod(args.file, project=args.project) as pod:
+        status = pod.status()
+    return status.project, status.containers
 
 
 def _run_ps(args: argparse.Namespace) -> int:

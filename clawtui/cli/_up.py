@@ -7,18 +7,10 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from clawlib.compose import RUNTIME_DIR
+from clawlib.compose import RUNTIME_DIR, check_project_name
 from clawlib.errors import NoPreviousGenerationError
-from clawlib.lifecycle import (
-    ApplyReport,
-    Progress,
-    apply,
-    bring_down,
-    check_project_name,
-    has_previous,
-    locate,
-    roll_back,
-)
+from clawlib.lifecycle import ApplyReport, Progress
+from clawlib.session import open_pod
 
 from ._args import add_pod_arguments
 from ._output import print_output, print_table, printable
@@ -68,21 +60,22 @@ def configure(verb: str, parser: argparse.ArgumentParser) -> None:
 def _run_up(args: argparse.Namespace) -> int:
     if args.project is not None:
         check_project_name(args.project)
-    plan = planned(args.file)
-    started = datetime.now(UTC)
-    if args.plan:
-        print_diff(plan, plan.diff(), sys.stdout)
-        if not args.yes and not _confirm("Apply this plan?", "--plan asks before applying"):
+    with open_pod(args.file, project=args.project) as pod:
+        plan = planned(pod)
+        started = datetime.now(UTC)
+        if args.plan:
+            print_diff(plan, plan.diff(), sys.stdout)
+            if not args.yes and not _confirm("Apply this plan?", "--plan asks before applying"):
+                return 1
+        report = pod.apply(plan, _show_progress)
+        _print_report(report)
+        if not report.ok:
             return 1
-    report = apply(plan, project=args.project, on_progress=_show_progress)
-    _print_report(report)
-    if not report.ok:
-        return 1
-    if args.detach:
-        return 0
-    from ._logs import follow_until_interrupted
+        if args.detach:
+            return 0
+        from ._logs import follow_until_interrupted
 
-    return follow_until_interrupted(plan.directory, report.project, started)
+        return follow_until_interrupted(pod, report.project, started)
 
 
 def _confirm(question: str, why: str) -> bool:
@@ -137,19 +130,23 @@ def _print_report(report: ApplyReport) -> None:
 
 
 def _run_down(args: argparse.Namespace) -> int:
-    target = bring_down(args.file, args.project, volumes=args.volumes, on_line=print_output)
+    with open_pod(args.file, project=args.project) as pod:
+        target = pod.down(volumes=args.volumes, on_line=print_output)
     print(f"Pod is down: project {target.project}.")
     return 0
 
 
 def _run_rollback(args: argparse.Namespace) -> int:
-    target = locate(args.file, args.project)
-    question = f"Roll project {target.project} back to the generation kept before the last apply?"
-    if not has_previous(target.directory):
-        raise NoPreviousGenerationError(str(target.directory / RUNTIME_DIR), "none is kept")
-    if not args.yes and not _confirm(question, "rollback asks first"):
-        return 1
-    restored = roll_back(target.directory, target.project, on_line=print_output)
+    with open_pod(args.file, project=args.project) as pod:
+        target = pod.target()
+        if not pod.has_previous():
+            raise NoPreviousGenerationError(str(target.directory / RUNTIME_DIR), "none is kept")
+        question = (
+            f"Roll project {target.project} back to the generation kept before the last apply?"
+        )
+        if not args.yes and not _confirm(question, "rollback asks first"):
+            return 1
+        restored = pod.roll_back(print_output)
     for path in restored:
         print(f"restored {path}", file=sys.stderr)
     print(f"Rolled back: project {target.project} runs the previous generation.")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from clawlib import load_pod, plan
+from clawlib import load_pod, plan_pod
 from clawlib.engine import ContainerRecord, EngineEvent, LogEnded, LogLine, LogSource
 from clawlib.errors import (
     ContainerNotFoundError,
@@ -152,7 +152,7 @@ class FakeBackend:
 
     def plan(self, pod_file: Path) -> Plan:
         self.calls.append(("plan", pod_file))
-        return plan(load_pod(pod_file), lambda ref: None)
+        return plan_pod(load_pod(pod_file), lambda ref: None)
 
     def ping(self) -> None:
         self.calls.append(("ping",))

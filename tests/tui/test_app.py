@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from clawlib.errors import PodNotFoundError
 from clawtui.__main__ import main as clawtui_main
-from clawtui.app import PodNotFoundError, make_app
+from clawtui.app import make_app
 from clawtui.screens.main import MainScreen
 from clawtui.screens.problems import ProblemsScreen
 from clawtui.widgets.log_pane import LogPane
@@ -28,7 +29,7 @@ def test_pod_file_or_directory(tmp_path: Path) -> None:
     with pytest.raises(PodNotFoundError, match=r"no claw-pod\.yml in this directory"):
         make_app(tmp_path, backend)
     os.mkfifo(tmp_path / "claw-pod.yml")  # opened, it would block the app for ever
-    with pytest.raises(PodNotFoundError, match=r"claw-pod\.yml is not a regular file"):
+    with pytest.raises(PodNotFoundError, match=r"claw-pod\.yml: a named pipe, not a regular file"):
         make_app(tmp_path, backend)
 
 

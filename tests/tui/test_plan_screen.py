@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Log, OptionList, Static
 
-from clawlib import load_pod, plan
+from clawlib import load_pod, plan_pod
 from clawlib.errors import ComposeFailedError, ImagePullError, OutputWriteError
 from clawlib.lifecycle import ApplyReport, Progress, ServiceOutcome
 from clawlib.planner import FileChange, Plan
@@ -41,7 +41,7 @@ def demo_copy(tmp_path: Path, edit: Callable[[str], str] | None = None) -> Path:
         ),
     )
     pod_file = target / "claw-pod.yml"
-    plan(load_pod(pod_file), lambda ref: None).write()
+    plan_pod(load_pod(pod_file), lambda ref: None).write()
     if edit is not None:
         pod_file.write_text(edit(pod_file.read_text()))
     return pod_file

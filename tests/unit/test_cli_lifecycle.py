@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from clawlib.engine import ContainerRecord
-from clawlib.lifecycle import bring_down
+from clawlib.session import open_pod
 from clawtui.cli import main
 from tests.fakes import FakeEngineView, FakeRunner
 from tests.generations import keep_current
@@ -181,7 +181,7 @@ def test_down_says_down_only_when_the_engine_agrees(
         answers={("docker", "compose", "version"): (0, "v2.40.3", "")},
         streamed={down: (0, ["Container pod-web-1  Removed"])},
     )
-    faked = functools.partial(bring_down, view=view, runner=runner)
-    monkeypatch.setattr("clawtui.cli._up.bring_down", faked)
+    faked = functools.partial(open_pod, view=view, runner=runner)
+    monkeypatch.setattr("clawtui.cli._up.open_pod", faked)
     assert main(["down", "-f", str(pod)]) == status
     assert capsys.readouterr() == (out, err)

@@ -28,7 +28,7 @@ def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "worker").mkdir()
     (tmp_path / "worker" / "Clawfile").write_text("FROM x\nCLAW_TYPE generic\n")
     (tmp_path / "AGENTS.md").write_text("# Worker\n")
-    monkeypatch.setattr("clawlib.planner._engine_labels", lambda: lambda ref: None)
+    monkeypatch.setattr("clawlib.session.PodSession._labels", lambda self, ref: None)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -77,7 +77,7 @@ def test_plan_reports_pod_problems(pod: Path, capsys: pytest.CaptureFixture[str]
         'error: claw-pod.yml:4: services.worker.x-claw.count: must be a whole number, got "zero"\n'
     )
     assert main(["plan", "-f", "nope.yml"]) == 1
-    assert capsys.readouterr().err == "error: nope.yml: no such pod file\n"
+    assert capsys.readouterr().err == "error: nope.yml: no such pod file or directory\n"
 
 
 SEVEN_MISTAKES = """\

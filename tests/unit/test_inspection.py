@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from clawlib import load_pod, plan
+from clawlib import load_pod, plan_pod
 from clawlib.clawfile import Surface
 from clawlib.pod import ChannelRouting, DirectMessages, Guild, GuildRouting, Handle
 from clawlib.runtime import Invocation, ResolvedClaw, ResolvedSurface
@@ -35,7 +35,7 @@ DEMO_POD = Path(__file__).parents[2] / "examples" / "demo" / "claw-pod.yml"
 
 @pytest.fixture(scope="module")
 def demo() -> Any:
-    return plan(load_pod(DEMO_POD), lambda ref: None)
+    return plan_pod(load_pod(DEMO_POD), lambda ref: None)
 
 
 @pytest.fixture

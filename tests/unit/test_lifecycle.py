@@ -29,14 +29,13 @@ from clawlib.errors import (
     NotAppliedError,
     PodError,
 )
-from clawlib.generated import NewFile, switch
+from clawlib.generated import NewFile, restore_previous, switch
 from clawlib.lifecycle import (
     PREVIOUS_DIR,
     check_project_name,
     has_previous,
     locate,
     roll_back,
-    rollback,
     run_concurrently,
 )
 from clawlib.planner import plan_pod
@@ -361,13 +360,13 @@ def test_switch_keeps_the_generation_it_replaces_and_roll_back_restores_it(
     assert has_previous(tmp_path)
     assert (runtime / "new.md").read_text() == "added\n"
 
-    assert rollback(tmp_path) == tuple(sorted(paths))
+    assert restore_previous(tmp_path) == tuple(sorted(paths))
     assert (tmp_path / "compose.generated.yml").read_text() == "old compose\n"
     assert (runtime / "secret.json").read_text() == "old secret\n"
     assert (runtime / "secret.json").stat().st_mode & 0o777 == 0o600
     assert not (runtime / "new.md").exists()
     # A second rollback undoes the first.
-    rollback(tmp_path)
+    restore_previous(tmp_path)
     assert (tmp_path / "compose.generated.yml").read_text() == "new compose\n"
     assert (runtime / "new.md").read_text() == "added\n"
     leftovers = sorted(p.name for p in (tmp_path / ".claw-runtime").iterdir())
@@ -376,7 +375,7 @@ def test_switch_keeps_the_generation_it_replaces_and_roll_back_restores_it(
 
 def test_nothing_to_roll_back(tmp_path: Path) -> None:
     with pytest.raises(NoPreviousGenerationError) as caught:
-        rollback(tmp_path)
+        restore_previous(tmp_path)
     assert str(caught.value) == (
         f"cannot roll back: no previous generation in {tmp_path}/.claw-runtime: none is kept"
     )

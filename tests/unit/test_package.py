@@ -17,37 +17,6 @@ import clawlib.engine
 import clawtui.cli
 
 
-def test_public_api() -> None:
-    assert clawlib.__all__ == [
-        "ApplyReport",
-        "BuildInput",
-        "BuildResult",
-        "Check",
-        "ClawError",
-        "ClawImageInfo",
-        "Clawfile",
-        "DoctorReport",
-        "GeneratedDockerfile",
-        "InspectedImage",
-        "Plan",
-        "PlanDiff",
-        "Pod",
-        "__version__",
-        "apply",
-        "build_image",
-        "generate_dockerfile",
-        "inspect_image",
-        "load_pod",
-        "plan",
-        "plan_pod",
-        "read_clawfile",
-        "resolve_build_input",
-        "run_doctor",
-    ]
-    for name in clawlib.__all__:
-        assert hasattr(clawlib, name), name
-
-
 def _clawlib_modules() -> list[str]:
     return sorted(module.name for module in pkgutil.walk_packages(clawlib.__path__, "clawlib."))
 

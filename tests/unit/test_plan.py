@@ -403,3 +403,15 @@ def test_an_unreachable_engine_plans_from_the_clawfiles_and_says_so_once(pod_dir
             "service has no build: with a Clawfile to plan from",
         )
     ]
+
+
+def test_a_service_holding_nan_is_unchanged_when_it_is(pod_dir: Path) -> None:
+    """``.nan`` is not equal to itself in Python: the same file must still say no service
+    changed."""
+    pod_file = pod_dir / "claw-pod.yml"
+    pod_file.write_text(pod_file.read_text().replace("image: api:1", "image: api:1\n    x: .nan"))
+    plan_pod(load_pod(pod_dir, environ={}), no_images).write()
+    pod_file.write_text(pod_file.read_text().replace("build:", "environment: {A: b}\n    build:"))
+    diff = plan_pod(load_pod(pod_dir, environ={}), no_images).diff()
+    assert [c.path for c in diff.files] == ["compose.generated.yml"]
+    assert diff.services_changed == ("worker",)

@@ -1,0 +1,222 @@
+"""One pod and one engine connection: the verbs every front end needs.
+
+``claw`` and the TUI are thin adapters over :class:`PodSession`: it finds the pod the way both
+accept it (a pod file, or a directory holding ``claw-pod.yml``), plans it with one image-lookup
+policy (the engine's labels; an unreachable engine makes the plan come from the Clawfiles, said
+once in its warnings: see :func:`~clawlib.planner.plan_pod`), and applies it, brings it down,
+acts on its services, rolls it back and reports its status, all through one
+:class:`~clawlib.engine.DockerView`.
+
+A session opens no connection until a verb needs the engine, and closes the view it made when
+it is closed (``with open_pod(...) as pod:``); a view passed in stays the caller's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal, Self
+
+from clawlib.engine import ComposeProject, ContainerRecord, DockerView, ProcessRunner, find_compose
+from clawlib.errors import ImageNotFoundError, NoPreviousGenerationError
+from clawlib.pod import find_pod, pod_path
+
+if TYPE_CHECKING:
+    from clawlib.lifecycle import ApplyReport, ContainerHealth, PodTarget, Progress
+    from clawlib.planner import Plan
+
+__all__ = ["Action", "PodSession", "PodStatus", "open_pod"]
+
+Action = Literal["start", "stop", "restart", "rebuild"]
+"""What :meth:`PodSession.act` does to services: compose's start, stop and restart, or rebuild
+(build the images again and recreate the containers)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PodStatus:
+    """The project's containers and the health each was judged to have just now."""
+
+    project: str
+    containers: tuple[ContainerHealth, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Some container runs, and every one is healthy."""
+        return bool(self.containers) and all(item.ok for item in self.containers)
+
+
+def open_pod(
+    pod: str | Path = ".",
+    *,
+    project: str | None = None,
+    view: DockerView | None = None,
+    runner: ProcessRunner | None = None,
+) -> PodSession:
+    """A session on the pod at ``pod`` (see :class:`PodSession`)."""
+    return PodSession(pod, project=project, view=view, runner=runner)
+
+
+class PodSession:
+    """The pod at ``pod`` (a pod file, or a directory holding ``claw-pod.yml``; it need not
+    exist for the verbs that work from the generated file: down, act, roll back, status).
+
+    ``project`` is the compose project (``-p``); by default the plan's, or for an applied pod
+    the one its generated file names. ``view`` and ``runner`` reach the engine and run
+    ``docker compose`` (defaults: the local engine, real processes).
+    """
+
+    def __init__(
+        self,
+        pod: str | Path = ".",
+        *,
+        project: str | None = None,
+        view: DockerView | None = None,
+        runner: ProcessRunner | None = None,
+    ) -> None:
+        self.pod = pod
+        self.pod_file = pod_path(pod)
+        self.project = project
+        self._view = view
+        self._owns_view = view is None
+        self.runner = runner
+
+    @property
+    def directory(self) -> Path:
+        return self.pod_file.parent
+
+    @property
+    def view(self) -> DockerView:
+        """The engine, connected on first use."""
+        if self._view is None:
+            self._view = DockerView()
+        return self._view
+
+    def close(self) -> None:
+        """Close the engine connection this session opened (not one it was given)."""
+        if self._owns_view and self._view is not None:
+            self._view.close()
+            self._view = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # Planning.
+
+    def plan(self) -> Plan:
+        """Load the pod file and plan it (:class:`~clawlib.errors.PodNotFoundError` when there
+        is none, :class:`~clawlib.errors.PodError` listing every problem of a bad one). Images
+        are looked up in the engine; when it does not answer, claws are planned from their
+        Clawfiles and the plan's warnings say so once."""
+        from clawlib.planner import plan_pod
+        from clawlib.pod import load_pod
+
+        find_pod(self.pod)
+        return plan_pod(load_pod(self.pod), self._labels)  # named as given, in messages
+
+    def _labels(self, ref: str) -> Mapping[str, str] | None:
+        try:
+            return self.view.image(ref).labels
+        except ImageNotFoundError:
+            return None
+
+    # What runs.
+
+    def target(self) -> PodTarget:
+        """The applied pod: its generated file and project (see
+        :func:`~clawlib.lifecycle.locate`)."""
+        from clawlib.lifecycle import locate
+
+        return locate(self.pod_file, self.project)
+
+    def containers(self) -> tuple[ContainerRecord, ...]:
+        """The applied pod's containers, as the engine lists them."""
+        return self.view.containers(self.target().project)
+
+    def status(self) -> PodStatus:
+        """Every container of the applied pod, with its health probed now (concurrently)."""
+        from clawlib.lifecycle import probe_health
+
+        target = self.target()
+        containers = self.view.containers(target.project)
+        return PodStatus(target.project, probe_health(self.view, containers))
+
+    # Changing what runs.
+
+    def apply(
+        self, plan: Plan, on_progress: Callable[[Progress], None] = lambda progress: None
+    ) -> ApplyReport:
+        """Make the engine run ``plan`` (see :func:`clawlib.lifecycle.apply`)."""
+        from clawlib.lifecycle import apply
+
+        return apply(
+            plan,
+            project=self.project,
+            on_progress=on_progress,
+            view=self.view,
+            runner=self.runner,
+        )
+
+    def down(
+        self, *, volumes: bool = False, on_line: Callable[[str], None] = lambda line: None
+    ) -> PodTarget:
+        """Remove the pod's containers and networks, and check that none is left (see
+        :func:`clawlib.lifecycle.bring_down`)."""
+        from clawlib.lifecycle import bring_down
+
+        return bring_down(
+            self.pod_file,
+            self.project,
+            volumes=volumes,
+            on_line=on_line,
+            view=self.view,
+            runner=self.runner,
+        )
+
+    def act(
+        self,
+        action: Action,
+        services: Sequence[str] = (),
+        on_line: Callable[[str], None] = lambda line: None,
+    ) -> None:
+        """Start, stop, restart or rebuild ``services`` of the applied pod (compose service
+        names; none: all of them)."""
+        target = self.target()
+        compose = ComposeProject(
+            find_compose(self.runner), target.project, target.compose_file, self.runner
+        )
+        if action == "rebuild":
+            compose.up(services, build=True, force_recreate=True, on_line=on_line)
+        elif action == "start":
+            compose.start(services, on_line=on_line)
+        elif action == "stop":
+            compose.stop(services, on_line=on_line)
+        else:
+            compose.restart(services, on_line=on_line)
+
+    def has_previous(self) -> bool:
+        """Whether a generation kept before the last apply can be rolled back to."""
+        from clawlib.lifecycle import has_previous
+
+        return has_previous(self.directory)
+
+    def roll_back(self, on_line: Callable[[str], None] = lambda line: None) -> tuple[str, ...]:
+        """Put back the generation kept before the last apply and recreate every container
+        from it; returns the paths put back. Raises
+        :class:`~clawlib.errors.NoPreviousGenerationError` when none is kept (nothing changes
+        then)."""
+        from clawlib.generated import RUNTIME_DIR
+        from clawlib.lifecycle import roll_back
+
+        if not self.has_previous():
+            raise NoPreviousGenerationError(str(self.directory / RUNTIME_DIR), "none is kept")
+        return roll_back(self.pod_file, self.project, on_line=on_line, runner=self.runner)
