@@ -3,7 +3,8 @@
 Each claw has a Discord handle in a shared guild, a service surface, a shared volume, a channel
 surface and a skill. The plan is made from Clawfiles (no image lookups), timed over three runs
 (best), with peak Python memory from tracemalloc; then compose parses the generated file
-(`docker compose -f compose.generated.yml config -q`, best of three) in the same run.
+(`docker compose -f compose.generated.yml config -q`, best of three) in the same run. Last, one
+plain service is changed and the new plan compared with the disk (``Plan.diff``, best of three).
 
 Run: .venv/bin/python bench/plan_scale.py [CLAW_TYPE]   (default openclaw)
 """
@@ -68,10 +69,14 @@ def measure(root: Path, claws: int, claw_type: str) -> str:
     services = len(plan.pod.services)
     command = ["docker", "compose", "-f", str(root / "compose.generated.yml"), "config", "-q"]
     compose = best_of(3, lambda: subprocess.run(command, check=True, capture_output=True))
+    pod_file = root / "claw-pod.yml"
+    pod_file.write_text(pod_file.read_text().replace('expose: ["8080"]', 'expose: ["8081"]'))
+    changed = plan_pod(load_pod(root, environ={}), lambda ref: None)
+    compared = best_of(3, changed.diff)
     return (
         f"| {claws} | {planned * 1000:.0f} ms | {peak / 2**20:.1f} MiB | {size / 1024:.0f} KiB "
         f"+ {handles / 1024:.0f} KiB handles.env | {handles * services / 2**20:.1f} MiB | "
-        f"{compose * 1000:.0f} ms |"
+        f"{compose * 1000:.0f} ms | {compared * 1000:.0f} ms |"
     )
 
 
@@ -79,9 +84,10 @@ def main() -> None:
     claw_type = sys.argv[1] if len(sys.argv) > 1 else "openclaw"
     print(
         "| claws | plan (best of 3) | peak memory | generated compose | handles inlined into "
-        "every service (upstream) | `docker compose config -q` (best of 3) |"
+        "every service (upstream) | `docker compose config -q` (best of 3) | diff after a change "
+        "of one service (best of 3) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for claws in (10, 50, 200):
         with tempfile.TemporaryDirectory() as scratch:
             print(measure(Path(scratch), claws, claw_type), flush=True)
