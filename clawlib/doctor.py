@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from clawlib.drivers import installed_drivers
 from clawlib.engine import DockerView, ProcessRunner, SubprocessRunner, detect_builder, find_compose
 from clawlib.errors import (
     ClawError,
@@ -50,8 +51,8 @@ class DoctorReport:
 
 
 def run_doctor(runner: ProcessRunner | None = None, view: DockerView | None = None) -> DoctorReport:
-    """Check the docker CLI, the engine, compose v2, the builder, the Python dependencies and
-    the local base image used by the examples."""
+    """Check the docker CLI, the engine, compose v2, the builder, the Python dependencies, the
+    installed claw drivers and the local base image used by the examples."""
     runner = runner or SubprocessRunner()
     owned = view is None
     engine = view or DockerView()
@@ -62,6 +63,7 @@ def run_doctor(runner: ProcessRunner | None = None, view: DockerView | None = No
             _compose(runner),
             _builder(runner),
             _python(),
+            _drivers(),
             _base_image(engine),
         ]
     finally:
@@ -77,7 +79,26 @@ _HINTS = {
     "builder": "install Docker's buildx plugin to get BuildKit (heredocs, RUN --mount)",
     "python": "pip install -e . (from the project directory) to install what is missing",
     "base-image": "scripts/build-base-image (the examples and tests build FROM it)",
+    "drivers": "uninstall all but one distribution of each claw type named; reinstall "
+    "clawdapus (pip install -e .) if none is installed",
 }
+
+
+def _drivers() -> Check:
+    """The installed drivers (claw type and distribution); a type registered twice is a
+    conflict no pod using it can plan through."""
+    installed = installed_drivers()
+    if not installed:
+        return Check("drivers", "fail", "no claw driver is installed", _HINTS["drivers"])
+    origins: dict[str, list[str]] = {}
+    for info in installed:
+        origins.setdefault(info.name, []).append(info.origin)
+    listed = ", ".join(f"{name} ({' and '.join(sources)})" for name, sources in origins.items())
+    conflicts = sorted(name for name, sources in origins.items() if len(sources) > 1)
+    if conflicts:
+        detail = f"{listed}; registered more than once: {', '.join(conflicts)}"
+        return Check("drivers", "warn", detail, _HINTS["drivers"])
+    return Check("drivers", "ok", listed)
 
 
 def _docker_cli(runner: ProcessRunner) -> Check:

@@ -27,6 +27,7 @@ def test_all_good() -> None:
         ("engine", "ok", "20.10.24 (API 1.41, linux/amd64) at unix:///var/run/docker.sock"),
         ("compose", "ok", "docker compose 2.40.3"),
         ("builder", "ok", "BuildKit (buildx v0.14.0)"),
+        ("drivers", "ok", "generic (clawdapus 0.1.0), openclaw (clawdapus 0.1.0)"),
         ("base-image", "ok", "claw-base/busybox:latest (0123456789ab)"),
     ]
     python = report.checks[4]
@@ -95,3 +96,26 @@ def test_python_requirement_comparison() -> None:
     assert _satisfies("2.14.4", "<", "3")
     assert not _satisfies("3.0", "<", "3")
     assert _satisfies("8.2.8", ">=", "1.0")
+
+
+def test_a_claw_type_registered_twice_is_a_warning(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from clawlib.drivers import DriverInfo
+
+    twice = (
+        DriverInfo("echo", "claw-echo 1.0", "claw_echo:EchoDriver"),
+        DriverInfo("echo", "echo-fork 2.0", "echo_fork:Driver"),
+        DriverInfo("generic", "clawdapus 0.1.0", "clawlib.drivers.generic:GenericDriver"),
+    )
+    monkeypatch.setattr("clawlib.doctor.installed_drivers", lambda: twice)
+    report = run_doctor(FakeRunner(HEALTHY), DockerView(lambda: FakeSdkClient(BASE)))
+    assert next(c for c in report.checks if c.name == "drivers") == Check(
+        "drivers",
+        "warn",
+        "echo (claw-echo 1.0 and echo-fork 2.0), generic (clawdapus 0.1.0); registered more than "
+        "once: echo",
+        "uninstall all but one distribution of each claw type named; reinstall clawdapus "
+        "(pip install -e .) if none is installed",
+    )
+    monkeypatch.setattr("clawlib.doctor.installed_drivers", lambda: ())
+    report = run_doctor(FakeRunner(HEALTHY), DockerView(lambda: FakeSdkClient(BASE)))
+    assert not report.ok
