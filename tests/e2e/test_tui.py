@@ -99,7 +99,9 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
             pilot,
             lambda: (
                 f"{project}-alpha-1  running  ♥ healthy" in tree_text(app)
-                and any(c.id == alpha_after and c.running for c in main_screen(app).containers)
+                and any(
+                    c.id == alpha_after and c.running for c in main_screen(app).state.containers
+                )
             ),
             60,
             "the recreated alpha healthy in the tree",

@@ -56,7 +56,7 @@ def settled(  # type: ignore[no-untyped-def]
             if (
                 isinstance(screen, MainScreen)
                 and screen.plan is not None
-                and screen.engine_up
+                and screen.state.engine_up
                 and len(screen.health) == 5
             ):
                 break

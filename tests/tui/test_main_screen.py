@@ -342,7 +342,7 @@ async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        monkeypatch.setattr("clawtui.screens.main._RETRY_MAX", 0.1)
+        monkeypatch.setattr("clawtui.screens.main.RETRY_MAX", 0.1)
         events = backend.event_feeds[-1]
         events.fail(RuntimeError("unexpected answer"))
         await until(
