@@ -1,11 +1,15 @@
 """The pod view: the tree on the left, the selected node's logs, health, config and inspect
 data on the right, the engine and plan state underneath.
 
-Everything that touches the engine runs in thread workers and comes back as a message
-(:mod:`clawtui.messages`): one worker keeps the containers current from the engine's event
-stream (and reconnects with back-off when the engine goes away), one probes health on a slow
-interval or on demand, one plans the pod file. The tree is drawn from the plan (what should run)
-joined with the containers (what runs), so it shows the pod even with no engine at all.
+What the view knows is one :class:`~clawtui.state.PodState`, replaced on every change by the
+screen's message handlers; everything that touches the engine or the disk runs in thread workers
+and comes back as one of the screen's messages. An :class:`~clawtui.watch.EngineWatcher` keeps
+the containers current from the engine's event stream (and reconnects with back-off when the
+engine goes away), a worker probes health on a slow interval or on demand, one plans the pod
+file. The tree is drawn from the plan (what should run) joined with the containers (what runs),
+so it shows the pod even with no engine at all. The detail tabs are declared in
+:data:`DETAIL_TABS`; only the visible one is shown each change (see
+:class:`~clawtui.widgets.detail_pane.DetailPane`).
 """
 
 from __future__ import annotations
@@ -14,67 +18,70 @@ import os
 import shlex
 import shutil
 import subprocess
-import threading
-from collections import deque
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs, Tree
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from clawlib.engine import ContainerRecord, LogEnded, LogLine, LogSource
-from clawlib.errors import ClawError, ContainerNotFoundError, PodError
-from clawlib.lifecycle import ApplyReport, ContainerHealth, LiveContainers, locate
+from clawlib.errors import ClawError, PodError
+from clawlib.lifecycle import ApplyReport, ContainerHealth, locate
 from clawlib.planner import Plan, PlanDiff
-from clawlib.runtime import ResolvedClaw
 
 from ..backend import Action, Feed, PodBackend
-from ..messages import (
-    ActionFinished,
-    AppliedLoaded,
-    ContainersChanged,
-    EngineChecked,
+from ..model import PlannedService, planned_services
+from ..state import HEALTH_INTERVAL, POD_KEY, PodState, Selection
+from ..watch import (
+    RETRY_MAX,
     EngineConnected,
     EngineLost,
-    HealthProbed,
-    InspectLoaded,
-    PlanFailed,
-    PlanLoaded,
-    PodFilesChanged,
+    EngineReport,
+    EngineWatcher,
+    engine_problem,
+    inputs_stamp,
 )
-from ..model import (
-    PlannedService,
-    ServiceGroup,
-    config_files,
-    planned_services,
-    pod_groups,
-)
-from ..watch import inputs_stamp
 from ..widgets.config_pane import ConfigPane
-from ..widgets.health_pane import HealthEntry, HealthPane
+from ..widgets.detail_pane import DetailPane, DetailTab
+from ..widgets.health_pane import HealthPane
 from ..widgets.inspect_pane import InspectPane
-from ..widgets.log_pane import LogPane
-from ..widgets.pod_tree import POD_KEY, PodTree
+from ..widgets.log_pane import LogPane, OpenFeed
+from ..widgets.pod_tree import PodTree
 from ..widgets.status_bar import StatusBar
 
-__all__ = ["MainScreen"]
+__all__ = ["DETAIL_TABS", "MainScreen"]
 
-HEALTH_INTERVAL = 10.0
-"""Seconds between health probe rounds (probes also run on demand and after changes)."""
-HISTORY = 30
-"""Probe results kept per container for the health timeline."""
 WATCH_INTERVAL = 2.0
 """Seconds between looks at the pod file's modification time."""
-_RETRY_FIRST = 1.0
-_RETRY_MAX = 10.0
-_EVENT_WAIT = 0.5
+
+
+def _log_feed(backend: PodBackend) -> OpenFeed:
+    """The log pane's way to open the logs of containers, through ``backend``."""
+
+    def open_feed(
+        sources: Sequence[LogSource], tail: int | None, since: datetime | None
+    ) -> Feed[LogLine | LogEnded]:
+        return backend.logs(sources, tail=tail, since=since)
+
+    return open_feed
+
+
+DETAIL_TABS: tuple[DetailTab, ...] = (
+    DetailTab("logs", "Logs", lambda backend: LogPane(open_feed=_log_feed(backend), id="log-pane")),
+    DetailTab("health", "Health", lambda _: HealthPane(id="health-pane")),
+    DetailTab("config", "Config", lambda _: ConfigPane(id="config-pane")),
+    DetailTab("inspect", "Inspect", lambda b: InspectPane(inspect=b.inspect, id="inspect-pane")),
+)
+"""The detail area's tabs, in order: the key 1 picks the first."""
 
 
 class MainScreen(Screen[None]):
@@ -95,59 +102,122 @@ class MainScreen(Screen[None]):
         Binding("b", "act('rebuild')", "Rebuild", id="main.rebuild"),
         Binding("s", "shell", "Shell", id="main.shell"),
         Binding("D", "down", "Down", tooltip="Bring the whole pod down", id="main.down"),
-        Binding("1", "tab('logs')", "Logs tab", show=False, id="main.tab.logs"),
-        Binding("2", "tab('health')", "Health tab", show=False, id="main.tab.health"),
-        Binding("3", "tab('config')", "Config tab", show=False, id="main.tab.config"),
-        Binding("4", "tab('inspect')", "Inspect tab", show=False, id="main.tab.inspect"),
+        *(
+            Binding(
+                str(number),
+                f"tab('{tab.id}')",
+                f"{tab.label} tab",
+                show=False,
+                id=f"main.tab.{tab.id}",
+            )
+            for number, tab in enumerate(DETAIL_TABS, 1)
+        ),
     ]
+
+    @dataclass
+    class AppliedLoaded(Message, bubble=False):
+        """The generated compose file on disk was read: the project and services last applied
+        (``project`` None when the pod was never applied)."""
+
+        project: str | None
+        planned: tuple[PlannedService, ...]
+
+    @dataclass
+    class Planned(Message, bubble=False):
+        """The pod file was planned, and the plan compared with the disk (both in a worker)."""
+
+        plan: Plan
+        diff: PlanDiff
+
+    @dataclass
+    class PlanFailed(Message, bubble=False):
+        """The pod file could not be planned (``error`` is usually a PodError)."""
+
+        error: ClawError
+
+    @dataclass
+    class PodFilesChanged(Message, bubble=False):
+        """A file the plan reads (the pod file, a Clawfile, a contract...) changed."""
+
+    @dataclass
+    class EngineChecked(Message, bubble=False):
+        """The engine was asked whether it answers (``problem`` None: it does)."""
+
+        problem: str | None
+
+    @dataclass
+    class EngineReported(Message, bubble=False):
+        """The engine watcher reported a change (see :data:`~clawtui.watch.EngineReport`)."""
+
+        report: EngineReport
+
+    @dataclass
+    class HealthProbed(Message, bubble=False):
+        """A round of health probes finished."""
+
+        results: tuple[ContainerHealth, ...]
+
+    @dataclass
+    class ActionFinished(Message, bubble=False):
+        """A compose action (restart, stop, start, rebuild, down) ended."""
+
+        action: str
+        target: str
+        output: tuple[str, ...]
+        error: ClawError | None = None
 
     def __init__(self, backend: PodBackend, pod_file: Path) -> None:
         super().__init__()
         self.backend = backend
         self.pod_file = pod_file
         self.directory = pod_file.parent
-        self.plan: Plan | None = None
-        self.plan_diff: PlanDiff | None = None
-        """How :attr:`plan` differs from the disk (computed with it, in the worker)."""
-        self.plan_error: ClawError | None = None
-        self.plan_stale = False
-        self.planned: tuple[PlannedService, ...] = ()
-        self.project: str | None = None
-        self.containers: tuple[ContainerRecord, ...] = ()
-        self.engine_up = False
-        self.health: dict[str, deque[ContainerHealth]] = {}
-        self.selected = POD_KEY
-        self._grouped: (
-            tuple[tuple[PlannedService, ...], tuple[ContainerRecord, ...], tuple[ServiceGroup, ...]]
-            | None
-        ) = None
-        self._inspected: str | None = None
-        """The node the Inspect tab shows the engine's view of."""
-        self._followed: tuple[str, tuple[str, ...]] | None = None
-        """The node whose logs are followed, and its containers (ID and name) then."""
-        self._wake = threading.Event()
+        self.state = PodState(self.directory.name)
+        """What the view knows; replaced (never changed) by the handlers."""
+        self._key = POD_KEY
+        """The key of the tree node selected."""
+        self._panes: dict[str, DetailPane] = {}
+        self._watcher: EngineWatcher | None = None
         self._inputs: tuple[int, int] | None = None
         """The stamp of the pod's files at the last look (by the plan or the watcher)."""
         self._shown_problems = False
+
+    # Read-only views of the state, for tests and other screens.
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.state.plan
+
+    @property
+    def project(self) -> str | None:
+        return self.state.project
+
+    @property
+    def health(self) -> Mapping[str, tuple[ContainerHealth, ...]]:
+        return self.state.health
+
+    @property
+    def selected(self) -> str:
+        """The key of the selected tree node."""
+        return self._key
+
+    @property
+    def selection(self) -> Selection:
+        return Selection.of(self._key, self.state)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
             yield PodTree(self.directory.name, id="tree")
-            with TabbedContent(id="detail", initial="logs"):
-                with TabPane("Logs", id="logs"):
-                    yield LogPane(id="log-pane")
-                with TabPane("Health", id="health"):
-                    yield HealthPane(id="health-pane")
-                with TabPane("Config", id="config"):
-                    yield ConfigPane(id="config-pane")
-                with TabPane("Inspect", id="inspect"):
-                    yield InspectPane(id="inspect-pane")
+            with TabbedContent(id="detail", initial=DETAIL_TABS[0].id):
+                for tab in DETAIL_TABS:
+                    with TabPane(tab.label, id=tab.id):
+                        pane = self._panes[tab.id] = tab.make(self.backend)
+                        yield pane
         yield StatusBar(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        # Tab goes from the tree straight into the shown pane; 1-4 and the mouse pick tabs.
+        # Tab goes from the tree straight into the shown pane; number keys and the mouse pick tabs.
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False
         self._refresh_tree()
         self.query_one(PodTree).focus()
@@ -161,7 +231,16 @@ class MainScreen(Screen[None]):
         self.replan()
 
     def on_unmount(self) -> None:
-        self._wake.set()
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    def _replace(self, state: PodState) -> None:
+        """Take ``state`` as what the view knows; the status bar says it at once."""
+        self.state = state
+        status = self.query_one(StatusBar)
+        status.engine, status.engine_detail = state.engine, state.engine_detail
+        status.project = state.project or ""
+        status.plan_state, status.plan_level = state.plan_status()
 
     # Planning.
 
@@ -172,21 +251,19 @@ class MainScreen(Screen[None]):
         try:
             target = locate(self.directory)
         except ClawError:  # not applied, or its generated file unreadable
-            self.post_message(AppliedLoaded(None, ()))
+            self.post_message(self.AppliedLoaded(None, ()))
             return
         planned = planned_services(target.compose)
-        self.post_message(AppliedLoaded(target.project, planned))
+        self.post_message(self.AppliedLoaded(target.project, planned))
 
-    def on_applied_loaded(self, message: AppliedLoaded) -> None:
+    def on_main_screen_applied_loaded(self, message: AppliedLoaded) -> None:
         if self.project is None and message.project is None:
             self.check_engine()  # nothing to watch until a plan names the project
             return
         if self.project is not None or message.project is None:
             return  # the plan came first and said it all
-        self.project = message.project
-        self.query_one(StatusBar).project = message.project
+        self._replace(self.state.with_applied(message.project, message.planned))
         if self.plan is None:
-            self.planned = message.planned
             self._refresh_tree()
         self.watch_engine(message.project)
 
@@ -197,60 +274,29 @@ class MainScreen(Screen[None]):
             plan = self.backend.plan(self.pod_file)
             diff = plan.diff()
         except ClawError as exc:
-            self.post_message(PlanFailed(exc))
+            self.post_message(self.PlanFailed(exc))
             return
-        self.post_message(PlanLoaded(plan, diff))
+        self.post_message(self.Planned(plan, diff))
 
-    def on_plan_loaded(self, message: PlanLoaded) -> None:
+    def on_main_screen_planned(self, message: Planned) -> None:
         plan = message.plan
-        self.plan, self.plan_error, self.plan_stale = plan, None, False
-        self.plan_diff = message.diff
-        types = {name: claw.claw_type for name, claw in plan.claws.items()}
-        self.planned = planned_services(plan.compose, types)
+        project = self.project
+        self._replace(self.state.with_plan(plan, message.diff))
         self.app.sub_title = f"{plan.pod.name} · {self.directory.name}/{self.pod_file.name}"
-        self._update_plan_state()
-        if plan.project != self.project:
-            self.project = plan.project
-            self.query_one(StatusBar).project = plan.project
+        self.refresh_bindings()  # "Problems" is offered only while there are some
+        if plan.project != project:
             self.watch_engine(plan.project)
         self._refresh_tree()
         self._show_detail()
 
-    def on_plan_failed(self, message: PlanFailed) -> None:
-        self.plan_error, self.plan_stale = message.error, False
-        self._update_plan_state()
+    def on_main_screen_plan_failed(self, message: PlanFailed) -> None:
+        self._replace(self.state.with_plan_error(message.error))
+        self.refresh_bindings()
         if self.project is None:  # never applied: nothing to watch, the tree is empty
             self._refresh_tree()
         if not self._shown_problems:
             self._shown_problems = True
             self.action_problems()
-
-    def _update_plan_state(self) -> None:
-        self.refresh_bindings()  # "Problems" is offered only while there are some
-        status = self.query_one(StatusBar)
-        if self.plan_error is not None:
-            count = len(self.plan_error.problems) if isinstance(self.plan_error, PodError) else 1
-            noun = "problem" if count == 1 else "problems"
-            status.plan_state, status.plan_level = f"pod file: {count} {noun} (E)", "error"
-        elif self.plan_stale:
-            status.plan_state, status.plan_level = (
-                "pod changed: plan out of date (p)",
-                "warning",
-            )
-        elif self.plan is not None and self.plan_diff is not None:
-            diff = self.plan_diff
-            if diff.changed:
-                kinds = [change.kind for change in diff.files]
-                status.plan_state = (
-                    f"plan: {kinds.count('add')} to add, {kinds.count('change')} to change, "
-                    f"{kinds.count('remove')} to remove (p to preview)"
-                )
-                status.plan_level = "warning"
-            else:
-                status.plan_state, status.plan_level = "generated files up to date", "ok"
-            if self.plan.warnings:
-                count = len(self.plan.warnings)
-                status.plan_state += f" · {count} warning{'s' if count != 1 else ''}"
 
     @work(thread=True, exclusive=True, group="inputs", exit_on_error=False)
     def check_inputs(self) -> None:
@@ -259,13 +305,12 @@ class MainScreen(Screen[None]):
         stamp = inputs_stamp(self.directory)
         before, self._inputs = self._inputs, stamp
         if before is not None and stamp != before:
-            self.post_message(PodFilesChanged())
+            self.post_message(self.PodFilesChanged())
 
-    def on_pod_files_changed(self, message: PodFilesChanged) -> None:
-        if self.plan_stale:
+    def on_main_screen_pod_files_changed(self, message: PodFilesChanged) -> None:
+        if self.state.plan_stale:
             return
-        self.plan_stale = True
-        self._update_plan_state()
+        self._replace(self.state.with_stale_plan())
         self.notify("The pod's files changed: press p to see the new plan.")
 
     # The engine.
@@ -273,106 +318,61 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="engine-check", exit_on_error=False)
     def check_engine(self) -> None:
         """Whether the engine answers, for the status bar, while there is no project."""
-        try:
-            self.backend.ping()
-        except ClawError as exc:
-            self.post_message(EngineChecked(_reason(exc)))
-            return
-        self.post_message(EngineChecked(None))
+        self.post_message(self.EngineChecked(engine_problem(self.backend)))
 
-    def on_engine_checked(self, message: EngineChecked) -> None:
+    def on_main_screen_engine_checked(self, message: EngineChecked) -> None:
         if self.project is not None:
             return  # the engine watcher has taken over
-        self.engine_up = message.problem is None
+        self._replace(self.state.with_engine_checked(message.problem))
         self._refresh_tree()
-        status = self.query_one(StatusBar)
-        if message.problem is None:
-            status.engine, status.engine_detail = "connected", "the pod has not been applied yet"
-        else:
-            status.engine, status.engine_detail = "unreachable", message.problem
 
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def watch_engine(self, project: str) -> None:
-        """List the project's containers, then follow its events; on any engine failure say
-        so and try again, backing off from 1 s to 10 s."""
-        worker = get_current_worker()
-        delay = _RETRY_FIRST
-        while not worker.is_cancelled:
-            try:
-                live = LiveContainers(project, self.backend.containers(project))
-                feed = self.backend.events(project)
-            except ClawError as exc:
-                self.post_message(EngineLost(_reason(exc), delay))
-                self._wake.wait(delay)
-                delay = min(delay * 2, _RETRY_MAX)
-                continue
-            delay = _RETRY_FIRST
-            self.post_message(EngineConnected(live.containers))
-            try:
-                while not worker.is_cancelled:
-                    batch = feed.get_batch(timeout=_EVENT_WAIT)
-                    if not batch:
-                        if feed.finished:
-                            break
-                        continue
-                    changed = False
-                    for event in batch:
-                        change = live.apply(event)
-                        changed |= change.changed
-                        if change.inspect:
-                            try:
-                                live.put(self.backend.container(change.inspect))
-                                changed = True
-                            except ContainerNotFoundError:
-                                pass
-                    if changed:
-                        self.post_message(ContainersChanged(live.containers))
-            except ClawError as exc:
-                self.post_message(EngineLost(_reason(exc), delay))
-            finally:
-                feed.close()
+        """Watch ``project``'s containers from now on (and no other project's), in a thread
+        worker of the ``engine`` group."""
+        if self._watcher is not None:
+            self._watcher.stop()
+        watcher = self._watcher = EngineWatcher(self.backend, project, self._engine_reported)
+        self.run_worker(
+            watcher.run,
+            name="watch_engine",
+            group="engine",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
-    def on_engine_connected(self, message: EngineConnected) -> None:
-        was_up = self.engine_up
-        self.engine_up = True
-        status = self.query_one(StatusBar)
-        status.engine, status.engine_detail = "connected", ""
-        self._containers_changed(message.containers, refollow=not was_up)
-        self.action_probe()
+    def _engine_reported(self, report: EngineReport) -> None:
+        """The watcher's report, on the watcher's thread: handed over to the UI's."""
+        self.post_message(self.EngineReported(report))
 
-    def on_engine_lost(self, message: EngineLost) -> None:
-        was_up, self.engine_up = self.engine_up, False
-        if was_up:  # what runs is not known any more: no stale states in the tree
-            self.containers = ()
-            self._refresh_tree()
-        status = self.query_one(StatusBar)
-        status.engine = "unreachable"
-        status.engine_detail = message.reason
-        if message.retry_in:
-            status.engine_detail += f" (retrying in {message.retry_in:.0f} s)"
-
-    def on_containers_changed(self, message: ContainersChanged) -> None:
-        self._containers_changed(message.containers, refollow=False)
-
-    def _containers_changed(self, containers: tuple[ContainerRecord, ...], refollow: bool) -> None:
+    def on_main_screen_engine_reported(self, message: EngineReported) -> None:
+        report = message.report
+        if isinstance(report, EngineLost):
+            was_up = self.state.engine_up
+            self._replace(self.state.with_engine_lost(report.reason, report.retry_in))
+            if was_up:  # what runs is not known any more: no stale states in the tree
+                self._refresh_tree()
+            return
         # A container that started, was renamed (compose's recreate) or whose healthcheck
         # changed its verdict is probed at once: the Health tab never contradicts the tree.
-        def running(records: tuple[ContainerRecord, ...]) -> set[tuple[str, str, str | None]]:
-            return {(c.id, c.name, c.health) for c in records if c.running}
-
-        changed = running(containers) - running(self.containers)
-        self.containers = containers
+        started = _running(report.containers) - _running(self.state.containers)
+        if isinstance(report, EngineConnected):
+            self._replace(self.state.with_engine_connected(report.containers))
+        else:
+            self._replace(self.state.with_containers(report.containers))
         self._refresh_tree()
-        self._show_detail(refollow=refollow)
-        if changed:
+        self._show_detail()
+        if started:
+            self.action_probe()
+        if isinstance(report, EngineConnected):  # and all of them when the engine answers
             self.action_probe()
 
     # Health.
 
     def action_probe(self) -> None:
         """Probe every container of the project now."""
-        if self.engine_up and self.containers:
-            self.probe(self.containers)
+        if self.state.engine_up and self.state.containers:
+            self.probe(self.state.containers)
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
     def probe(self, containers: Sequence[ContainerRecord]) -> None:
@@ -380,162 +380,51 @@ class MainScreen(Screen[None]):
             results = self.backend.probe(containers)
         except ClawError:
             return  # the engine watcher says what happened to the engine
-        self.post_message(HealthProbed(results))
+        self.post_message(self.HealthProbed(results))
 
-    def on_health_probed(self, message: HealthProbed) -> None:
-        for result in message.results:
-            self.health.setdefault(result.container.name, deque(maxlen=HISTORY)).append(result)
+    def on_main_screen_health_probed(self, message: HealthProbed) -> None:
+        self._replace(self.state.with_health(message.results))
         self._refresh_tree()
-        self._show_health()
-
-    def latest_health(self) -> dict[str, ContainerHealth]:
-        return {name: history[-1] for name, history in self.health.items() if history}
+        self._show_visible()
 
     # The tree and the detail.
 
-    @property
-    def groups(self) -> tuple[ServiceGroup, ...]:
-        """The plan joined with the containers, made again only when either changed (both are
-        replaced, never mutated)."""
-        planned, containers = self.planned, self.containers
-        cached = self._grouped
-        if cached is None or cached[0] is not planned or cached[1] is not containers:
-            cached = self._grouped = (planned, containers, pod_groups(planned, containers))
-        return cached[2]
-
     def _refresh_tree(self) -> None:
-        name = self.plan.pod.name if self.plan else self.directory.name
-        note = ""
-        if not self.planned and not self.containers:
-            note = "nothing planned or running" if self.plan_error is None else "see problems (E)"
+        state = self.state
         self.query_one(PodTree).show(
-            name,
-            self.groups,
-            self.latest_health(),
+            state.name,
+            state.groups,
+            state.latest_health(),
             datetime.now(UTC),
-            note,
-            engine_up=self.engine_up,
+            state.tree_note(),
+            engine_up=state.engine_up,
         )
 
     @on(Tree.NodeHighlighted, "#tree")
     def _node_highlighted(self, message: Tree.NodeHighlighted[str]) -> None:
         key = message.node.data or POD_KEY
-        if key != self.selected:
-            self.selected = key
+        if key != self._key:
+            self._key = key
             self._show_detail()
 
-    def _selection(self) -> tuple[str, list[ServiceGroup], ContainerRecord | None]:
-        """The selected node's title, the groups it covers, and its container (rows only)."""
-        groups = self.groups
-        if self.selected.startswith("service:"):
-            found = [g for g in groups if g.key == self.selected]
-            return (found[0].name if found else "?"), found, None
-        if self.selected.startswith("container:"):
-            for group in groups:
-                for row in group.rows:
-                    if row.key == self.selected:
-                        title = row.container.name if row.container else row.service
-                        single = ServiceGroup(
-                            group.name, group.claw_type, group.image, (row,), group.planned
-                        )
-                        return title, [single], row.container
-            return "?", [], None
-        name = self.plan.pod.name if self.plan else self.directory.name
-        return name, list(groups), None
+    @on(TabbedContent.TabActivated, "#detail")
+    def _tab_activated(self) -> None:
+        self._show_visible()
 
-    def _show_detail(self, refollow: bool = False) -> None:
-        title, groups, container = self._selection()
-        self._follow_logs(title, groups, refollow)
-        self._show_health()
-        self._show_config(title, groups)
-        self._show_inspect(title, groups, container)
+    def _show_detail(self) -> None:
+        """The selection, or what it covers, changed: tell the panes that follow it, and the
+        visible one."""
+        selection = self.selection
+        for pane in self._panes.values():
+            if pane.FOLLOWS:
+                pane.show_selection(selection, self.state)
+        self._show_visible(selection)
 
-    def _follow_logs(self, title: str, groups: Sequence[ServiceGroup], refollow: bool) -> None:
-        containers = [c for g in groups for c in g.containers]
-        ids = tuple(f"{c.id} {c.name}" for c in containers)
-        pane = self.query_one(LogPane)
-        if not refollow and self._followed == (self.selected, ids):
-            return
-        self._followed = (self.selected, ids)
-        sources = [LogSource(c.id, c.name, c.service) for c in containers]
-        if not self.engine_up:
-            pane.stop()
-            return
-
-        def open_feed(
-            sources: Sequence[LogSource], tail: int | None, since: datetime | None
-        ) -> Feed[LogLine | LogEnded]:
-            return self.backend.logs(sources, tail=tail, since=since)
-
-        pane.follow(self.selected, title, sources, open_feed)
-
-    def on_log_pane_follow_failed(self, message: LogPane.FollowFailed) -> None:
-        self._followed = None  # followed again when the engine is back
-
-    def _show_health(self) -> None:
-        title, groups, _ = self._selection()
-        entries = []
-        for group in groups:
-            for row in group.rows:
-                name = row.container.name if row.container else ""
-                label = row.container.name if row.container else f"{row.service} (no container)"
-                history = tuple(self.health.get(name, ())) if name else ()
-                entries.append(HealthEntry(row.container, label, history))
-        self.query_one(HealthPane).show(title, entries, interval=HEALTH_INTERVAL)
-
-    def _show_config(self, title: str, groups: Sequence[ServiceGroup]) -> None:
-        files: list[tuple[str, str]] = []
-        if self.plan is not None:
-            shown = None if self.selected == POD_KEY else groups
-            files = config_files(self.plan.compose, self.plan.files, self.planned, shown)
-        self.query_one(ConfigPane).show(title, files)
-
-    def _planned_of(
-        self, group: ServiceGroup
-    ) -> tuple[ResolvedClaw | None, Mapping[str, Any] | None]:
-        """The planned claw (None for a plain service) and compose service of ``group``."""
-        claw = self.plan.claws.get(group.name) if self.plan else None
-        name = group.rows[0].service
-        return claw, next((s.definition for s in self.planned if s.name == name), None)
-
-    def _show_inspect(
-        self, title: str, groups: Sequence[ServiceGroup], container: ContainerRecord | None
-    ) -> None:
-        pane = self.query_one(InspectPane)
-        if self.selected == POD_KEY or not groups:
-            self._inspected = None
-            pane.show(title, inspect=None, claw=None, service=None)
-            return
-        claw, service = self._planned_of(groups[0])
-        target = container or next(iter(groups[0].containers), None)
-        if target is None or not self.engine_up:
-            self._inspected = None
-            pane.show(title, inspect=None, claw=claw, service=service)
-            return
-        if self._inspected != self.selected:  # a new node: its plan until the engine answers
-            pane.show(title, inspect=None, claw=claw, service=service)
-        self._inspected = self.selected
-        self.load_inspect(self.selected, target.id)
-
-    @work(thread=True, exclusive=True, group="inspect", exit_on_error=False)
-    def load_inspect(self, key: str, container_id: str) -> None:
-        try:
-            document = dict(self.backend.inspect(container_id))
-        except ClawError as exc:
-            self.post_message(InspectLoaded(key, None, exc))
-            return
-        self.post_message(InspectLoaded(key, document))
-
-    def on_inspect_loaded(self, message: InspectLoaded) -> None:
-        if message.key != self.selected or message.document is None:
-            return
-        title, groups, _ = self._selection()
-        if not groups:
-            return
-        claw, service = self._planned_of(groups[0])
-        self.query_one(InspectPane).show(
-            title, inspect=message.document, claw=claw, service=service
-        )
+    def _show_visible(self, selection: Selection | None = None) -> None:
+        """Show the visible pane (the hidden ones are shown when their tab comes up)."""
+        pane = self._panes.get(self.query_one(TabbedContent).active)
+        if pane is not None and not pane.FOLLOWS:
+            pane.show_selection(selection or self.selection, self.state)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that died of something other than a ClawError (a bug, or an engine answer
@@ -548,13 +437,13 @@ class MainScreen(Screen[None]):
             f"{type(error).__name__}: {error}", title=f"{worker.name} failed", severity="error"
         )
         if worker.group == "engine" and self.project is not None:
-            self.set_timer(_RETRY_MAX, lambda: self.watch_engine(self.project or ""))
+            self.set_timer(RETRY_MAX, lambda: self.watch_engine(self.project or ""))
 
     # Actions.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "problems":
-            return self.plan_error is not None
+            return self.state.plan_error is not None
         return True
 
     def action_tab(self, tab: str) -> None:
@@ -571,7 +460,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(PlanScreen(self.backend, self.pod_file, self.project), done)
 
     def action_problems(self) -> None:
-        if self.plan_error is None:
+        error = self.state.plan_error
+        if error is None:
             self.notify("The pod file has no problems.")
             return
         from .problems import ProblemsScreen
@@ -583,13 +473,14 @@ class MainScreen(Screen[None]):
                 self.replan()
 
         shown = f"{self.directory.name}/{self.pod_file.name}"
-        self.app.push_screen(ProblemsScreen(self.plan_error, self.pod_file, shown), done)
+        self.app.push_screen(ProblemsScreen(error, self.pod_file, shown), done)
 
     def action_edit(self) -> None:
         """Open the pod file in $VISUAL / $EDITOR (at the first problem's line), re-plan after."""
         line = 0
-        if isinstance(self.plan_error, PodError) and self.plan_error.problems:
-            line = self.plan_error.problems[0].line
+        error = self.state.plan_error
+        if isinstance(error, PodError) and error.problems:
+            line = error.problems[0].line
         argv = editor_argv(self.pod_file, line)
         if argv is None:
             self.notify("Set $EDITOR to edit the pod file from here.", severity="warning")
@@ -599,16 +490,10 @@ class MainScreen(Screen[None]):
         self._shown_problems = False
         self.replan()
 
-    def _target(self) -> tuple[str, tuple[str, ...]]:
-        """The selected node's name and compose services (empty: the whole pod)."""
-        title, groups, _ = self._selection()
-        if self.selected == POD_KEY:
-            return title, ()
-        return title, tuple(service for group in groups for service in group.services)
-
     def action_act(self, action: Action) -> None:
         """Run ``action`` on the selected node; on the whole pod, or a rebuild, ask first."""
-        title, services = self._target()
+        selection = self.selection
+        title, services = selection.title, selection.services
         if self.project is None:
             self.notify("The pod has not been applied yet: press p to plan and apply.")
             return
@@ -641,11 +526,11 @@ class MainScreen(Screen[None]):
         try:
             self.backend.act(action, self.directory, project, services, output.append)
         except ClawError as exc:
-            self.post_message(ActionFinished(action, title, tuple(output), exc))
+            self.post_message(self.ActionFinished(action, title, tuple(output), exc))
             return
-        self.post_message(ActionFinished(action, title, tuple(output)))
+        self.post_message(self.ActionFinished(action, title, tuple(output)))
 
-    def on_action_finished(self, message: ActionFinished) -> None:
+    def on_main_screen_action_finished(self, message: ActionFinished) -> None:
         if message.error is not None:
             self.query_one(StatusBar).action = f"{message.action} {message.target} failed"
             self.notify(str(message.error), title=f"{message.action} failed", severity="error")
@@ -680,9 +565,10 @@ class MainScreen(Screen[None]):
         )
 
     def action_shell(self) -> None:
-        _, groups, container = self._selection()
-        if container is None and self.selected != POD_KEY:
-            running = [c for g in groups for c in g.containers if c.running]
+        selection = self.selection
+        container = selection.container
+        if container is None and not selection.is_pod:
+            running = [c for c in selection.containers if c.running]
             container = running[0] if running else None
         if container is None or not container.running:
             self.notify("Select a running container to open a shell in.", severity="warning")
@@ -725,12 +611,12 @@ def editor_argv(path: Path, line: int = 0) -> list[str] | None:
     return [*argv, str(path)]
 
 
+def _running(records: tuple[ContainerRecord, ...]) -> set[tuple[str, str, str | None]]:
+    return {(c.id, c.name, c.health) for c in records if c.running}
+
+
 def _report_summary(report: ApplyReport) -> str:
     changed = [o for o in report.services if o.action != "unchanged"]
     if not report.ok:
         return f"applied with problems: {', '.join(o.service for o in report.failures)}"
     return f"applied: {len(changed)} service{'s' if len(changed) != 1 else ''} changed"
-
-
-def _reason(error: ClawError) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__

@@ -1,7 +1,8 @@
 """The Config pane: the files generated for a node, one at a time, highlighted, secrets masked.
 
-Passive: the app hands over (display path, text) pairs through :meth:`ConfigPane.show`; a list on
-the left picks the file (arrow keys, mouse, or ``[`` and ``]`` from anywhere in the pane).
+Passive: the app hands over (display path, text) pairs through :meth:`ConfigPane.show` (as the
+pod view's Config tab, the node's planned files through :meth:`ConfigPane.show_selection`); a list
+on the left picks the file (arrow keys, mouse, or ``[`` and ``]`` from anywhere in the pane).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.syntax import Syntax
 from textual.app import ComposeResult
@@ -17,10 +18,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.content import Content
 from textual.theme import Theme
-from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from clawlib.secrets import mask_secrets
+
+from ..model import config_files
+from .detail_pane import DetailPane
+
+if TYPE_CHECKING:
+    from ..state import PodState, Selection
 
 __all__ = ["EMPTY_CONFIG", "ConfigPane", "lexer_for", "short_path"]
 
@@ -49,7 +55,7 @@ def short_path(path: str, limit: int = _LIST_WIDTH - 2) -> str:
     return path if len(parts) == 1 else "…/" + parts[-1]
 
 
-class ConfigPane(Widget):
+class ConfigPane(DetailPane):
     """A node's generated files: a list of paths and the chosen file, always masked."""
 
     HELP_GROUP = "Config"
@@ -85,6 +91,8 @@ class ConfigPane(Widget):
         self._shown: tuple[str, tuple[tuple[str, str], ...]] | None = None
         self._current: str | None = None
         self._labels: list[str] = []
+        self._selected: tuple[Selection, PodState] | None = None
+        """What :meth:`show_selection` showed last."""
 
     def compose(self) -> ComposeResult:
         yield self._title
@@ -140,6 +148,25 @@ class ConfigPane(Widget):
             self._files_list.highlighted = index
         if keep is None or self.shown_text != before:
             self._render_file(self.paths[index], reset_scroll=keep is None)
+
+    def show_selection(self, selection: Selection, state: PodState) -> None:
+        """The node's planned files: the compose file for the pod, else each claw's runtime
+        files, its generated Dockerfile and its compose services' blocks. Only made again when
+        the node or the plan changed."""
+        before = self._selected
+        self._selected = (selection, state)
+        if (
+            before is not None
+            and before[0] == selection
+            and before[1].plan is state.plan
+            and before[1].planned is state.planned
+        ):
+            return
+        files: list[tuple[str, str]] = []
+        if state.plan is not None:
+            groups = None if selection.is_pod else selection.groups
+            files = config_files(state.plan.compose, state.plan.files, state.planned, groups)
+        self.show(selection.title, files)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)

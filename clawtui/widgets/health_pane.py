@@ -1,7 +1,8 @@
 """The Health pane: each container's latest verdict, who judged it, why, and its recent probes.
 
 Passive: the app probes (in a worker) and hands the results to :meth:`HealthPane.show` after each
-round. Cards are reused between calls, so a refresh every few seconds updates text in place.
+round (as the pod view's Health tab, through :meth:`HealthPane.show_selection`). Cards are reused
+between calls, so a refresh every few seconds updates text in place.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widget import Widget
 from textual.widgets import Static
 
 from clawlib.engine import ContainerRecord, format_duration
 from clawlib.engine import describe_state as engine_state
 from clawlib.lifecycle import ContainerHealth
 from clawlib.secrets import mask_secrets
+
+from ..state import HEALTH_INTERVAL
+from .detail_pane import DetailPane
+
+if TYPE_CHECKING:
+    from ..state import PodState, Selection
 
 __all__ = [
     "HealthEntry",
@@ -160,7 +167,7 @@ class _HealthCard(Vertical):
         self._strip.display = self._detail.display = True
 
 
-class HealthPane(Widget):
+class HealthPane(DetailPane):
     """Health of a node's containers, fed by the app through :meth:`show`.
 
     Each card: the container, its latest verdict as a badge (class ``-healthy``,
@@ -238,6 +245,17 @@ class HealthPane(Widget):
                 card.show(entry, now)
             if added:
                 self._cards.mount_all(added)
+
+    def show_selection(self, selection: Selection, state: PodState) -> None:
+        """One card per row of the node, with its container's probe history."""
+        entries = []
+        for group in selection.groups:
+            for row in group.rows:
+                name = row.container.name if row.container else ""
+                label = row.container.name if row.container else f"{row.service} (no container)"
+                history = state.health.get(name, ()) if name else ()
+                entries.append(HealthEntry(row.container, label, history))
+        self.show(selection.title, entries, interval=HEALTH_INTERVAL)
 
     def on_mount(self) -> None:
         if self._shown is not None:

@@ -23,7 +23,6 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import var
-from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -38,10 +37,13 @@ from clawtui.logbuffer import (
     prepare,
 )
 
+from .detail_pane import DetailPane
 from .log_view import LogView
 
 if TYPE_CHECKING:
     from textual.app import App, ComposeResult
+
+    from clawtui.state import PodState, Selection
 
 __all__ = ["TAIL_SIZES", "LogPane", "OpenFeed"]
 
@@ -90,7 +92,7 @@ class _Session:
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class LogPane(Widget, can_focus=False):
+class LogPane(DetailPane, can_focus=False):
     """The followed logs of one node of the pod (a service or a container).
 
     :meth:`follow` starts, :meth:`stop` stops. Following the same key again (its containers
@@ -98,7 +100,12 @@ class LogPane(Widget, can_focus=False):
     after the last line seen, skipping per container what was already shown. Lines are kept in
     a ring of ``max_lines``; what it prunes is counted in the status line. A feed that fails
     shows the error there and posts :class:`FollowFailed`.
+
+    As the pod view's Logs tab, :meth:`show_selection` follows the selected node through
+    ``open_feed``, visible or not (:attr:`FOLLOWS`).
     """
+
+    FOLLOWS = True
 
     HELP_GROUP = "Logs"
 
@@ -163,6 +170,7 @@ class LogPane(Widget, can_focus=False):
         *,
         max_lines: int = 20_000,
         tail: int | None = 500,
+        open_feed: OpenFeed | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -175,7 +183,10 @@ class LogPane(Widget, can_focus=False):
         self.sources: tuple[LogSource, ...] = ()
         self.view = LogView(self.buffer, id="log-view")
         self._title = ""
-        self._open_feed: OpenFeed | None = None
+        self._open_feed: OpenFeed | None = open_feed
+        self._followed: tuple[str, tuple[str, ...], int] | None = None
+        """What :meth:`show_selection` followed: the key, its containers (ID and name), and
+        the engine's session then."""
         self._session: _Session | None = None
         self._worker: Worker[None] | None = None
         self._last_seen: dict[str, datetime] = {}
@@ -204,6 +215,25 @@ class LogPane(Widget, can_focus=False):
         return self
 
     # Following.
+
+    def show_selection(self, selection: Selection, state: PodState) -> None:
+        """Follow the logs of the selected node's containers, through the ``open_feed`` given
+        at construction; again only when the node, its containers or the engine's session
+        changed (or the last follow failed), and not at all while the engine is down."""
+        containers = selection.containers
+        followed = (
+            selection.key,
+            tuple(f"{c.id} {c.name}" for c in containers),
+            state.engine_sessions,
+        )
+        if followed == self._followed:
+            return
+        self._followed = followed
+        if not state.engine_up or self._open_feed is None:
+            self.stop()
+            return
+        sources = [LogSource(c.id, c.name, c.service) for c in containers]
+        self.follow(selection.key, selection.title, sources, self._open_feed)
 
     def follow(
         self, key: str, title: str, sources: Sequence[LogSource], open_feed: OpenFeed
@@ -348,6 +378,7 @@ class LogPane(Widget, can_focus=False):
         if session is not self._session or self.key is None:
             return
         self._session = None
+        self._followed = None  # followed again on the next selection or engine change
         self._state = "lost"
         self._problem = f"{what}: {error}"
         self._update_status()

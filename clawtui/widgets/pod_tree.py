@@ -15,10 +15,9 @@ from textual.widgets.tree import TreeNode
 from clawlib.lifecycle import ContainerHealth
 
 from ..model import ContainerRow, ServiceGroup, container_state, health_verdict
+from ..state import POD_KEY
 
 __all__ = ["POD_KEY", "PodTree"]
-
-POD_KEY = "pod"
 
 _STATE_COLOURS = {
     "running": "ok",
@@ -40,7 +39,8 @@ _HEALTH_MARKS = {"healthy": "♥", "unhealthy": "✗", "starting": "…", "error
 
 class PodTree(Tree[str]):
     """The pod's services and containers; each node's data is its key (``pod``,
-    ``service:NAME`` or ``container:SERVICE#NUMBER``)."""
+    ``service:NAME`` or ``container:SERVICE#NUMBER``), which
+    :meth:`clawtui.state.Selection.of` turns into a selection."""
 
     HELP_GROUP = "Tree"
 

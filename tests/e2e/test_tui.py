@@ -103,7 +103,9 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
             pilot,
             lambda: (
                 f"{project}-alpha-1  running  ♥ healthy" in tree_text(app)
-                and any(c.id == alpha_after and c.running for c in main_screen(app).containers)
+                and any(
+                    c.id == alpha_after and c.running for c in main_screen(app).state.containers
+                )
             ),
             timeout=60,
             message="the recreated alpha healthy in the tree",

@@ -59,7 +59,7 @@ def settled(
             return (
                 isinstance(screen, MainScreen)
                 and screen.plan is not None
-                and screen.engine_up
+                and screen.state.engine_up
                 and len(screen.health) == 5
             )
 

@@ -5,26 +5,29 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
-from clawlib.errors import ComposeFailedError
+from clawlib.errors import ComposeFailedError, EngineDisconnectedError
 from clawlib.planner import Plan, PlanDiff
 from clawtui.app import ClawApp, make_app
 from clawtui.screens.help import HelpScreen
 from clawtui.screens.main import MainScreen, editor_argv
 from clawtui.screens.plan import PlanScreen
 from clawtui.screens.problems import ProblemsScreen
+from clawtui.state import PodState, Selection
 from clawtui.widgets.config_pane import ConfigPane
+from clawtui.widgets.health_pane import HealthPane
 from clawtui.widgets.inspect_pane import InspectPane
 from clawtui.widgets.log_pane import LogPane
 from clawtui.widgets.pod_tree import PodTree
 from clawtui.widgets.status_bar import StatusBar
 from tests.polling import pilot_wait_for
-from tests.tui.fake_backend import FakeBackend, event, record
+from tests.tui.fake_backend import HOST, FakeBackend, event, record
 
 SIZE = (130, 36)
 YAML_VALUES = Path(__file__).parents[1] / "golden" / "fixtures" / "yaml-values"
@@ -158,6 +161,48 @@ async def test_logs_follow_the_selected_node(demo: Path, backend: FakeBackend) -
         backend.log(r0, "reading the notes", "found 3 items")
         pane = main_screen(app).query_one(LogPane)
         await pilot_wait_for(pilot, lambda: "found 3 items" in pane.plain_text())
+
+
+def follows(backend: FakeBackend) -> int:
+    """How many times logs were opened."""
+    return sum(1 for call in backend.calls if call[0] == "logs")
+
+
+async def test_logs_are_followed_again_when_the_engine_comes_back(
+    demo: Path, backend: FakeBackend
+) -> None:
+    """The engine went away and came back: the log stream may have died unseen, so it is
+    opened again, even for the same node and the same containers."""
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot_wait_for(pilot, lambda: follows(backend) == 1)
+        backend.engine_up = False
+        backend.event_feeds[-1].fail(EngineDisconnectedError(HOST, "connection reset"))
+        await pilot_wait_for(pilot, lambda: "engine unreachable" in status(app))
+        assert follows(backend) == 1
+        backend.engine_up = True
+        await pilot_wait_for(pilot, lambda: "engine connected" in status(app), timeout=8)
+        await pilot_wait_for(pilot, lambda: follows(backend) == 2)
+        pane = main_screen(app).query_one(LogPane)
+        backend.log(backend.records[record("assistant").id], "back again")
+        await pilot_wait_for(pilot, lambda: "back again" in pane.plain_text())
+
+
+async def test_a_lost_log_stream_is_followed_again_on_the_next_change(
+    demo: Path, backend: FakeBackend
+) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot_wait_for(pilot, lambda: follows(backend) == 1)
+        pane = main_screen(app).query_one(LogPane)
+        backend.log_feeds[-1][1].fail(EngineDisconnectedError(HOST, "connection reset"))
+        await pilot_wait_for(pilot, lambda: "log stream lost" in pane.status_text)
+        reviewer = backend.records[record("reviewer", claw_type="generic").id]
+        backend.emit(event("health_status", reviewer, health="starting"))  # same containers
+        await pilot_wait_for(pilot, lambda: follows(backend) == 2)
+        assert "log stream lost" not in pane.status_text
 
 
 async def test_action_on_a_claw_covers_its_replicas(demo: Path, backend: FakeBackend) -> None:
@@ -343,13 +388,84 @@ async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
     app = make_app(demo, backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        monkeypatch.setattr("clawtui.screens.main._RETRY_MAX", 0.1)
+        monkeypatch.setattr("clawtui.screens.main.RETRY_MAX", 0.1)
         events = backend.event_feeds[-1]
         events.fail(RuntimeError("unexpected answer"))
         await pilot_wait_for(
             pilot, lambda: any("unexpected answer" in str(n.message) for n in app._notifications)
         )
         await pilot_wait_for(pilot, lambda: len(backend.event_feeds) == 2)  # watching again
+
+
+async def test_the_tree_node_makes_the_selection(demo: Path, backend: FakeBackend) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        screen = main_screen(app)
+
+        def selected() -> tuple[str, str, str, tuple[str, ...]]:
+            selection = screen.selection
+            container = selection.container.name if selection.container else ""
+            return selection.kind, selection.title, container, selection.services
+
+        assert selected() == ("pod", "demo", "", ())
+        assert len(screen.selection.containers) == 5
+        await pilot.press("down")
+        assert selected() == ("service", "assistant", "", ("assistant",))
+        await pilot.press("down", "down")
+        assert selected() == ("service", "researcher", "", ("researcher-0", "researcher-1"))
+        await pilot.press("down", "down")
+        assert selected() == (
+            "container",
+            "demo-researcher-1-1",
+            "demo-researcher-1-1",
+            ("researcher-1",),
+        )
+        assert screen.selected == "container:researcher-1#1"
+
+
+async def test_only_the_visible_tab_is_shown_again(
+    demo: Path, backend: FakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change reaches the visible tab's pane only; a hidden one is shown when it comes up.
+    The logs follow the selection whichever tab is visible."""
+    shown: list[tuple[str, str]] = []
+    for pane in (HealthPane, ConfigPane, InspectPane):
+
+        def counted(
+            self: HealthPane | ConfigPane | InspectPane,
+            selection: Selection,
+            state: PodState,
+            real: Callable[..., None] = pane.show_selection,
+        ) -> None:
+            shown.append((type(self).__name__, selection.key))
+            real(self, selection, state)
+
+        monkeypatch.setattr(pane, "show_selection", counted)
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        screen = main_screen(app)
+        await pilot.press("down")  # the assistant claw
+        await pilot_wait_for(
+            pilot, lambda: any(c[:2] == ("logs", ("demo-assistant-1",)) for c in backend.calls)
+        )
+        reviewer = backend.records[record("reviewer", claw_type="generic").id]
+        backend.emit(event("die", reviewer, exit_code=3))
+        await pilot_wait_for(
+            pilot, lambda: "demo-reviewer-1  exited (3)" in "\n".join(tree_lines(app))
+        )
+        probed = len(screen.health["demo-assistant-1"])
+        await pilot.press("H")  # a round of probes
+        await pilot_wait_for(pilot, lambda: len(screen.health["demo-assistant-1"]) > probed)
+        assert shown == []
+        await pilot.press("3")
+        await pilot_wait_for(pilot, lambda: bool(shown))
+        assert shown == [("ConfigPane", "service:assistant")]
+        assert "compose.generated.yml: services.assistant" in screen.query_one(ConfigPane).paths
+        backend.emit(event("start", reviewer))
+        await pilot_wait_for(pilot, lambda: len(shown) > 1)  # visible: told of the change
+        assert {pane for pane, _ in shown} == {"ConfigPane"}
 
 
 async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from clawlib.doctor import Check, run_doctor
 from clawlib.engine import DockerView
 from tests.fakes import FakeImage, FakeImages, FakeRunner, FakeSdkClient
@@ -98,7 +100,7 @@ def test_python_requirement_comparison() -> None:
     assert _satisfies("8.2.8", ">=", "1.0")
 
 
-def test_a_claw_type_registered_twice_is_a_warning(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_claw_type_registered_twice_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     from clawlib.drivers import DriverInfo
 
     twice = (
