@@ -38,12 +38,15 @@ def state_word(container: ContainerRecord, now: datetime) -> str:
 
 def describe_state(container: ContainerRecord, now: datetime, *, uptime: bool = True) -> str:
     """The state in a few words: ``running, up 3m 2s, restarted once``; ``exited (1)``;
-    ``restarting, restarted 4 times so far``; ``crash-looping: restarted 3 times, last exit code
-    1`` (the engine resets the exit code while the container runs again: then none is named).
+    ``crash-looping: restarted 4 times, restarting now``; ``crash-looping: restarted 3 times,
+    last exit code 1`` (the engine resets the exit code while the container runs again: then
+    none is named).
     ``uptime``: say how long it has run (leave it out where a column shows it)."""
     restarts = container.restart_count
+    if container.state == "restarting" and not restarts:
+        return "restarting"
     if container.state == "restarting":
-        return f"restarting, restarted {_times(restarts)} so far" if restarts else "restarting"
+        return f"crash-looping: restarted {_times(restarts)}, restarting now"
     if container.crash_looping(now):
         text = f"crash-looping: restarted {_times(restarts)}"
         return text if container.running else f"{text}, last exit code {container.exit_code}"

@@ -193,5 +193,6 @@ def test_doctor_on_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
         ["ok", "compose"],
         [lines[3].split()[0], "builder"],
         ["ok", "python"],
+        ["ok", "drivers"],
         ["ok", "base-image"],
     ]

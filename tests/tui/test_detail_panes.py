@@ -294,7 +294,10 @@ def test_pretty_detail(detail: str, expected: str) -> None:
         ({"state": "exited", "exit_code": 137}, "exited (137)"),
         ({"state": "created"}, "created"),
         ({"state": "restarting"}, "restarting"),
-        ({"state": "restarting", "restart_count": 4}, "restarting, restarted 4 times so far"),
+        (
+            {"state": "restarting", "restart_count": 4},
+            "crash-looping: restarted 4 times, restarting now",
+        ),
         (
             {"state": "exited", "exit_code": 1, "restart_count": 2},
             "crash-looping: restarted 2 times, last exit code 1",
