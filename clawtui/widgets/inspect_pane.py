@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = ["InspectPane"]
 
+_KEY_MIN = 12
+"""The narrowest key column: short keys never fold."""
+_ASSUMED_WIDTH = 80
+"""The pane's width assumed before it is laid out."""
+
 
 class _SectionView(Vertical):
     """A heading over aligned key/value rows."""
@@ -45,7 +50,10 @@ class _SectionView(Vertical):
         yield self.heading
         yield self.rows
 
-    def show(self, section: Section, key_width: int) -> None:
+    def show(self, section: Section, key_width: int, key_cap: int) -> None:
+        """Lay ``section`` out with its keys in a column ``key_width`` wide (the widest key of
+        the pane, so values line up down it), but never wider than ``key_cap``: a longer key
+        folds onto the next line rather than squeezing the values to nothing."""
         self.heading.update(Content(section.title))
         if not section.rows:
             self.rows.update(Content(section.empty))
@@ -53,7 +61,7 @@ class _SectionView(Vertical):
             return
         self.rows.remove_class("-empty")
         grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold", no_wrap=True, min_width=key_width)
+        grid.add_column(style="bold", min_width=key_width, max_width=key_cap, overflow="fold")
         grid.add_column(overflow="fold")
         for key, value in section.rows:
             grid.add_row(Text(key), Text(value))
@@ -196,6 +204,10 @@ class InspectPane(DetailPane):
         if self._shown is not None:
             self._display(*self._shown)
 
+    def on_resize(self) -> None:
+        if self._shown is not None:  # the key column's cap follows the pane's width
+            self._display(*self._shown)
+
     def _display(self, title: str, view: InspectView) -> None:
         if title != self._displayed_title:  # another node: start at its top
             self._body.scroll_home(animate=False)
@@ -204,7 +216,8 @@ class InspectPane(DetailPane):
         self._note.update(Content(view.note or ""))
         self._note.display = view.note is not None
         # One key column width for every section, so values line up down the pane.
-        key_width = max((len(k) for s in view.sections for k, _ in s.rows), default=0)
+        key_cap = max(_KEY_MIN, (self._body.size.width or _ASSUMED_WIDTH) * 2 // 5)
+        key_width = min(key_cap, max((len(k) for s in view.sections for k, _ in s.rows), default=0))
         with self.app.batch_update():
             for section_view in self._sections[len(view.sections) :]:
                 section_view.remove()
@@ -212,7 +225,7 @@ class InspectPane(DetailPane):
             added = [_SectionView() for _ in range(len(view.sections) - len(self._sections))]
             self._sections += added
             for section_view, section in zip(self._sections, view.sections, strict=True):
-                section_view.show(section, key_width)
+                section_view.show(section, key_width, key_cap)
             if added:
                 self._body.mount_all(added)
 

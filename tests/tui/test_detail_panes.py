@@ -730,3 +730,25 @@ def test_inspect_snapshot(snap_compare) -> None:
     claw = demo_plan().claws["assistant"]
     app = PaneApp(InspectPane(), feed_inspect(INSPECT, claw, planned_service("assistant")))
     assert snap_compare(app, terminal_size=SNAPSHOT_SIZE)
+
+
+async def test_inspect_keeps_its_values_readable_in_a_narrow_pane() -> None:
+    """A long key (a label's name, a mount's path) once made the key column so wide in an
+    80-column terminal that every value was folded one character per line."""
+    service = planned_service("assistant")
+    service["labels"]["com.docker.compose.a-label-name-longer-than-the-pane-is-wide"] = "x"
+    claw = demo_plan().claws["assistant"]
+    app = PaneApp(InspectPane(), feed_inspect(None, claw, service))
+    async with app.run_test(size=(48, 40)) as pilot:
+        await pilot.pause()
+        section = next(
+            s
+            for s in app.query_one(InspectPane).query(".inspect-section")
+            if shown(s.query_one(".heading", Static)) == "Claw"
+        )
+        rows = section.query_one(".rows", Static)
+        console = Console(width=rows.content_region.width, file=io.StringIO(), color_system=None)
+        with console.capture() as capture:
+            console.print(rows.content)
+        lines = [line.rstrip() for line in capture.get().splitlines()]
+        assert lines[0].split() == ["type", "openclaw"]
