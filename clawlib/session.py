@@ -76,7 +76,7 @@ class PodSession:
         runner: ProcessRunner | None = None,
     ) -> None:
         self.pod = pod
-        self.pod_file = pod_path(pod)
+        self.pod_file = pod_path(pod).absolute()
         self.project = project
         self._view = view
         self._owns_view = view is None

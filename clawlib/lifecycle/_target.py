@@ -8,7 +8,7 @@ from pathlib import Path
 from clawlib.compose import ComposeDocument, normalise_project_name
 from clawlib.errors import NotAppliedError, PodError
 from clawlib.generated import COMPOSE_FILE, open_dir, read_entry, settle
-from clawlib.pod import POD_FILE
+from clawlib.pod import POD_FILE, pod_path
 
 __all__ = ["COMPOSE_FILE", "PodTarget", "locate"]
 
@@ -35,7 +35,7 @@ def locate(pod: str | Path = POD_FILE, project: str | None = None) -> PodTarget:
     followed), not readable, or (without ``project``) not YAML.
     """
     path = Path(pod)
-    directory = (path if path.is_dir() else path.parent).resolve()
+    directory = pod_path(pod).parent.resolve()
     compose_file = directory / COMPOSE_FILE
     try:
         settle(directory)

@@ -33,28 +33,29 @@ Path_ = tuple[str | int, ...]
 
 
 def pod_path(pod: str | Path = ".") -> Path:
-    """The pod file ``pod`` names: itself, or the ``claw-pod.yml`` of a directory (absolute;
-    whether it exists is not checked: an applied pod can be brought down without it)."""
+    """The pod file ``pod`` names: itself, or the ``claw-pod.yml`` of a directory (as given,
+    relative or not; whether it exists is not checked: an applied pod can be brought down
+    without it). Every command resolves its pod argument here."""
     path = Path(pod)
     try:
         if path.is_dir():
             path = path / POD_FILE
     except (OSError, ValueError):  # a path too long, a NUL in it: not a directory, then
         pass
-    return path.absolute()
+    return path
 
 
 def find_pod(pod: str | Path = ".") -> Path:
-    """The pod file ``pod`` names (see :func:`pod_path`), which must be a regular file: else
-    :class:`~clawlib.errors.PodNotFoundError` saying what is there instead (nothing, a
-    directory without a pod file, a named pipe...)."""
+    """The pod file ``pod`` names (see :func:`pod_path`), made absolute. It must be a regular
+    file: else :class:`~clawlib.errors.PodNotFoundError` saying what is there instead (nothing,
+    a directory without a pod file, a named pipe...)."""
     path = pod_path(pod)
     given = Path(pod)
-    shown = str(given / POD_FILE) if path.parent == given.absolute() else str(pod)
+    shown = str(path)
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        if path.parent == given.absolute():
+        if path != given:
             raise PodNotFoundError(str(pod), f"no {POD_FILE} in this directory") from None
         raise PodNotFoundError(shown, "no such pod file or directory") from None
     except (OSError, ValueError) as exc:
@@ -62,7 +63,7 @@ def find_pod(pod: str | Path = ".") -> Path:
     if not stat.S_ISREG(info.st_mode):
         what = describe_mode(info.st_mode)
         raise PodNotFoundError(shown, f"{what}, not a regular file: claw reads files only")
-    return path
+    return path.absolute()
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,7 @@ def load_pod(path: str | Path, *, environ: Mapping[str, str] | None = None) -> P
     for compose to resolve, so that provider keys never land in generated files. Raises
     :class:`PodError` listing every problem, each with its YAML path and line.
     """
-    file = Path(path)
-    try:
-        if file.is_dir():
-            file = file / POD_FILE
-    except (OSError, ValueError):  # a path too long, a NUL in it: not a directory, then
-        pass
+    file = pod_path(path)
     display = str(path if Path(path).name == file.name else file)
     try:
         data = read_regular(file, MAX_POD_FILE_BYTES)
