@@ -23,6 +23,7 @@ from typing import Any, Literal
 from clawlib.api import build_image
 from clawlib.compose import RUNTIME_DIR, check_project_name, service_names
 from clawlib.drivers import load_driver
+from clawlib.drivers.base import Driver
 from clawlib.engine import (
     ComposeProject,
     ContainerRecord,
@@ -248,6 +249,7 @@ def _verify(
     on_progress: Callable[[Progress], None],
 ) -> list[ServiceOutcome]:
     outcomes = []
+    drivers: dict[str, Driver] = {}  # one per claw type: looking a driver up reads metadata
     for service, definition in services.items():
         records = after.get(service, ())
         old = before.get(service, ())
@@ -264,7 +266,8 @@ def _verify(
         if not records:
             problems.append("no container was created (see the compose output above)")
         elif claw is not None:
-            driver = load_driver(claw.claw_type)
+            driver = drivers.get(claw.claw_type) or load_driver(claw.claw_type)
+            drivers[claw.claw_type] = driver
             for record in records:
                 try:
                     driver.post_apply(engine.container(record.id))
