@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from clawlib._files import describe_mode, read_regular
+from clawlib._files import describe_mode, path_too_long, read_regular
 from clawlib.errors import PodError, PodNotFoundError, PodProblem, UnreadableFileError
 from clawlib.limits import MAX_POD_FILE_BYTES
 from clawlib.yamlio import YamlDocument, describe, format_path, load_yaml
@@ -49,6 +49,12 @@ def find_pod(pod: str | Path = ".") -> Path:
     """The pod file ``pod`` names (see :func:`pod_path`), made absolute. It must be a regular
     file: else :class:`~clawlib.errors.PodNotFoundError` saying what is there instead (nothing,
     a directory without a pod file, a named pipe...)."""
+    text = str(pod)
+    if "\0" in text:
+        shown = text.encode("unicode_escape").decode()
+        raise PodNotFoundError(shown, "holds a NUL character, which no path can")
+    if path_too_long(text):
+        raise PodNotFoundError(text[:60] + "…", "a path too long for the file system")
     path = pod_path(pod)
     given = Path(pod)
     shown = str(path)
@@ -56,10 +62,10 @@ def find_pod(pod: str | Path = ".") -> Path:
         info = os.stat(path)
     except FileNotFoundError:
         if path != given:
-            raise PodNotFoundError(str(pod), f"no {POD_FILE} in this directory") from None
+            raise PodNotFoundError(str(given), f"no {POD_FILE} in this directory") from None
         raise PodNotFoundError(shown, "no such pod file or directory") from None
-    except (OSError, ValueError) as exc:
-        raise PodNotFoundError(shown, f"cannot be read: {exc}") from exc
+    except OSError as exc:
+        raise PodNotFoundError(shown, f"cannot be read: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
         what = describe_mode(info.st_mode)
         raise PodNotFoundError(shown, f"{what}, not a regular file: claw reads files only")

@@ -115,3 +115,21 @@ def test_a_session_closes_only_the_view_it_opened(demo: Path) -> None:
     given = PodSession(demo, view=view)
     given.close()
     assert given.view is view
+
+
+@pytest.mark.parametrize(
+    ("pod", "message"),
+    [
+        ("a\0b", r"a\x00b: holds a NUL character, which no path can"),
+        ("a" * 5000, "a" * 60 + "…: a path too long for the file system"),
+        ("/dev/null", "/dev/null: a character device, not a regular file: claw reads files only"),
+        ("", ".: no claw-pod.yml in this directory"),
+    ],
+)
+def test_a_pod_argument_that_names_no_pod_file_says_why(
+    pod: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PodNotFoundError) as raised:
+        PodSession(pod).plan()
+    assert str(raised.value) == message
