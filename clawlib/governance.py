@@ -37,6 +37,7 @@ from clawlib.runtime import (
     proxy_type_problem,
     token_in_metadata,
 )
+from clawlib.secrets import mask_value
 
 __all__ = [
     "CLAW_PROXY_ENV",
@@ -164,9 +165,11 @@ def govern(pod: Pod, claws: Mapping[str, ResolvedClaw], new_token: NewToken) -> 
     ids = [agent for claw in governed.values() for agent in agent_ids(claw.service, claw.count)]
     kept = _kept_tokens(pod, name, ids)
     tokens = {agent: kept.get(agent) or new_token(agent) for agent in ids}
+    # Each claw's list, normalised, is now this one type (written "PassThrough" or twice).
     linked = {
         service: dataclasses.replace(
             claw,
+            cllama=(kind,),
             proxy=ProxyLink(name, kind, tokens[agent_ids(claw.service, claw.count)[0]]),
         )
         for service, claw in governed.items()
@@ -202,6 +205,15 @@ def _proxy_env(pod: Pod, governed: list[str], warnings: list[PodProblem]) -> dic
                 )
             elif key not in merged:
                 merged[key], source[key] = value, name
+                if mask_value(key, value) != value:
+                    warnings.append(
+                        pod.problem(
+                            (*where, key),
+                            f"{key} is written as it is into compose.generated.yml (0600): "
+                            f"write ${{{key}}} and keep the value in .env, so that no key is "
+                            "written to disk by claw",
+                        )
+                    )
             elif merged[key] != value:
                 warnings.append(
                     pod.problem(

@@ -215,6 +215,7 @@ def test_context_files(pod_dir: Path) -> None:
     )
     clawdapus = found[f"{context}/beta-1/CLAWDAPUS.md"].decode()
     assert "- **Service:** beta-1\n" in clawdapus
+    assert "- **Mode:** passthrough\n" in clawdapus  # written " PassThrough " in the pod
     assert "- **Endpoint:** `http://cllama:8080/v1`\n" in clawdapus
 
 
@@ -409,3 +410,26 @@ def test_tokens_are_masked_in_claw_plan_output(
     out = capsys.readouterr().out
     assert "CLLAMA_TOKEN: •••• (CLLAMA_TOKEN)" in out
     assert not re.search(r"[0-9a-f]{48}", out)
+
+
+def test_a_literal_key_in_cllama_env_is_warned(pod_dir: Path) -> None:
+    text = (pod_dir / "claw-pod.yml").read_text()
+    (pod_dir / "claw-pod.yml").write_text(
+        text.replace("LOG_LEVEL: info", "LOG_LEVEL: info\n        ANTHROPIC_API_KEY: sk-ant-1")
+    )
+    the_plan = plan(pod_dir, environ={"OPENROUTER_API_KEY": "x"})
+    assert (
+        "services.alpha.x-claw.cllama-env.ANTHROPIC_API_KEY",
+        "ANTHROPIC_API_KEY is written as it is into compose.generated.yml (0600): write "
+        "${ANTHROPIC_API_KEY} and keep the value in .env, so that no key is written to disk by "
+        "claw",
+    ) in [(w.yaml_path, w.detail) for w in the_plan.warnings]
+    assert "sk-ant-1" not in "".join(change.diff for change in the_plan.diff().files)
+
+
+def test_a_replan_before_writing_keeps_the_tokens(pod_dir: Path) -> None:
+    first = plan(pod_dir)
+    second = plan(pod_dir, tokens=first.token_source())
+    assert second.tokens == first.tokens
+    assert files(second) == files(first)
+    assert plan(pod_dir).tokens != first.tokens  # nothing on disk yet: new random tokens
