@@ -410,6 +410,10 @@ def test_tokens_are_masked_in_claw_plan_output(
     out = capsys.readouterr().out
     assert "CLLAMA_TOKEN: •••• (CLLAMA_TOKEN)" in out
     assert not re.search(r"[0-9a-f]{48}", out)
+    main(["plan", "--json"])
+    out = capsys.readouterr().out
+    assert '"apiKey\\": \\"•••• (apiKey)\\"' in out
+    assert not re.search(r"(?:[0-9]{2}){24}|[0-9a-f]{48}", out)
 
 
 def test_a_literal_key_in_cllama_env_is_warned(pod_dir: Path) -> None:
