@@ -12,6 +12,8 @@ from __future__ import annotations
 __all__ = [
     "CLAW_ORDINAL",
     "CLAW_POD",
+    "CLAW_PROXY_TYPE",
+    "CLAW_ROLE",
     "CLAW_SERVICE",
     "CLAW_TYPE",
     "COMPOSE_CONFIG_HASH",
@@ -37,3 +39,7 @@ CLAW_ORDINAL = "claw.ordinal"
 """A replica's index (0, 1, ...) on each compose service of a claw with ``count`` above 1."""
 CLAW_TYPE = "claw.type"
 """The runner of a claw image (a Clawfile's CLAW_TYPE); containers inherit it from the image."""
+CLAW_ROLE = "claw.role"
+"""What a service claw adds is for: ``proxy`` on the governance proxy."""
+CLAW_PROXY_TYPE = "claw.proxy.type"
+"""The governance proxy's type (``passthrough``) on its service."""

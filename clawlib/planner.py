@@ -6,6 +6,10 @@ every runtime file. :meth:`Plan.diff` compares them with the disk; :meth:`Plan.w
 disk to them as one step (:mod:`clawlib.generated`: changed files written, runtime files no longer
 planned removed, all or nothing). Same inputs, same bytes.
 
+A governed claw (CLLAMA) is wired to the pod's one governance proxy (:mod:`clawlib.governance`):
+the only thing planning reads from the generated tree is the agents' kept tokens, so that a plan
+made after a write changes nothing.
+
 The disk is read through :mod:`clawlib.generated`: a symbolic link in the generated tree is never
 followed (the diff says it is there, and writing replaces it), and a switch a killed process left
 half done is finished before anything is compared.
@@ -60,16 +64,19 @@ from clawlib.generated import (
     settle,
     switch,
 )
+from clawlib.governance import govern, ignored_proxy_env, is_proxy_auth_dir
 from clawlib.limits import MAX_INPUT_BYTES
 from clawlib.pod import Pod, PodService
 from clawlib.runtime import (
     PERSONA_DIR,
     EmittedSkill,
     ImageMetadata,
+    NewToken,
     ResolvedClaw,
     env_file_text,
     find_pod_file,
     handle_env,
+    new_token,
     pod_file,
     resolve_pod,
 )
@@ -165,6 +172,14 @@ class Plan:
     images: tuple[ImageBuild, ...] = ()
     warnings: tuple[PodProblem, ...] = ()
     claws: Mapping[str, ResolvedClaw] = field(default_factory=dict)
+    tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The governance token of every governed agent id (``<service>``, ``<service>-<i>``)."""
+
+    def token_source(self) -> NewToken:
+        """A token source that gives this plan's agents their tokens again (a re-plan within
+        one apply, before anything is written, must not change them), new ones otherwise."""
+        tokens = dict(self.tokens)
+        return lambda agent: tokens.get(agent) or new_token(agent)
 
     @property
     def directory(self) -> Path:
@@ -247,11 +262,16 @@ def managed_image_name(pod: str, service: str) -> str:
 
 
 def plan_pod(
-    pod: Pod, labels: LabelLookup | None = None, extract: FileExtractor | None = None
+    pod: Pod,
+    labels: LabelLookup | None = None,
+    extract: FileExtractor | None = None,
+    *,
+    tokens: NewToken | None = None,
 ) -> Plan:
     """Plan ``pod``. ``labels`` looks images up (default: the local engine, read-only);
     ``extract`` reads a file out of an image (default: the engine), for images that ship a
-    skill (``claw.skill.emit``).
+    skill (``claw.skill.emit``); ``tokens`` makes the token of a governed agent that has none
+    on disk yet (default: :func:`~clawlib.runtime.new_token`, random).
 
     Raises :class:`PodError` listing every problem found.
     """
@@ -312,20 +332,18 @@ def plan_pod(
     emitted = _emitted_skills(pod, lookup, extract or _engine_extract, warnings)
     resolution = resolve_pod(pod, metadata, emitted)
     warnings += resolution.warnings
-    for name, claw in resolution.claws.items():
-        if claw.cllama:
-            warnings.append(
-                pod.problem(
-                    ("services", name),
-                    f"governance proxy {', '.join(claw.cllama)} (CLLAMA) is not run by this "
-                    "version of claw: the claw reaches its model providers directly",
-                )
-            )
+    warnings += ignored_proxy_env(pod, resolution.claws)
+    governance = govern(pod, resolution.claws, tokens or new_token)
+    claws = dict(resolution.claws)
     files: list[PlannedFile] = []
+    if governance is not None:
+        warnings += governance.warnings
+        claws.update(governance.claws)
+        files += [PlannedFile(f.path, f.content, secret=f.secret) for f in governance.files]
     dockerfiles: dict[Path, PlannedFile | None] = {}
     drivers: dict[str, Driver] = {}
     claw_services: dict[str, ClawService] = {}
-    for name, claw in resolution.claws.items():
+    for name, claw in claws.items():
         try:
             driver = drivers.get(claw.claw_type) or load_driver(claw.claw_type)
             drivers[claw.claw_type] = driver
@@ -356,14 +374,24 @@ def plan_pod(
             skills=_skill_mounts(pod, name, claw),
             image=None if pod.services[name].compose.get("image") else metadata[name].image,
             build=compose_build,
+            replica_environment=tuple(
+                {"CLLAMA_TOKEN": token} for token in governance.replica_tokens(claw)
+            )
+            if governance is not None and claw.proxy is not None
+            else (),
         )
     if problems:
         raise PodError(pod.display, problems)
-    handles = {name: dict(c.handles) for name, c in resolution.claws.items() if c.handles}
+    handles = {name: dict(c.handles) for name, c in claws.items() if c.handles}
     env = handle_env(handles)
     if env:
         files.append(PlannedFile(f"{RUNTIME_DIR}/{HANDLES_ENV}", env_file_text(env).encode()))
-    compose = render_compose(pod, claw_services, has_handles=bool(env))
+    compose = render_compose(
+        pod,
+        claw_services,
+        has_handles=bool(env),
+        proxy=governance.proxy if governance is not None else None,
+    )
     files.append(PlannedFile(COMPOSE_FILE, compose.text.encode()))
     return Plan(
         pod=pod,
@@ -371,7 +399,8 @@ def plan_pod(
         files=tuple(sorted(_private_if_secret(files), key=lambda f: f.path)),
         images=tuple(builds),
         warnings=tuple(warnings),
-        claws=resolution.claws,
+        claws=claws,
+        tokens=dict(governance.tokens) if governance is not None else {},
     )
 
 
@@ -591,9 +620,10 @@ def _engine_labels() -> LabelLookup:
 
 def _not_planned_tree(path: str) -> bool:
     """Directories of the runtime tree that hold no planned file to remove: claw's own
-    bookkeeping (dot entries at the top) and the runner's persona workspace, its memory."""
+    bookkeeping (dot entries at the top), the runner's persona workspace (its memory) and a
+    governance proxy's auth directory (the operator's provider keys)."""
     parts = path.split("/")
-    return _bookkeeping(path) or parts[2:3] == [PERSONA_DIR]
+    return _bookkeeping(path) or parts[2:3] == [PERSONA_DIR] or is_proxy_auth_dir(path)
 
 
 def _bookkeeping(path: str) -> bool:

@@ -122,7 +122,8 @@ def claw_section(claw: ResolvedClaw) -> Section:
         rows.append((f"invoke {invocation.name}" if invocation.name else "invoke", text))
     rows += [("configure", mask_command(split_command(command))) for command in claw.configures]
     rows += [(f"privilege {k}", mask_value(k, claw.privileges[k])) for k in sorted(claw.privileges)]
-    rows.append(("cllama", ", ".join(claw.cllama) or "none"))
+    proxy = f" (proxy service {claw.proxy.service})" if claw.proxy is not None else ""
+    rows.append(("cllama", (", ".join(claw.cllama) or "none") + proxy))
     rows.append(("persona", claw.persona or "none"))
     return Section("Claw", tuple(rows))
 

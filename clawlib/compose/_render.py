@@ -18,7 +18,11 @@ Deliberate differences from upstream:
   ``docker compose build`` on the generated file works as well as ``claw up``;
 - the file names its compose project (top-level ``name:``, from the pod's name unless the pod
   file sets one), so that ``docker compose -f compose.generated.yml ps`` run by hand finds the
-  containers ``claw up`` started.
+  containers ``claw up`` started;
+- the governance proxy of a governed pod comes after the pod's own services (so adding it
+  moves none of them), publishes no port, and mounts its context and auth directories from its
+  own runtime directory ``.claw-runtime/<proxy>/``; its environment holds the pod's
+  ``cllama-env`` values as written (``${VAR}`` references compose resolves).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Any
 
 from clawlib.drivers.base import Materialised
 from clawlib.generated import RUNTIME_DIR
-from clawlib.labels import CLAW_ORDINAL, CLAW_POD, CLAW_SERVICE
+from clawlib.labels import CLAW_ORDINAL, CLAW_POD, CLAW_PROXY_TYPE, CLAW_ROLE, CLAW_SERVICE
 from clawlib.pod import Pod, PodService
 from clawlib.yamlio import dump_yaml
 
@@ -42,6 +46,7 @@ __all__ = [
     "HANDLES_ENV",
     "RUNTIME_DIR",
     "ClawService",
+    "ProxyService",
     "check_project_name",
     "normalise_project_name",
     "project_name",
@@ -70,6 +75,24 @@ class ClawService:
     """Replaces the service's ``build:`` (a Clawfile build points at its generated Dockerfile,
     so that compose itself can build it too)."""
     extra_environment: Mapping[str, str] = field(default_factory=dict)
+    replica_environment: tuple[Mapping[str, str], ...] = ()
+    """Variables of each replica (by ordinal; the only one when there are none), over all
+    others: a governed claw's own ``CLLAMA_TOKEN``."""
+
+
+@dataclass(frozen=True)
+class ProxyService:
+    """The pod's governance proxy, as its compose service needs it."""
+
+    name: str
+    """``cllama`` or ``cllama-<type>``: also its runtime directory's name."""
+    type: str
+    image: str
+    environment: Mapping[str, str]
+    """Every variable, claw's own included, values as written."""
+    healthcheck: tuple[str, ...]
+    context_dir: str = "context"
+    auth_dir: str = "auth"
 
 
 def service_names(name: str, count: int) -> list[str]:
@@ -117,13 +140,16 @@ def render_compose(
     claws: Mapping[str, ClawService],
     *,
     has_handles: bool,
+    proxy: ProxyService | None = None,
 ) -> ComposeDocument:
     """compose.generated.yml: its data, and its text (same inputs, same bytes)."""
-    document = _document(pod, claws, has_handles=has_handles)
+    document = _document(pod, claws, has_handles=has_handles, proxy=proxy)
     return ComposeDocument(HEADER.format(source=pod.file.name) + dump_yaml(document), document)
 
 
-def _document(pod: Pod, claws: Mapping[str, ClawService], *, has_handles: bool) -> dict[str, Any]:
+def _document(
+    pod: Pod, claws: Mapping[str, ClawService], *, has_handles: bool, proxy: ProxyService | None
+) -> dict[str, Any]:
     targets = _surface_targets(pod)
     services: dict[str, Any] = {}
     volumes: list[str] = []
@@ -142,11 +168,13 @@ def _document(pod: Pod, claws: Mapping[str, ClawService], *, has_handles: bool) 
         names = service_names(service.name, service.claw.count)
         for ordinal, name in enumerate(names):
             rendered = copy.deepcopy(base)
-            _apply_claw(rendered, service, claw, surface_mounts)
+            _apply_claw(rendered, service, claw, surface_mounts, ordinal)
             _join_claw_network(rendered, keep_default=False)
             services[name] = _with_labels(
                 rendered, pod.name, service.name, ordinal if len(names) > 1 else None
             )
+    if proxy is not None:
+        services[proxy.name] = _proxy_service(pod.name, proxy)
     document: dict[str, Any] = {}
     if "name" not in pod.compose:
         document["name"] = project_name(pod)
@@ -157,7 +185,7 @@ def _document(pod: Pod, claws: Mapping[str, ClawService], *, has_handles: bool) 
         for volume in volumes:
             declared.setdefault(volume, {})
         document["volumes"] = declared
-    if pod.claws:
+    if pod.claws or proxy is not None:
         networks = document.setdefault("networks", {}) or {}
         networks.setdefault(CLAW_NETWORK, {})
         document["networks"] = networks
@@ -189,8 +217,42 @@ def _surface_mounts(service: PodService) -> tuple[list[str], list[str]]:
     return mounts, volumes
 
 
+def _proxy_service(pod: str, proxy: ProxyService) -> dict[str, Any]:
+    runtime = f"./{RUNTIME_DIR}/{proxy.name}"
+    return {
+        "image": proxy.image,
+        "environment": dict(sorted(proxy.environment.items())),
+        "volumes": [
+            f"{runtime}/{proxy.context_dir}:/claw/context:ro",
+            f"{runtime}/{proxy.auth_dir}:/claw/auth:rw",
+        ],
+        "healthcheck": {
+            "test": list(proxy.healthcheck),
+            "interval": "15s",
+            "timeout": "5s",
+            "retries": 3,
+        },
+        "restart": "on-failure",
+        "labels": dict(
+            sorted(
+                {
+                    CLAW_POD: pod,
+                    CLAW_PROXY_TYPE: proxy.type,
+                    CLAW_ROLE: "proxy",
+                    CLAW_SERVICE: proxy.name,
+                }.items()
+            )
+        ),
+        "networks": [CLAW_NETWORK],
+    }
+
+
 def _apply_claw(
-    rendered: dict[str, Any], service: PodService, claw: ClawService, surface_mounts: list[str]
+    rendered: dict[str, Any],
+    service: PodService,
+    claw: ClawService,
+    surface_mounts: list[str],
+    ordinal: int,
 ) -> None:
     result = claw.materialised
     runtime = f"./{RUNTIME_DIR}/{service.name}"
@@ -219,6 +281,8 @@ def _apply_claw(
     environment = _environment(rendered.get("environment"))
     environment.update(result.environment)
     environment.update(claw.extra_environment)
+    if ordinal < len(claw.replica_environment):
+        environment.update(claw.replica_environment[ordinal])
     if environment:
         rendered["environment"] = dict(sorted(environment.items()))
     rendered["read_only"] = result.read_only

@@ -183,7 +183,7 @@ def _build_images(
         built.append(build.image)
     if not built:
         return (), plan, []
-    replanned = plan_pod(plan.pod)
+    replanned = plan_pod(plan.pod, tokens=plan.token_source())
     notes = []
     before = {f.path: f.content for f in plan.files}
     after = {f.path: f.content for f in replanned.files}

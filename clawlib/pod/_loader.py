@@ -22,7 +22,7 @@ from clawlib.limits import MAX_POD_FILE_BYTES
 from clawlib.yamlio import YamlDocument, describe, format_path, load_yaml
 
 from ._compose import check_compose
-from ._env import expand, read_dotenv
+from ._env import PLACEHOLDER, expand, read_dotenv
 from ._models import PodClaw, ServiceClaw, SurfaceEntry, handle_shorthand
 
 __all__ = ["POD_FILE", "Pod", "PodService", "find_pod", "load_pod", "pod_path"]
@@ -86,6 +86,9 @@ class PodService:
     discord_bot_id: str | None = None
     """The Discord user id of the bot behind this service's ``DISCORD_BOT_TOKEN`` (the token's
     first segment), for ``allow_from_services``; the token itself is not kept."""
+    unset_proxy_env: tuple[tuple[str, str], ...] = ()
+    """(``cllama-env`` key, variable) for each ``${VAR}`` there that neither ``.env`` nor the
+    environment sets (those values are left for compose, which would pass an empty one)."""
 
     @property
     def is_claw(self) -> bool:
@@ -245,7 +248,13 @@ class _Loader:
                 (*claw_path, "count"),
                 "count > 1 cannot be combined with container_name (replicas need distinct names)",
             )
-        return PodService(name, compose, claw, line, bot_id)
+        unset = tuple(
+            (key, match.group(1))
+            for key, value in claw.cllama_env.items()
+            for match in PLACEHOLDER.finditer(value)
+            if match.group(1) not in self.env
+        )
+        return PodService(name, compose, claw, line, bot_id, unset)
 
     def resolve_placeholders(self, block: dict[str, Any], path: Path_) -> dict[str, Any]:
         def unset(where: Path_, name: str) -> None:

@@ -246,3 +246,7 @@ class PodClaw(_Model):
     """Handle fields deep-merged into every claw's handles (guild topology, usually)."""
     master: str | None = None
     """Accepted for compatibility; unused."""
+    cllama_image: str | None = Field(default=None, alias="cllama-image")
+    """The governance proxy's image (default: ``claw-local/cllama:latest``, built locally)."""
+
+    _check_image = field_validator("cllama_image")(_non_empty)

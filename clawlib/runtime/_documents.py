@@ -183,7 +183,11 @@ def service_skill(target: str, ports: Sequence[str]) -> str:
 
 
 def clawdapus_md(claw: ResolvedClaw, *, proxy_service: str | None = None) -> str:
-    """CLAWDAPUS.md: the claw's identity, surfaces, proxy, handles and skills index."""
+    """CLAWDAPUS.md: the claw's identity, surfaces, proxy, handles and skills index.
+
+    The ``## LLM Proxy`` section names ``proxy_service``, else the claw's own proxy."""
+    if proxy_service is None and claw.proxy is not None:
+        proxy_service = claw.proxy.service
     lines = [
         "# CLAWDAPUS.md",
         "",

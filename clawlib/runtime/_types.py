@@ -20,6 +20,7 @@ __all__ = [
     "EmittedSkill",
     "Invocation",
     "PersonaFile",
+    "ProxyLink",
     "ResolvedClaw",
     "ResolvedInclude",
     "ResolvedSkill",
@@ -104,6 +105,24 @@ class PersonaFile:
     mode: int = 0o644
 
 
+@dataclass(frozen=True, slots=True)
+class ProxyLink:
+    """How a governed claw reaches the pod's governance proxy."""
+
+    service: str
+    """The proxy's compose service (``cllama``, ``cllama-<type>``)."""
+    type: str
+    """The proxy type, normalised (``passthrough``)."""
+    token: str = field(repr=False)
+    """The claw's bearer token (ordinal 0's for a claw with replicas: runner config files are
+    shared by every replica, while each container's ``CLLAMA_TOKEN`` is its own)."""
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible endpoint: ``http://<service>:8080/v1``."""
+        return f"http://{self.service}:8080/v1"
+
+
 @dataclass(frozen=True)
 class ResolvedClaw:
     """One claw service, resolved. ``service`` is the base name (never an ordinal)."""
@@ -133,4 +152,5 @@ class ResolvedClaw:
     """The persona reference as written (a local directory of the pod)."""
     persona_files: tuple[PersonaFile, ...] = ()
     includes: tuple[ResolvedInclude, ...] = ()
-    """The persona directory's files, copied into the claw's writable persona workspace."""
+    proxy: ProxyLink | None = None
+    """The governance proxy, for a governed claw (set by the planner, which owns the tokens)."""

@@ -1,12 +1,14 @@
 """Golden files for every example pod, and for the pods under ``fixtures/`` made to pin one
 behaviour: compose.generated.yml and each runtime file.
 
-The plan is made from the Clawfiles (no engine), twice, and must give identical bytes. Regenerate
-on purpose with ``pytest tests/golden --update-goldens`` and review the diff.
+The plan is made from the Clawfiles (no engine), twice, and must give identical bytes; governance
+tokens come from a deterministic source (the agent id's SHA-256), never from the random one.
+Regenerate on purpose with ``pytest tests/golden --update-goldens`` and review the diff.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -22,11 +24,16 @@ FIXTURE_PODS = sorted(path.parent for path in (HERE / "fixtures").glob("*/claw-p
 PODS = EXAMPLE_PODS + FIXTURE_PODS
 
 
+def golden_token(agent: str) -> str:
+    """A fixed token of the right form: ``<agent>:<48 hex>``."""
+    return f"{agent}:{hashlib.sha256(agent.encode()).hexdigest()[:48]}"
+
+
 def _plan_files(example: Path, tmp_path: Path) -> dict[str, bytes]:
     copy = tmp_path / example.name
     shutil.copytree(example, copy, ignore=shutil.ignore_patterns(".claw-runtime", "*.generated*"))
-    first = plan_pod(load_pod(copy, environ={}), lambda ref: None)
-    second = plan_pod(load_pod(copy, environ={}), lambda ref: None)
+    first = plan_pod(load_pod(copy, environ={}), lambda ref: None, tokens=golden_token)
+    second = plan_pod(load_pod(copy, environ={}), lambda ref: None, tokens=golden_token)
     files = {f.path: f.content for f in first.files}
     assert files == {f.path: f.content for f in second.files}
     return files
@@ -54,5 +61,11 @@ def test_example_pod(example: Path, tmp_path: Path, update_goldens: bool) -> Non
 
 
 def test_every_example_is_covered() -> None:
-    assert [p.name for p in EXAMPLE_PODS] == ["demo", "research", "solo", "trading-desk"]
+    assert [p.name for p in EXAMPLE_PODS] == [
+        "demo",
+        "governed",
+        "research",
+        "solo",
+        "trading-desk",
+    ]
     assert [p.name for p in FIXTURE_PODS] == ["yaml-values"]

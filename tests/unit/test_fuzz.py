@@ -732,6 +732,7 @@ def check_pod(
     for service in pod.services.values():
         count = service.claw.count if service.claw is not None else 1
         expected |= set(service_names(service.name, count))
+    expected |= {c.proxy.service for c in plan.claws.values() if c.proxy is not None}
     assert set(generated["services"]) == expected
     assert set(yaml.load(plan.compose.text, Loader=yaml.BaseLoader)["services"]) == expected
     written = {f.path: f.content for f in plan.files}["compose.generated.yml"]

@@ -13,7 +13,7 @@ import yaml
 from clawlib import load_pod, plan_pod
 from clawlib.clawfile import Surface
 from clawlib.pod import ChannelRouting, DirectMessages, Guild, GuildRouting, Handle
-from clawlib.runtime import Invocation, ResolvedClaw, ResolvedSurface
+from clawlib.runtime import Invocation, ProxyLink, ResolvedClaw, ResolvedSurface
 from clawtui.inspection import (
     PLANNED_NOTE,
     InspectView,
@@ -420,3 +420,19 @@ def test_view_of_nothing() -> None:
     assert inspect_view(inspect=None, claw=None, service=None) == InspectView(
         "not running, and not in the generated compose file", ()
     )
+
+
+def test_claw_section_names_the_proxy_of_a_governed_claw() -> None:
+    claw = ResolvedClaw(
+        service="scout",
+        pod="governed",
+        image="claw-local/governed-scout:latest",
+        claw_type="openclaw",
+        contract_name="AGENTS.md",
+        contract=b"# Scout\n",
+        cllama=("passthrough",),
+        proxy=ProxyLink("cllama", "passthrough", "scout:" + "ab" * 24),
+    )
+    rows = dict(claw_section(claw).rows)
+    assert rows["cllama"] == "passthrough (proxy service cllama)"
+    assert "ab" * 24 not in repr(claw)

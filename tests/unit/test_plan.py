@@ -305,18 +305,6 @@ def test_an_unreadable_shipped_skill_falls_back(pod_dir: Path) -> None:
     assert plan.warnings[0].yaml_path == "services.api"
 
 
-def test_governance_proxy_is_reported_as_not_run(pod_dir: Path) -> None:
-    text = (pod_dir / "claw-pod.yml").read_text()
-    (pod_dir / "claw-pod.yml").write_text(
-        text.replace("    x-claw:\n", "    x-claw:\n      cllama: passthrough\n")
-    )
-    plan = plan_pod(load_pod(pod_dir, environ={}), no_images)
-    assert plan.warnings[-1].detail == (
-        "governance proxy passthrough (CLLAMA) is not run by this version of claw: the claw "
-        "reaches its model providers directly"
-    )
-
-
 def test_every_driver_problem_is_its_own_line(pod_dir: Path) -> None:
     clawfile = pod_dir / "agents" / "worker" / "Clawfile"
     clawfile.write_text(

@@ -476,7 +476,7 @@ def test_document_shape_problems(tmp_path: Path) -> None:
     ]
     assert errors(tmp_path, "x-claw:\n  pods: x\nservices:\n  a: 3\n") == [
         'claw-pod.yml:2: x-claw.pods: unknown key "pods" '
-        "(valid keys: pod, handles-defaults, master)",
+        "(valid keys: pod, handles-defaults, master, cllama-image)",
         "claw-pod.yml:4: services.a: a service is a mapping of compose keys",
     ]
 

@@ -5,6 +5,15 @@ read-write: openclaw rewrites its config with a temporary file and a rename), ``
 ``AGENTS.effective.md`` (the contract with CLAWDAPUS.md inlined, mounted as ``/claw/AGENTS.md``)
 and, with invocations, ``state/cron/jobs.json``. Bot tokens stay ``${VAR}`` references that
 openclaw resolves from its environment at run time.
+
+A governed claw's openclaw.json points every provider its MODEL slots use at the governance
+proxy (``models.providers.<p>.baseUrl`` = ``http://<proxy>:8080/v1``) with the claw's proxy
+token as ``apiKey`` (ordinal 0's for a claw with replicas: they share the file): a literal
+secret, so claw writes the file 0600 and masks the key in every diff. Model ids stay
+provider-prefixed for every API style; for ``anthropic`` (``api: anthropic-messages``) this is a
+deliberate choice: the config stays what upstream writes and openclaw resolves MODEL refs as
+written, and stripping the ``anthropic/`` prefix on the messages endpoint is the proxy's job (see
+:func:`~clawlib.drivers.openclaw._config.proxy_providers`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """openclaw.json, the cron store (jobs.json) and the effective AGENTS.md for one claw.
 
 openclaw.json is built in steps, later ones winning where they overlap: gateway and workspace,
-MODEL slots, HANDLE channels (platforms in sorted order, so the bytes never depend on map order),
-then the operator's CONFIGURE commands, then ``channel://discord`` surface routing. Bot tokens
-are written as ``${VAR}`` references that openclaw resolves from its environment.
+MODEL slots, the governance proxy's providers (a governed claw), HANDLE channels (platforms in
+sorted order, so the bytes never depend on map order), then the operator's CONFIGURE commands,
+then ``channel://discord`` surface routing. Bot tokens are written as ``${VAR}`` references
+that openclaw resolves from its environment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clawlib.drivers._config import ConfigPathError, parse_configure, set_keys, set_path
+from clawlib.drivers._config import (
+    ConfigPathError,
+    parse_configure,
+    set_keys,
+    set_path,
+    split_model_ref,
+)
 from clawlib.errors import DriverError
 from clawlib.pod import ChannelRouting, Handle
 from clawlib.runtime import ResolvedClaw, token_variable
@@ -26,6 +33,8 @@ __all__ = [
     "jobs_json",
     "mention_pattern",
     "openclaw_config",
+    "provider_api",
+    "proxy_providers",
     "quote_meta",
 ]
 
@@ -52,6 +61,64 @@ def mention_pattern(name: str) -> str:
     return rf"(?i)\b@?{quote_meta(name)}\b"
 
 
+_PROVIDER_ALIASES = {
+    "z.ai": "zai",
+    "z-ai": "zai",
+    "opencode-zen": "opencode",
+    "qwen": "qwen-portal",
+    "kimi-code": "kimi-coding",
+    "bytedance": "volcengine",
+    "doubao": "volcengine",
+}
+_ANTHROPIC_MESSAGES = frozenset(
+    {"anthropic", "synthetic", "minimax-portal", "kimi-coding", "cloudflare-ai-gateway", "xiaomi"}
+)
+_PROVIDER_APIS = {
+    "google": "google-generative-ai",
+    "github-copilot": "github-copilot",
+    "amazon-bedrock": "bedrock-converse-stream",
+    "ollama": "ollama",
+}
+
+
+def provider_api(provider: str) -> str:
+    """The API style openclaw speaks to ``provider`` (its ``models.providers.<p>.api``)."""
+    if provider in _ANTHROPIC_MESSAGES:
+        return "anthropic-messages"
+    return _PROVIDER_APIS.get(provider, "openai-completions")
+
+
+def proxy_providers(claw: ResolvedClaw) -> dict[str, Any]:
+    """``models.providers`` of a governed claw: every provider its MODEL slots name (openclaw's
+    aliases applied: ``z.ai`` is ``zai``...; a bare model is Anthropic's), each pointed at the
+    proxy with the claw's token as its key and its models listed by provider-prefixed id.
+
+    The ids keep their provider prefix for every API style, ``anthropic-messages`` included
+    (``anthropic/claude-sonnet-4``), as upstream writes them, so that configs move between the
+    two tools and openclaw resolves the MODEL refs as written; the proxy routes by that prefix,
+    and on the Anthropic messages endpoint it is the proxy that strips ``anthropic/`` before
+    forwarding (upstream's proxy forwards it unchanged, which Anthropic refuses).
+    """
+    assert claw.proxy is not None
+    models: dict[str, set[str]] = {}
+    for ref in claw.models.values():
+        try:
+            provider, model = split_model_ref(ref)
+        except ValueError:
+            continue  # validate() reports it
+        provider = _PROVIDER_ALIASES.get(provider, provider)
+        models.setdefault(provider, set()).add(f"{provider}/{model}")
+    return {
+        provider: {
+            "api": provider_api(provider),
+            "apiKey": claw.proxy.token,
+            "baseUrl": claw.proxy.base_url,
+            "models": [{"id": ref, "name": ref} for ref in sorted(ids)],
+        }
+        for provider, ids in sorted(models.items())
+    }
+
+
 def openclaw_config(claw: ResolvedClaw) -> OpenclawConfig:
     """The openclaw.json document for ``claw``.
 
@@ -72,6 +139,8 @@ def openclaw_config(claw: ResolvedClaw) -> OpenclawConfig:
                 set_keys(document, ["agents", "defaults", "model", slot], ref)
         except ConfigPathError as exc:
             problems.append(f"MODEL {slot}: {exc}")
+    if claw.proxy is not None:
+        set_keys(document, ["models", "providers"], proxy_providers(claw))
     _handles(document, claw, warnings)
     for command in claw.configures:
         try:
