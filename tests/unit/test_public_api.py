@@ -297,6 +297,14 @@ PUBLIC_API: dict[str, list[str]] = {
         "mask_value",
         "split_command",
     ],
+    "clawlib.starvation": [
+        "PROVIDERS",
+        "KeyFound",
+        "is_provider_key",
+        "keys_in_clawfile",
+        "keys_in_env_file",
+        "starvation_problems",
+    ],
     "clawlib.session": [
         "Action",
         "PodSession",
