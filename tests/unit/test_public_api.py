@@ -297,6 +297,12 @@ PUBLIC_API: dict[str, list[str]] = {
         "mask_value",
         "split_command",
     ],
+    "clawlib.session": [
+        "Action",
+        "PodSession",
+        "PodStatus",
+        "open_pod",
+    ],
     "clawlib.starvation": [
         "PROVIDERS",
         "KeyFound",
@@ -304,12 +310,6 @@ PUBLIC_API: dict[str, list[str]] = {
         "keys_in_clawfile",
         "keys_in_env_file",
         "starvation_problems",
-    ],
-    "clawlib.session": [
-        "Action",
-        "PodSession",
-        "PodStatus",
-        "open_pod",
     ],
     "clawlib.yamlio": [
         "PlainScalar",
