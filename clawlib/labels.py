@@ -12,6 +12,8 @@ from __future__ import annotations
 __all__ = [
     "CLAW_ORDINAL",
     "CLAW_POD",
+    "CLAW_PROXY_TYPE",
+    "CLAW_ROLE",
     "CLAW_SERVICE",
     "CLAW_TYPE",
     "COMPOSE_CONFIG_HASH",
@@ -35,5 +37,9 @@ CLAW_SERVICE = "claw.service"
 """The pod's service a compose service comes from: the claw's name for each of its replicas."""
 CLAW_ORDINAL = "claw.ordinal"
 """A replica's index (0, 1, ...) on each compose service of a claw with ``count`` above 1."""
+CLAW_ROLE = "claw.role"
+"""What a service claw adds to the pod is for: ``proxy`` on the governance proxy."""
+CLAW_PROXY_TYPE = "claw.proxy.type"
+"""The governance proxy's type (``passthrough``...), on the proxy service."""
 CLAW_TYPE = "claw.type"
 """The runner of a claw image (a Clawfile's CLAW_TYPE); containers inherit it from the image."""

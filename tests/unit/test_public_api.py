@@ -193,6 +193,8 @@ PUBLIC_API: dict[str, list[str]] = {
     "clawlib.labels": [
         "CLAW_ORDINAL",
         "CLAW_POD",
+        "CLAW_PROXY_TYPE",
+        "CLAW_ROLE",
         "CLAW_SERVICE",
         "CLAW_TYPE",
         "COMPOSE_CONFIG_HASH",
