@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from clawlib.compose import RUNTIME_DIR, ComposeDocument
 from clawlib.engine import ContainerRecord, state_word
-from clawlib.labels import CLAW_ORDINAL, CLAW_SERVICE
+from clawlib.labels import CLAW_ORDINAL, CLAW_PROXY_TYPE, CLAW_ROLE, CLAW_SERVICE
 from clawlib.lifecycle import ContainerHealth
 from clawlib.planner import COMPOSE_FILE
 
@@ -47,6 +47,15 @@ class PlannedService:
     image: str
     ordinal: int | None
     definition: Mapping[str, Any]
+    role: str | None = None
+    """``proxy`` for the governance proxy (its ``claw.role`` label), else None."""
+    proxy_type: str | None = None
+
+    @property
+    def governed(self) -> bool:
+        """A claw replica wired to the pod's proxy (it carries a ``CLLAMA_TOKEN``)."""
+        environment = self.definition.get("environment")
+        return isinstance(environment, Mapping) and "CLLAMA_TOKEN" in environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +82,24 @@ class ServiceGroup:
     image: str
     rows: tuple[ContainerRow, ...]
     planned: bool
+    role: str | None = None
+    """``proxy`` for the governance proxy, else None."""
+    proxy_type: str | None = None
+    governs: tuple[str, ...] = ()
+    """For the proxy: the claws it governs, in file order."""
 
     @property
     def key(self) -> str:
         return f"service:{self.name}"
+
+    @property
+    def kind(self) -> str:
+        """The claw type, ``proxy (<type>)`` for the governance proxy, or ``plain``."""
+        if self.claw_type:
+            return self.claw_type
+        if self.role == "proxy":
+            return f"proxy ({self.proxy_type or '?'})"
+        return self.role or "plain"
 
     @property
     def containers(self) -> tuple[ContainerRecord, ...]:
@@ -100,6 +123,7 @@ def planned_services(
         labels = labels if isinstance(labels, dict) else {}
         ordinal = str(labels.get(CLAW_ORDINAL, ""))
         group = str(labels.get(CLAW_SERVICE) or name)
+        role, proxy_type = labels.get(CLAW_ROLE), labels.get(CLAW_PROXY_TYPE)
         found.append(
             PlannedService(
                 name=name,
@@ -108,6 +132,8 @@ def planned_services(
                 image=str(definition.get("image") or ""),
                 ordinal=int(ordinal) if ordinal.isdigit() else None,
                 definition=definition,
+                role=str(role) if role else None,
+                proxy_type=str(proxy_type) if proxy_type else None,
             )
         )
     return tuple(found)
@@ -116,8 +142,9 @@ def planned_services(
 def pod_groups(
     planned: Sequence[PlannedService], containers: Sequence[ContainerRecord]
 ) -> tuple[ServiceGroup, ...]:
-    """Planned services grouped by claw, each replica with its container; then the project's
-    containers that no planned service accounts for, grouped the same way."""
+    """Planned services grouped by claw, each replica with its container, the governance proxy
+    first (with the claws it governs); then the project's containers that no planned service
+    accounts for, grouped the same way."""
     by_service: dict[str, list[ContainerRecord]] = {}
     for container in containers:
         by_service.setdefault(container.service, []).append(container)
@@ -134,10 +161,22 @@ def pod_groups(
         if not matched:
             rows.append(ContainerRow(service.name, service.ordinal, None, planned=True))
         rows += [ContainerRow(service.name, service.ordinal, c, planned=True) for c in matched]
+    roles = {s.group: (s.role, s.proxy_type) for s in planned if s.role}
+    governed = tuple(dict.fromkeys(s.group for s in planned if s.governed))
     result = [
-        ServiceGroup(name, kinds[name][0], kinds[name][1], tuple(rows), planned=True)
+        ServiceGroup(
+            name,
+            kinds[name][0],
+            kinds[name][1],
+            tuple(rows),
+            planned=True,
+            role=roles.get(name, (None, None))[0],
+            proxy_type=roles.get(name, (None, None))[1],
+            governs=governed if roles.get(name, (None, None))[0] == "proxy" else (),
+        )
         for name, rows in groups.items()
     ]
+    result.sort(key=lambda group: group.role != "proxy")  # stable: the rest keep file order
     strays: dict[str, list[ContainerRecord]] = {}
     for compose_service, unplanned in by_service.items():
         for container in unplanned:
@@ -146,7 +185,17 @@ def pod_groups(
         stray = sorted(strays[name], key=lambda c: (c.service, c.number, c.name))
         stray_rows = tuple(ContainerRow(c.service, None, c, planned=False) for c in stray)
         first = stray[0]
-        result.append(ServiceGroup(name, first.claw_type, first.image, stray_rows, planned=False))
+        result.append(
+            ServiceGroup(
+                name,
+                first.claw_type,
+                first.image,
+                stray_rows,
+                planned=False,
+                role=first.role,
+                proxy_type=first.labels.get(CLAW_PROXY_TYPE) or None,
+            )
+        )
     return tuple(result)
 
 

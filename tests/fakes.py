@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from clawlib.engine import CommandResult, ContainerRecord, DockerView
 from clawlib.errors import ContainerNotFoundError, EngineUnavailableError
@@ -70,7 +71,7 @@ class FakeImage:
     id: str
     tags: list[str]
     labels: dict[str, str]
-    attrs: dict[str, str] = field(default_factory=lambda: {"Created": "2026-01-01T00:00:00Z"})
+    attrs: dict[str, Any] = field(default_factory=lambda: {"Created": "2026-01-01T00:00:00Z"})
 
 
 def _refused() -> Exception:

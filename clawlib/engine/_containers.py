@@ -17,7 +17,15 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from clawlib.labels import CLAW_SERVICE, CLAW_TYPE, COMPOSE_NUMBER, COMPOSE_PROJECT, COMPOSE_SERVICE
+from clawlib.labels import (
+    CLAW_PROXY_TYPE,
+    CLAW_ROLE,
+    CLAW_SERVICE,
+    CLAW_TYPE,
+    COMPOSE_NUMBER,
+    COMPOSE_PROJECT,
+    COMPOSE_SERVICE,
+)
 
 __all__ = [
     "CRASH_LOOP_RESTARTS",
@@ -82,6 +90,21 @@ class ContainerRecord:
     @property
     def running(self) -> bool:
         return self.state == "running"
+
+    @property
+    def role(self) -> str | None:
+        """What a service claw added to the pod is for (``proxy``), None for the pod's own."""
+        return self.labels.get(CLAW_ROLE) or None
+
+    @property
+    def kind(self) -> str:
+        """What runs, in a word: the claw type, ``proxy (<type>)`` for the governance proxy,
+        ``-`` for a plain service."""
+        if self.claw_type:
+            return self.claw_type
+        if self.role == "proxy":
+            return f"proxy ({self.labels.get(CLAW_PROXY_TYPE) or '?'})"
+        return self.role or "-"
 
     def uptime(self, now: datetime) -> float | None:
         """Seconds since it started, while it runs; None otherwise."""

@@ -55,13 +55,14 @@ class EngineInfo:
 
 @dataclass(frozen=True, slots=True)
 class ImageRecord:
-    """A local image: its ID, tags and labels."""
+    """A local image: its ID, tags, labels and the environment it sets (``KEY=value``)."""
 
     ref: str
     id: str
     tags: tuple[str, ...]
     labels: Mapping[str, str] = field(default_factory=dict)
     created: str = ""
+    env: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
@@ -191,6 +192,7 @@ class DockerView:
             tags=tuple(image.tags),
             labels=image.labels or {},
             created=str(image.attrs.get("Created", "")),
+            env=tuple(str(item) for item in (image.attrs.get("Config") or {}).get("Env") or ()),
         )
 
     def containers(self, project: str) -> tuple[ContainerRecord, ...]:

@@ -63,7 +63,7 @@ def _run_ps(args: argparse.Namespace) -> int:
             (
                 c.service,
                 c.name,
-                c.claw_type or "-",
+                c.kind,
                 describe_state(c, now, uptime=False),
                 item.status,
                 format_duration(up) if up is not None else "-",
@@ -112,6 +112,7 @@ def _ps_json(item: ContainerHealth, now: datetime) -> dict[str, Any]:
         "id": c.id,
         "claw_type": c.claw_type,
         "claw_service": c.claw_service,
+        "role": c.role,
         "state": c.state,
         "crash_looping": c.crash_looping(now),
         "restarts": c.restart_count,

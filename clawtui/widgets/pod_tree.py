@@ -124,13 +124,13 @@ class PodTree(Tree[str]):
     def _group_label(
         self, group: ServiceGroup, health: Mapping[str, ContainerHealth], now: datetime
     ) -> Text:
-        kind = group.claw_type or "plain"
         count = f" ×{len(group.rows)}" if len(group.rows) > 1 else ""
+        marked = group.claw_type or group.role
         label = Text.assemble(
             (group.name, "bold"),
             (count, "bold"),
             "  ",
-            (kind, self._colour("accent") if group.claw_type else self._colour("muted")),
+            (group.kind, self._colour("accent") if marked else self._colour("muted")),
         )
         # What needs attention first; the image last, where a narrow tree cuts it.
         states = [container_state(row, now, known=self._known) for row in group.rows]
@@ -145,6 +145,8 @@ class PodTree(Tree[str]):
             label.append(_HEALTH_MARKS[verdict], self._colour(_HEALTH_COLOURS[verdict]))
         if not group.planned:
             label.append("  not in plan", self._colour("warning"))
+        if group.governs:
+            label.append(f"  governs {', '.join(group.governs)}", self._colour("muted"))
         label.append(f"  {group.image}", self._colour("muted"))
         return label
 

@@ -175,3 +175,17 @@ def test_inspect_reads_the_labels() -> None:
         'image "nope:1" not found in the local image store '
         "(build it with: claw build -t nope:1 PATH)"
     )
+
+
+def test_an_image_record_carries_the_environment_the_image_sets() -> None:
+    attrs = {"Created": "2026-01-01T00:00:00Z", "Config": {"Env": ["PATH=/bin", "A=b=c"]}}
+    client = FakeSdkClient(
+        images=FakeImages(
+            {
+                "with:1": FakeImage("sha256:abc", ["with:1"], {}, attrs),
+                "bare:1": FakeImage("sha256:def", ["bare:1"], {}, {"Config": {"Env": None}}),
+            }
+        )
+    )
+    assert view(client).image("with:1").env == ("PATH=/bin", "A=b=c")
+    assert view(client).image("bare:1").env == ()

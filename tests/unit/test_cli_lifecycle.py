@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -185,3 +188,43 @@ def test_down_says_down_only_when_the_engine_agrees(
     monkeypatch.setattr("clawtui.cli._up.open_pod", faked)
     assert main(["down", "-f", str(pod)]) == status
     assert capsys.readouterr() == (out, err)
+
+
+def test_ps_names_what_each_container_is(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clawlib.lifecycle import ContainerHealth
+    from clawlib.session import PodStatus
+    from tests.tui.fake_backend import START, record
+
+    proxy = dataclasses.replace(
+        record("cllama", claw_type=None),
+        labels={"claw.role": "proxy", "claw.proxy.type": "passthrough"},
+    )
+    containers = [record("assistant"), proxy, record("web", claw_type=None)]
+    assert [c.kind for c in containers] == ["openclaw", "proxy (passthrough)", "-"]
+    status = PodStatus(
+        "demo", tuple(ContainerHealth(c, "healthy", "ok", "state", START) for c in containers)
+    )
+
+    class Session:
+        def __enter__(self) -> Session:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def status(self) -> PodStatus:
+            return status
+
+    monkeypatch.setattr("clawtui.cli._ps.open_pod", lambda *args, **kwargs: Session())
+    assert main(["ps"]) == 0
+    table = [re.split(r"\s{2,}", line) for line in capsys.readouterr().out.splitlines()]
+    assert [row[2] for row in table] == ["TYPE", "openclaw", "proxy (passthrough)", "-"]
+    assert main(["ps", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [(c["service"], c["claw_type"], c["role"]) for c in printed] == [
+        ("assistant", "openclaw", None),
+        ("cllama", None, "proxy"),
+        ("web", None, None),
+    ]

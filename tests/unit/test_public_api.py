@@ -330,6 +330,14 @@ PUBLIC_API: dict[str, list[str]] = {
         "PodStatus",
         "open_pod",
     ],
+    "clawlib.starvation": [
+        "PROVIDERS",
+        "KeyFound",
+        "is_provider_key",
+        "keys_in_clawfile",
+        "keys_in_env_file",
+        "starvation_problems",
+    ],
     "clawlib.yamlio": [
         "PlainScalar",
         "YamlDocument",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -147,3 +148,43 @@ def test_config_files_of_a_claw_the_pod_and_a_plain_service() -> None:
     assert paths("notes-web") == ["compose.generated.yml: services.notes-web"]
     (_, block) = config_files(plan.compose, plan.files, planned, [groups["notes-web"]])[0]
     assert block.startswith("notes-web:\n  image: claw-base/busybox:latest\n")
+
+
+GOVERNED = """\
+name: demo
+services:
+  assistant:
+    image: demo-assistant:latest
+    environment: {CLLAMA_TOKEN: "assistant:00"}
+    labels: {claw.pod: demo, claw.service: assistant}
+  notes:
+    image: busybox
+    labels: {claw.pod: demo, claw.service: notes}
+  researcher-0:
+    image: demo-researcher:latest
+    environment: {CLLAMA_TOKEN: "researcher-0:00"}
+    labels: {claw.pod: demo, claw.service: researcher, claw.ordinal: "0"}
+  researcher-1:
+    image: demo-researcher:latest
+    environment: {CLLAMA_TOKEN: "researcher-1:00"}
+    labels: {claw.pod: demo, claw.service: researcher, claw.ordinal: "1"}
+  cllama:
+    image: claw-local/cllama:latest
+    labels: {claw.pod: demo, claw.service: cllama, claw.role: proxy, claw.proxy.type: passthrough}
+"""
+
+
+def test_the_proxy_comes_first_with_the_claws_it_governs() -> None:
+    planned = planned_services(ComposeDocument.parse(GOVERNED, "x.yml"))
+    groups = pod_groups(planned, [])
+    assert [(g.name, g.kind, g.governs) for g in groups] == [
+        ("cllama", "proxy (passthrough)", ("assistant", "researcher")),
+        ("assistant", "plain", ()),
+        ("notes", "plain", ()),
+        ("researcher", "plain", ()),
+    ]
+    stray = dataclasses.replace(
+        record("cllama-x", claw_type=None),
+        labels={"claw.role": "proxy", "claw.proxy.type": "x"},
+    )
+    assert pod_groups([], [stray])[0].kind == "proxy (x)"
