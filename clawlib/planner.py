@@ -22,7 +22,7 @@ import dataclasses
 import difflib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -81,6 +81,7 @@ from clawlib.runtime import (
     resolve_pod,
 )
 from clawlib.secrets import holds_secret, mask_lines
+from clawlib.starvation import starvation_problems
 
 __all__ = [
     "COMPOSE_FILE",
@@ -96,6 +97,8 @@ __all__ = [
 
 LabelLookup = Callable[[str], Mapping[str, str] | None]
 """Image ref → its labels, or None when the image is not in the local store."""
+EnvLookup = Callable[[str], Sequence[str] | None]
+"""Image ref → the environment it sets (``KEY=value``), or None when it is not built."""
 FileExtractor = Callable[[str, str], bytes]
 """(image ref, path in the image) → the file's bytes; raises ClawError when it cannot."""
 
@@ -267,16 +270,22 @@ def plan_pod(
     extract: FileExtractor | None = None,
     *,
     tokens: NewToken | None = None,
+    image_env: EnvLookup | None = None,
 ) -> Plan:
     """Plan ``pod``. ``labels`` looks images up (default: the local engine, read-only);
     ``extract`` reads a file out of an image (default: the engine), for images that ship a
     skill (``claw.skill.emit``); ``tokens`` makes the token of a governed agent that has none
-    on disk yet (default: :func:`~clawlib.runtime.new_token`, random).
+    on disk yet (default: :func:`~clawlib.runtime.new_token`, random); ``image_env`` gives a
+    built image's environment, searched for provider keys a governed claw could see (default:
+    the engine when ``labels`` is, else not searched; a Clawfile's ``ENV`` lines always are).
 
     Raises :class:`PodError` listing every problem found.
     """
     known: dict[str, Mapping[str, str] | None] = {}
-    read_labels = labels or _engine_labels()
+    if labels is None:
+        images = _EngineImages()
+        labels, image_env = images.labels, image_env or images.env
+    read_labels = labels
     unreachable: list[EngineUnavailableError] = []
 
     def lookup(ref: str) -> Mapping[str, str] | None:
@@ -334,6 +343,11 @@ def plan_pod(
     warnings += resolution.warnings
     warnings += ignored_proxy_env(pod, resolution.claws)
     governance = govern(pod, resolution.claws, tokens or new_token)
+    if governance is not None:
+        starved = _starvation(pod, governance.claws, metadata, image_env, unreachable)
+        if starved:
+            raise PodError(pod.display, starved)
+        warnings += _ungoverned(pod, resolution.claws, governance.claws)
     claws = dict(resolution.claws)
     files: list[PlannedFile] = []
     if governance is not None:
@@ -603,19 +617,79 @@ def _engine_extract(image: str, path: str) -> bytes:
     return extract_image_file(image, path)
 
 
-def _engine_labels() -> LabelLookup:
-    from clawlib.engine import DockerView
-    from clawlib.errors import ImageNotFoundError
+class _EngineImages:
+    """The local engine's images, each looked up once: labels and environment."""
 
-    view = DockerView()
+    def __init__(self) -> None:
+        from clawlib.engine import DockerView
 
-    def lookup(ref: str) -> Mapping[str, str] | None:
-        try:
-            return view.image(ref).labels
-        except ImageNotFoundError:
-            return None
+        self.view = DockerView()
+        self.found: dict[str, Any] = {}
 
-    return lookup
+    def _image(self, ref: str) -> Any:
+        from clawlib.errors import ImageNotFoundError
+
+        if ref not in self.found:
+            try:
+                self.found[ref] = self.view.image(ref)
+            except ImageNotFoundError:
+                self.found[ref] = None
+        return self.found[ref]
+
+    def labels(self, ref: str) -> Mapping[str, str] | None:
+        image = self._image(ref)
+        return image.labels if image is not None else None
+
+    def env(self, ref: str) -> Sequence[str] | None:
+        image = self._image(ref)
+        return image.env if image is not None else None
+
+
+def _starvation(
+    pod: Pod,
+    governed: Mapping[str, ResolvedClaw],
+    metadata: Mapping[str, ImageMetadata],
+    image_env: EnvLookup | None,
+    unreachable: Sequence[EngineUnavailableError],
+) -> list[PodProblem]:
+    """Every provider key a governed claw could see (:mod:`clawlib.starvation`): in its
+    environment and env files, and in its image's environment — the built image's, or the
+    ``ENV`` lines of the Clawfile the plan follows."""
+    problems: list[PodProblem] = []
+    for name in governed:
+        service, meta = pod.services[name], metadata[name]
+        clawfile, clawfile_path, env = None, "", None
+        if meta.source == "clawfile":
+            found, _ = _clawfile_of(pod, service)
+            if found is not None:
+                clawfile_path = os.path.relpath(found, pod.directory)
+                clawfile = read_clawfile(found, clawfile_path)
+        elif image_env is not None and not unreachable:
+            env = image_env(meta.image)
+        problems += starvation_problems(
+            pod,
+            service,
+            image=meta.image,
+            image_env=env,
+            clawfile=clawfile,
+            clawfile_path=clawfile_path,
+        )
+    return problems
+
+
+def _ungoverned(
+    pod: Pod, claws: Mapping[str, ResolvedClaw], governed: Mapping[str, ResolvedClaw]
+) -> list[PodProblem]:
+    """A warning for each claw left ungoverned in a pod that governs others."""
+    return [
+        pod.problem(
+            ("services", name),
+            "not governed, while the pod's other claws are: it reaches its model providers "
+            "directly, with whatever keys it holds (add x-claw.cllama to govern it)",
+        )
+        for name in claws
+        if name not in governed
+    ]
 
 
 def _not_planned_tree(path: str) -> bool:

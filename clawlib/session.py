@@ -19,7 +19,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Self
 
-from clawlib.engine import ComposeProject, ContainerRecord, DockerView, ProcessRunner, find_compose
+from clawlib.engine import (
+    ComposeProject,
+    ContainerRecord,
+    DockerView,
+    ImageRecord,
+    ProcessRunner,
+    find_compose,
+)
 from clawlib.errors import ImageNotFoundError, NoPreviousGenerationError
 from clawlib.pod import find_pod, pod_path
 
@@ -81,6 +88,8 @@ class PodSession:
         self._view = view
         self._owns_view = view is None
         self.runner = runner
+        self._images: dict[str, ImageRecord | None] = {}
+        """Images looked up by one plan (a plan asks for labels, then for the environment)."""
 
     @property
     def directory(self) -> Path:
@@ -121,13 +130,25 @@ class PodSession:
         from clawlib.pod import load_pod
 
         find_pod(self.pod)
-        return plan_pod(load_pod(self.pod), self._labels)  # named as given, in messages
+        pod = load_pod(self.pod)  # named as given, in messages
+        self._images = {}  # images may have been built since the last plan
+        return plan_pod(pod, self._labels, image_env=self._image_env)
+
+    def _image(self, ref: str) -> ImageRecord | None:
+        if ref not in self._images:
+            try:
+                self._images[ref] = self.view.image(ref)
+            except ImageNotFoundError:
+                self._images[ref] = None
+        return self._images[ref]
 
     def _labels(self, ref: str) -> Mapping[str, str] | None:
-        try:
-            return self.view.image(ref).labels
-        except ImageNotFoundError:
-            return None
+        image = self._image(ref)
+        return image.labels if image is not None else None
+
+    def _image_env(self, ref: str) -> Sequence[str] | None:
+        image = self._image(ref)
+        return image.env if image is not None else None
 
     # What runs.
 

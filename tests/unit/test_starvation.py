@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from clawlib.clawfile import read_clawfile
+from clawlib.errors import PodError
+from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
 from clawlib.starvation import (
     is_provider_key,
@@ -157,4 +159,93 @@ def test_a_clawfile_stands_in_for_an_image_not_built(pod_dir: Path) -> None:
     assert [p.detail for p in problems] == [
         "provider key OPENAI_API_KEY set by ENV in Clawfile:2: a governed claw must not see it: "
         "move it to x-claw.cllama-env, the proxy's environment, and remove it from the Clawfile"
+    ]
+
+
+# The planner: a governed pod that could hand a claw a key is refused, every problem at once.
+
+GOVERNED_POD = """\
+x-claw:
+  pod: starved
+services:
+  built:
+    image: bot:1
+    x-claw:
+      agent: ./AGENTS.md
+      cllama: passthrough
+  sourced:
+    build: ./agent
+    environment:
+      ANTHROPIC_API_KEY: ${ANTHROPIC_API_KEY}
+    env_file: ./keys.env
+    x-claw:
+      agent: ./AGENTS.md
+      cllama: passthrough
+  loose:
+    build: ./plain
+    x-claw:
+      agent: ./AGENTS.md
+"""
+
+
+@pytest.fixture
+def governed_dir(tmp_path: Path) -> Path:
+    (tmp_path / "claw-pod.yml").write_text(GOVERNED_POD)
+    (tmp_path / "AGENTS.md").write_text("# Bot\n")
+    (tmp_path / "keys.env").write_text(f"GROQ_API_KEY={SECRET}\n")
+    for name, extra in (("agent", f"ENV OPENAI_API_KEY={SECRET}\n"), ("plain", "")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Clawfile").write_text(
+            f"FROM claw-base/busybox:latest\n{extra}CLAW_TYPE generic\nAGENT AGENTS.md\n"
+        )
+    return tmp_path
+
+
+def built_image(ref: str) -> dict[str, str] | None:
+    return {"claw.type": "generic", "claw.agent.file": "AGENTS.md"} if ref == "bot:1" else None
+
+
+def test_a_governed_pod_that_could_leak_a_key_is_refused_whole(governed_dir: Path) -> None:
+    pod = load_pod(governed_dir, environ={"ANTHROPIC_API_KEY": SECRET})
+    with pytest.raises(PodError) as raised:
+        plan_pod(pod, built_image, image_env=lambda ref: [f"OPENROUTER_API_KEY={SECRET}"])
+    move = "a governed claw must not see it: move it to x-claw.cllama-env, the proxy's environment"
+    assert [(p.yaml_path, p.line, p.detail) for p in raised.value.problems] == [
+        (
+            "services.built",
+            4,
+            f'provider key OPENROUTER_API_KEY in the environment of image "bot:1": {move}, and '
+            "rebuild the image without it",
+        ),
+        (
+            "services.sourced",
+            9,
+            f"provider key OPENAI_API_KEY set by ENV in agent/Clawfile:2: {move}, and remove it "
+            "from the Clawfile",
+        ),
+        (
+            "services.sourced.environment.ANTHROPIC_API_KEY",
+            12,
+            f"provider key ANTHROPIC_API_KEY: {move}",
+        ),
+        ("services.sourced.env_file", 13, f"provider key GROQ_API_KEY in ./keys.env:1: {move}"),
+    ]
+    assert SECRET not in str(raised.value)
+    assert not (governed_dir / ".claw-runtime").exists()
+
+
+def test_an_ungoverned_claw_beside_governed_ones_is_a_warning(governed_dir: Path) -> None:
+    (governed_dir / "keys.env").write_text("")
+    (governed_dir / "agent" / "Clawfile").write_text(
+        "FROM claw-base/busybox:latest\nCLAW_TYPE generic\nAGENT AGENTS.md\n"
+    )
+    pod = load_pod(governed_dir, environ={})
+    pod.services["sourced"].compose.pop("environment")
+    plan = plan_pod(pod, built_image, image_env=lambda ref: ["PATH=/bin"])
+    assert [(w.yaml_path, w.detail) for w in plan.warnings if "governed" in w.detail] == [
+        (
+            "services.loose",
+            "not governed, while the pod's other claws are: it reaches its model providers "
+            "directly, with whatever keys it holds (add x-claw.cllama to govern it)",
+        )
     ]
