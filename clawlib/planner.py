@@ -178,6 +178,22 @@ class Plan:
     tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The governance token of every governed agent id (``<service>``, ``<service>-<i>``)."""
 
+    def governance(self) -> str | None:
+        """How many claws the pod's proxy governs, in a line (None when none is governed):
+        ``Governance: 2 claws (3 containers) through cllama (passthrough): analyst, scout.``"""
+        governed = {name: c for name, c in self.claws.items() if c.proxy is not None}
+        if not governed:
+            return None
+        link = next(c.proxy for c in governed.values() if c.proxy is not None)
+        containers = sum(claw.count for claw in governed.values())
+        claws = f"{len(governed)} claw{'s' if len(governed) != 1 else ''}"
+        if containers != len(governed):
+            claws += f" ({containers} containers)"
+        return (
+            f"Governance: {claws} through {link.service} ({link.type}): "
+            f"{', '.join(sorted(governed))}."
+        )
+
     def token_source(self) -> NewToken:
         """A token source that gives this plan's agents their tokens again (a re-plan within
         one apply, before anything is written, must not change them), new ones otherwise."""

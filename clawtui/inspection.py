@@ -122,8 +122,13 @@ def claw_section(claw: ResolvedClaw) -> Section:
         rows.append((f"invoke {invocation.name}" if invocation.name else "invoke", text))
     rows += [("configure", mask_command(split_command(command))) for command in claw.configures]
     rows += [(f"privilege {k}", mask_value(k, claw.privileges[k])) for k in sorted(claw.privileges)]
-    proxy = f" (proxy service {claw.proxy.service})" if claw.proxy is not None else ""
-    rows.append(("cllama", (", ".join(claw.cllama) or "none") + proxy))
+    if claw.proxy is not None:
+        governed = f"governed by {claw.proxy.service} ({claw.proxy.type}), token ••••"
+        rows.append(("governance", governed))
+    elif claw.cllama:
+        rows.append(("governance", f"{', '.join(claw.cllama)} (no proxy wired)"))
+    else:
+        rows.append(("governance", "none: the claw reaches its model providers directly"))
     rows.append(("persona", claw.persona or "none"))
     return Section("Claw", tuple(rows))
 

@@ -83,10 +83,15 @@ def print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
         )
     for note in diff.notes:
         out.write(f"on disk: {printable(note)}\n")
+    governance = result.governance()
     if not diff.changed:
         out.write("No changes: the generated files match the pod.\n")
+        if governance is not None:
+            out.write(governance + "\n")
         return
     out.write(diff.summary() + "\n")
+    if governance is not None:
+        out.write(governance + "\n")
     for change in diff.files:
         out.write("\n" + paint(f"{_SYMBOLS[change.kind]} {change.path}") + "\n")
         for line in change.diff.splitlines():
@@ -105,6 +110,7 @@ def _as_json(result: Plan, diff: PlanDiff) -> dict[str, Any]:
             "removed": list(diff.services_removed),
         },
         "notes": list(diff.notes),
+        "governed": sorted(name for name, claw in result.claws.items() if claw.proxy),
         "images": [
             {"service": b.service, "image": b.image, "reason": b.reason, "context": str(b.context)}
             for b in result.images

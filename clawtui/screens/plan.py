@@ -538,6 +538,9 @@ class PlanScreen(Screen[ApplyReport | None]):
                 services += ["  ", (f"{symbol} {clean_text(name)}", style)]
         if services:
             lines.append(Content.assemble("Services:", *services))
+        governance = plan.governance()
+        if governance is not None:
+            lines.append(Content(clean_text(governance)))
         for build in sorted(plan.images, key=lambda b: (b.service, b.image)):
             lines.append(
                 Content(

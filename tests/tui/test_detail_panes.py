@@ -625,7 +625,7 @@ async def test_inspect_sections_of_a_running_claw() -> None:
             "skill                handle-discord.md (generated)",
             "invoke               0 9 * * 1-5  Post the morning briefing",
             "configure            openclaw config set agents.defaults.heartbeat.every 30m",
-            "cllama               none",
+            "governance           none: the claw reaches its model providers directly",
             "persona              none",
         ]
         assert sections["Container"].splitlines() == [

@@ -437,3 +437,22 @@ def test_a_replan_before_writing_keeps_the_tokens(pod_dir: Path) -> None:
     assert second.tokens == first.tokens
     assert files(second) == files(first)
     assert plan(pod_dir).tokens != first.tokens  # nothing on disk yet: new random tokens
+
+
+def test_the_plan_says_what_is_governed(
+    pod_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = "Governance: 3 claws (4 containers) through cllama (passthrough): alpha, beta, gamma."
+    assert plan(pod_dir, tokens=fixed_tokens).governance() == line
+    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    assert main(["plan", "-f", str(pod_dir)]) == 2
+    out = capsys.readouterr().out
+    assert f"\n{line}\n" in out
+    assert main(["plan", "--json", "-f", str(pod_dir)]) == 2
+    assert json.loads(capsys.readouterr().out)["governed"] == ["alpha", "beta", "gamma"]
+    ungoverned = pod_dir / "claw-pod.yml"
+    ungoverned.write_text(
+        "x-claw: {pod: gov}\nservices:\n  gamma:\n    build: ./agents/alpha\n"
+        "    x-claw: {agent: ./agents/alpha/AGENTS.md}\n"
+    )
+    assert plan(pod_dir).governance() is None

@@ -88,7 +88,7 @@ def test_claw_section_of_the_demo_assistant(assistant: ResolvedClaw) -> None:
             ("skill", "handle-discord.md (generated)"),
             ("invoke", "0 9 * * 1-5  Post the morning briefing"),
             ("configure", "openclaw config set agents.defaults.heartbeat.every 30m"),
-            ("cllama", "none"),
+            ("governance", "none: the claw reaches its model providers directly"),
             ("persona", "none"),
         ),
     )
@@ -141,7 +141,7 @@ def test_claw_section_with_everything(assistant: ResolvedClaw) -> None:
         ),
         ("privilege ADMIN_TOKEN", "•••• (ADMIN_TOKEN)"),
         ("privilege docker_socket", "true"),
-        ("cllama", "cllama-passthrough, cllama-policy"),
+        ("governance", "cllama-passthrough, cllama-policy (no proxy wired)"),
         ("persona", "./personas/helper"),
     )
 
@@ -434,5 +434,6 @@ def test_claw_section_names_the_proxy_of_a_governed_claw() -> None:
         proxy=ProxyLink("cllama", "passthrough", "scout:" + "ab" * 24),
     )
     rows = dict(claw_section(claw).rows)
-    assert rows["cllama"] == "passthrough (proxy service cllama)"
+    assert rows["governance"] == "governed by cllama (passthrough), token ••••"
+    assert "ab" * 24 not in str(rows)
     assert "ab" * 24 not in repr(claw)
