@@ -37,6 +37,7 @@ from clawlib.errors import (
     ContainerNotFoundError,
     ImageNotFoundError,
     ImagePullError,
+    PodError,
 )
 from clawlib.generated import PREVIOUS_DIR
 from clawlib.labels import CLAW_SERVICE
@@ -112,6 +113,7 @@ def apply(
     runner = runner or SubprocessRunner()
     name = check_project_name(project or plan.project)
     root = plan.directory
+    _check_proxy_environment(plan)
     with DockerView.borrow(view) as engine:
         info = engine.info()
         compose = find_compose(runner)
@@ -286,6 +288,23 @@ def _verify(
         on_progress(Progress("verify", f"{service}: {action}, {verdict}"))
         outcomes.append(outcome)
     return outcomes
+
+
+def _check_proxy_environment(plan: Plan) -> None:
+    """Refuse to start a governance proxy that a ``cllama-env`` variable would leave without a
+    value (at plan time only a warning: a plan can be previewed without the keys)."""
+    problems = [
+        plan.pod.problem(
+            ("services", name, "x-claw", "cllama-env", key),
+            f"${{{variable}}} is not set (in .env or the environment): the governance proxy "
+            f"would start with an empty {key}; set {variable}, or remove {key} from cllama-env",
+        )
+        for name, claw in plan.claws.items()
+        if claw.proxy is not None
+        for key, variable in plan.pod.services[name].unset_proxy_env
+    ]
+    if problems:
+        raise PodError(plan.pod.display, problems)
 
 
 def _containers_by_service(

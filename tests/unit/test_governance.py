@@ -456,3 +456,24 @@ def test_the_plan_says_what_is_governed(
         "    x-claw: {agent: ./agents/alpha/AGENTS.md}\n"
     )
     assert plan(pod_dir).governance() is None
+
+
+def test_apply_refuses_a_proxy_whose_key_variable_is_unset(pod_dir: Path) -> None:
+    """A warning while planning (the keys may be set later), an error before anything is
+    built, written or started."""
+    from clawlib.lifecycle import apply
+
+    (pod_dir / ".env").write_text("")
+    the_plan = plan(pod_dir, tokens=fixed_tokens)
+    with pytest.raises(PodError) as raised:
+        apply(the_plan, view=None, runner=None)
+    detail = (
+        "${OPENROUTER_API_KEY} is not set (in .env or the environment): the governance proxy "
+        "would start with an empty OPENROUTER_API_KEY; set OPENROUTER_API_KEY, or remove "
+        "OPENROUTER_API_KEY from cllama-env"
+    )
+    assert [(p.yaml_path, p.detail) for p in raised.value.problems] == [
+        ("services.alpha.x-claw.cllama-env.OPENROUTER_API_KEY", detail),
+        ("services.beta.x-claw.cllama-env.OPENROUTER_API_KEY", detail),
+    ]
+    assert not (pod_dir / ".claw-runtime").exists()
