@@ -15,7 +15,7 @@ README is planned there so that the directory exists after a write).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from clawlib.compose import ProxyService, service_names
@@ -113,8 +113,14 @@ def ignored_proxy_env(pod: Pod, claws: Mapping[str, ResolvedClaw]) -> list[PodPr
     ]
 
 
-def govern(pod: Pod, claws: Mapping[str, ResolvedClaw], new_token: NewToken) -> Governance | None:
+def govern(
+    pod: Pod,
+    claws: Mapping[str, ResolvedClaw],
+    new_token: NewToken,
+    rotate: Collection[str] = (),
+) -> Governance | None:
     """The governance of ``pod`` given its resolved ``claws`` (None: no claw is governed).
+    The agents of the claws named in ``rotate`` get new tokens instead of the kept ones.
 
     Raises :class:`PodError` when the claws name more than one proxy type, a type that cannot
     name a service, or one whose service name a pod service already has.
@@ -163,7 +169,8 @@ def govern(pod: Pod, claws: Mapping[str, ResolvedClaw], new_token: NewToken) -> 
             ],
         )
     ids = [agent for claw in governed.values() for agent in agent_ids(claw.service, claw.count)]
-    kept = _kept_tokens(pod, name, ids)
+    rotated = {a for s in rotate if s in governed for a in agent_ids(s, governed[s].count)}
+    kept = {a: t for a, t in _kept_tokens(pod, name, ids).items() if a not in rotated}
     tokens = {agent: kept.get(agent) or new_token(agent) for agent in ids}
     # Each claw's list, normalised, is now this one type (written "PassThrough" or twice).
     linked = {

@@ -22,7 +22,7 @@ import dataclasses
 import difflib
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -287,13 +287,15 @@ def plan_pod(
     *,
     tokens: NewToken | None = None,
     image_env: EnvLookup | None = None,
+    rotate: Collection[str] = (),
 ) -> Plan:
     """Plan ``pod``. ``labels`` looks images up (default: the local engine, read-only);
     ``extract`` reads a file out of an image (default: the engine), for images that ship a
     skill (``claw.skill.emit``); ``tokens`` makes the token of a governed agent that has none
     on disk yet (default: :func:`~clawlib.runtime.new_token`, random); ``image_env`` gives a
     built image's environment, searched for provider keys a governed claw could see (default:
-    the engine when ``labels`` is, else not searched; a Clawfile's ``ENV`` lines always are).
+    the engine when ``labels`` is, else not searched; a Clawfile's ``ENV`` lines always are);
+    the governed claws named in ``rotate`` get new tokens instead of the ones kept on disk.
 
     Raises :class:`PodError` listing every problem found.
     """
@@ -358,7 +360,7 @@ def plan_pod(
     resolution = resolve_pod(pod, metadata, emitted)
     warnings += resolution.warnings
     warnings += ignored_proxy_env(pod, resolution.claws)
-    governance = govern(pod, resolution.claws, tokens or new_token)
+    governance = govern(pod, resolution.claws, tokens or new_token, rotate)
     if governance is not None:
         starved = _starvation(pod, governance.claws, metadata, image_env, unreachable)
         if starved:

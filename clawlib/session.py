@@ -134,6 +134,34 @@ class PodSession:
         self._images = {}  # images may have been built since the last plan
         return plan_pod(pod, self._labels, image_env=self._image_env)
 
+    def rotate_tokens(self, services: Sequence[str] = ()) -> tuple[Plan, tuple[str, ...]]:
+        """New governance tokens for the agents of the governed claws ``services`` (none: every
+        governed claw), written to the generated files (the kept generation saved for a
+        rollback). Returns the plan written and the agents whose tokens changed. Raises
+        :class:`~clawlib.errors.InvalidValueError` for a service that is not a governed claw,
+        and what planning raises; nothing is written then. The running containers keep their
+        old tokens until ``claw up`` recreates them."""
+        from clawlib.errors import InvalidValueError
+        from clawlib.planner import plan_pod
+        from clawlib.pod import load_pod
+
+        find_pod(self.pod)
+        pod = load_pod(self.pod)
+        self._images = {}
+        before = plan_pod(pod, self._labels, image_env=self._image_env)
+        governed = sorted(name for name, claw in before.claws.items() if claw.proxy is not None)
+        unknown = [name for name in services if name not in governed]
+        if unknown:
+            raise InvalidValueError(
+                f"not a governed claw of this pod: {', '.join(unknown)} (governed: "
+                f"{', '.join(governed) or 'none'})"
+            )
+        chosen = list(services) or governed
+        plan = plan_pod(pod, self._labels, image_env=self._image_env, rotate=chosen)
+        plan.write(keep_previous=True)
+        changed = tuple(a for a in plan.tokens if plan.tokens[a] != before.tokens.get(a))
+        return plan, changed
+
     def _image(self, ref: str) -> ImageRecord | None:
         if ref not in self._images:
             try:

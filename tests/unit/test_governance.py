@@ -477,3 +477,27 @@ def test_apply_refuses_a_proxy_whose_key_variable_is_unset(pod_dir: Path) -> Non
         ("services.beta.x-claw.cllama-env.OPENROUTER_API_KEY", detail),
     ]
     assert not (pod_dir / ".claw-runtime").exists()
+
+
+def test_rotating_tokens_changes_only_the_claws_named(
+    pod_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clawlib.errors import InvalidValueError
+    from clawlib.session import PodSession
+
+    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    first = PodSession(pod_dir).plan()
+    first.write()
+    _, changed = PodSession(pod_dir).rotate_tokens(["beta"])
+    assert changed == ("beta-0", "beta-1")
+    after = PodSession(pod_dir).plan()
+    assert after.tokens["alpha"] == first.tokens["alpha"]
+    assert {after.tokens["beta-0"], after.tokens["beta-1"]}.isdisjoint(first.tokens.values())
+    assert not after.diff().changed  # kept from now on
+    with pytest.raises(InvalidValueError, match=r"not a governed claw of this pod: web"):
+        PodSession(pod_dir).rotate_tokens(["web"])
+    assert main(["rotate-tokens", "-f", str(pod_dir)]) == 0
+    assert capsys.readouterr().out == (
+        "New tokens for 4 agents: alpha, beta-0, beta-1, gamma.\n"
+        "Run `claw up` to restart them with their new tokens.\n"
+    )
