@@ -501,3 +501,80 @@ def test_rotating_tokens_changes_only_the_claws_named(
         "New tokens for 4 agents: alpha, beta-0, beta-1, gamma.\n"
         "Run `claw up` to restart them with their new tokens.\n"
     )
+
+
+QUICKSTART_POD = """\
+x-claw:
+  pod: quickstart
+services:
+  assistant:
+    image: quickstart-assistant:latest
+    build:
+      context: ./agents/assistant
+    environment:
+      DISCORD_BOT_TOKEN: ${DISCORD_BOT_TOKEN}
+      DISCORD_BOT_ID: ${DISCORD_BOT_ID}
+    x-claw:
+      agent: ./agents/assistant/AGENTS.md
+      cllama: passthrough
+      cllama-env:
+        OPENROUTER_API_KEY: ${OPENROUTER_API_KEY}
+      handles:
+        discord:
+          id: ${DISCORD_BOT_ID}
+          username: quickstart-bot
+          guilds:
+            - id: ${DISCORD_GUILD_ID}
+              name: My Server
+"""
+
+
+def test_upstreams_quickstart_pod_is_wired_and_starved(tmp_path: Path) -> None:
+    """acceptance.md §14.1: the proxy service, the agent's token in its environment and in
+    openclaw.json's provider entry, the context directory, no provider key anywhere in the
+    agent's environment or files; the same bytes when generated twice."""
+    (tmp_path / "claw-pod.yml").write_text(QUICKSTART_POD)
+    agent = tmp_path / "agents" / "assistant"
+    agent.mkdir(parents=True)
+    (agent / "Clawfile").write_text(
+        "FROM openclaw:latest\nCLAW_TYPE openclaw\nAGENT AGENTS.md\n"
+        "MODEL primary openrouter/anthropic/claude-sonnet-4\nCLLAMA passthrough\nHANDLE discord\n"
+    )
+    (agent / "AGENTS.md").write_text("# Assistant\n")
+    key = "sk-or-v1-quickstart-secret"
+    (tmp_path / ".env").write_text(
+        f"OPENROUTER_API_KEY={key}\nDISCORD_BOT_TOKEN=MTAw.x.y\nDISCORD_BOT_ID=100\n"
+        "DISCORD_GUILD_ID=200\n"
+    )
+    first = plan(tmp_path, tokens=fixed_tokens)
+    token = fixed_tokens("assistant")
+    services = first.compose.services
+    assert list(services) == ["assistant", "cllama"]
+    assert services["assistant"]["environment"]["CLLAMA_TOKEN"] == token
+    assert services["cllama"]["environment"]["OPENROUTER_API_KEY"] == "${OPENROUTER_API_KEY}"
+    assert services["cllama"]["environment"]["CLAW_POD"] == "quickstart"
+    config = json.loads(files(first)[".claw-runtime/assistant/config/openclaw.json"])
+    assert config["models"]["providers"] == {
+        "openrouter": {
+            "api": "openai-completions",
+            "apiKey": token,
+            "baseUrl": "http://cllama:8080/v1",
+            "models": [
+                {
+                    "id": "openrouter/anthropic/claude-sonnet-4",
+                    "name": "openrouter/anthropic/claude-sonnet-4",
+                }
+            ],
+        }
+    }
+    context = ".claw-runtime/cllama/context/assistant"
+    assert {f"{context}/{name}" for name in ("AGENTS.md", "CLAWDAPUS.md", "metadata.json")} <= set(
+        files(first)
+    )
+    assistant = services["assistant"]
+    assert not any("API_KEY" in str(name) for name in assistant.get("environment", {}))
+    assert all(key.encode() not in content for content in files(first).values())
+    second = plan(tmp_path, tokens=fixed_tokens)
+    assert files(second) == files(first)
+    first.write()
+    assert not plan(tmp_path).diff().changed  # the kept token, not a new one
