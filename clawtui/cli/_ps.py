@@ -84,6 +84,7 @@ def _run_health(args: argparse.Namespace) -> int:
                     "service": item.container.service,
                     "container": item.container.name,
                     "claw_type": item.container.claw_type,
+                    "role": item.container.role,
                     "status": item.status,
                     "detail": item.detail,
                     "source": item.source,
@@ -95,9 +96,15 @@ def _run_health(args: argparse.Namespace) -> int:
     elif not survey:
         print(f"No containers in project {project}.", file=sys.stderr)
     else:
-        rows = [("SERVICE", "CONTAINER", "STATUS", "DETAIL")]
+        rows = [("SERVICE", "CONTAINER", "TYPE", "STATUS", "DETAIL")]
         rows += [
-            (item.container.service, item.container.name, item.status, item.detail)
+            (
+                item.container.service,
+                item.container.name,
+                item.container.kind,
+                item.status,
+                item.detail,
+            )
             for item in survey
         ]
         print_table(rows)

@@ -228,3 +228,8 @@ def test_ps_names_what_each_container_is(
         ("cllama", None, "proxy"),
         ("web", None, None),
     ]
+    assert main(["health"]) == 0
+    table = [re.split(r"\s{2,}", line) for line in capsys.readouterr().out.splitlines()]
+    assert [row[2] for row in table] == ["TYPE", "openclaw", "proxy (passthrough)", "-"]
+    assert main(["health", "--json"]) == 0
+    assert [c["role"] for c in json.loads(capsys.readouterr().out)] == [None, "proxy", None]
