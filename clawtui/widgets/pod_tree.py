@@ -34,6 +34,8 @@ _HEALTH_COLOURS = {
     "starting": "warning",
     "error": "muted",
 }
+_ROLE_MARKS = {"proxy": "◆ "}
+"""A mark before the kind of a service claw adds to the pod for a role (the governance proxy)."""
 _HEALTH_MARKS = {"healthy": "♥", "unhealthy": "✗", "starting": "…", "error": "?"}
 
 
@@ -130,6 +132,7 @@ class PodTree(Tree[str]):
             (group.name, "bold"),
             (count, "bold"),
             "  ",
+            (_ROLE_MARKS.get(group.role or "", ""), self._colour("accent")),
             (group.kind, self._colour("accent") if marked else self._colour("muted")),
         )
         # What needs attention first; the image last, where a narrow tree cuts it.

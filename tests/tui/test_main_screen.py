@@ -592,3 +592,36 @@ async def test_the_plan_is_compared_with_the_disk_off_the_ui_thread(
         await pilot_wait_for(pilot, lambda: "plan:" in status(app))
         assert threads
         assert threading.main_thread().name not in threads
+
+
+async def test_the_governance_proxy_leads_the_tree(tmp_path: Path) -> None:
+    """The proxy is the pod's first child, marked as the proxy, with the claws it governs; a
+    governed claw's Inspect tab says so, its token masked."""
+    pod = tmp_path / "governed"
+    shutil.copytree(Path(__file__).parents[2] / "examples" / "governed", pod)
+    (pod / ".env").write_text("OPENROUTER_API_KEY=sk-or-v1-tree-secret\n")
+    app = make_app(pod / "claw-pod.yml", FakeBackend())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        await pilot_wait_for(pilot, lambda: screen.plan is not None)
+        await pilot_wait_for(pilot, lambda: len(tree_lines(app)) > 1)
+        lines = tree_lines(app)
+        assert lines[1].startswith("  cllama  ◆ proxy (passthrough)  ")
+        assert "governs analyst, scout" in lines[1]
+        screen.query_one(PodTree).focus()
+        await pilot.press("home")
+        for _ in range(4):
+            if screen.selected == "service:analyst":
+                break
+            await pilot.press("down")
+        await pilot.press("4")
+        pane = screen.query_one(InspectPane)
+
+        def governance() -> str:
+            view = pane.view
+            sections = view.sections if view is not None else ()
+            rows = dict(next((s.rows for s in sections if s.title == "Claw"), ()))
+            return rows.get("governance", "")
+
+        await pilot_wait_for(pilot, lambda: governance() != "")
+        assert governance() == "governed by cllama (passthrough), token ••••"
