@@ -1,0 +1,246 @@
+"""The proxy's HTTP application: authenticate, route, forward, stream back, count, log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from ._auth import AuthError, authenticate, load_context, parse_bearer
+from ._costs import CostLedger, Prices, Usage, price_of, usage_of_json, usage_of_sse_line
+from ._providers import Provider, Route, RouteError, route_anthropic, route_openai
+
+__all__ = ["ProxyConfig", "make_app"]
+
+LogSink = Callable[[str], None]
+
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+# Besides the hop-by-hop ones: the agent's credentials (its token may come in either), what
+# aiohttp recomputes (host, length), and the encoding (the proxy reads the body).
+_NOT_FORWARDED = _HOP_BY_HOP | {
+    "authorization",
+    "x-api-key",
+    "accept-encoding",
+    "host",
+    "content-length",
+    "content-type",
+}
+# The body is re-framed (chunked) and already decoded by the client session.
+_NOT_RETURNED = _HOP_BY_HOP | {"content-length", "content-encoding"}
+_MAX_CAPTURE = 32 * 1024 * 1024
+
+
+def _stdout(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+@dataclass(frozen=True)
+class ProxyConfig:
+    """What the application serves with."""
+
+    context_root: Path
+    providers: Mapping[str, Provider]
+    prices: Prices
+    log: LogSink = _stdout
+    connect_timeout: float = 30.0
+    ledger: CostLedger = field(default_factory=CostLedger)
+
+
+CONFIG = web.AppKey("config", ProxyConfig)
+_SESSION = web.AppKey("session", aiohttp.ClientSession)
+
+
+def make_app(config: ProxyConfig) -> web.Application:
+    """The proxy application: ``POST /v1/chat/completions``, ``POST /v1/messages[/...]``,
+    ``GET /health``."""
+    app = web.Application()
+    app[CONFIG] = config
+    app.cleanup_ctx.append(_client_session)
+    app.router.add_get("/health", _health)
+    app.router.add_route("*", "/v1/chat/completions", _chat)
+    app.router.add_route("*", "/v1/messages", _messages)
+    app.router.add_route("*", "/v1/messages/{tail:.*}", _messages)
+    return app
+
+
+async def _client_session(app: web.Application) -> AsyncIterator[None]:
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=app[CONFIG].connect_timeout)
+    # No Accept-Encoding of its own: the upstream answers in plain text, which the proxy reads.
+    async with aiohttp.ClientSession(
+        timeout=timeout, skip_auto_headers=("Accept-Encoding",)
+    ) as session:
+        app[_SESSION] = session
+        yield
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": {"message": message}}, status=status)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class _Exchange:
+    """One request's log context."""
+
+    config: ProxyConfig
+    agent: str = ""
+    model: str | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def log(self, kind: str, **fields: Any) -> None:
+        line: dict[str, Any] = {"ts": _now(), "claw_id": self.agent, "type": kind}
+        if self.model is not None:
+            line["model"] = self.model
+        if kind != "request":
+            line["latency_ms"] = round((time.monotonic() - self.started) * 1000)
+        line.update(fields)
+        line["intervention"] = None
+        self.config.log(json.dumps(line, separators=(",", ":"), ensure_ascii=False))
+
+    def fail(self, status: int, message: str) -> web.Response:
+        self.log("error", status_code=status, error=message)
+        return _error(status, message)
+
+
+async def _chat(request: web.Request) -> web.StreamResponse:
+    return await _handle(request, anthropic=False)
+
+
+async def _messages(request: web.Request) -> web.StreamResponse:
+    return await _handle(request, anthropic=True)
+
+
+async def _handle(request: web.Request, *, anthropic: bool) -> web.StreamResponse:
+    config = request.app[CONFIG]
+    exchange = _Exchange(config)
+    if request.method != "POST":
+        return _error(405, "method not allowed")
+    try:
+        agent, secret = parse_bearer(request.headers.get("Authorization", ""))
+        exchange.agent = agent
+        context = await asyncio.to_thread(load_context, config.context_root, agent)
+        authenticate(context, secret)
+    except AuthError as exc:
+        return exchange.fail(exc.status, exc.message)
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        return exchange.fail(400, "invalid JSON body")
+    if not isinstance(body, dict):
+        return exchange.fail(400, "invalid JSON body")
+    model = body.get("model")
+    if not isinstance(model, str) or not model.strip():
+        return exchange.fail(400, "missing model field")
+    exchange.model = model
+    try:
+        route = (route_anthropic if anthropic else route_openai)(model, config.providers)
+        auth = _auth_headers(route.provider)
+    except RouteError as exc:
+        return exchange.fail(exc.status, exc.message)
+    body["model"] = route.model
+    if not anthropic and body.get("stream") is True:
+        options = body.get("stream_options")
+        body["stream_options"] = {**(options if isinstance(options, dict) else {})}
+        body["stream_options"]["include_usage"] = True
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED}
+    headers.update(auth)
+    headers["Content-Type"] = "application/json"
+    url = route.provider.base_url.rstrip("/") + request.path.removeprefix("/v1")
+    if request.query_string:
+        url += "?" + request.query_string
+    exchange.log("request")
+    return await _forward(request, exchange, route, url, headers, body)
+
+
+def _auth_headers(provider: Provider) -> dict[str, str]:
+    if provider.auth == "none":
+        return {}
+    if provider.auth not in {"bearer", "x-api-key"}:
+        raise RouteError(502, f'provider "{provider.name}": unknown auth mode "{provider.auth}"')
+    if not provider.api_key:
+        raise RouteError(502, "provider API key not configured")
+    if provider.auth == "bearer":
+        return {"Authorization": f"Bearer {provider.api_key}"}
+    return {"X-Api-Key": provider.api_key}
+
+
+async def _forward(
+    request: web.Request,
+    exchange: _Exchange,
+    route: Route,
+    url: str,
+    headers: dict[str, str],
+    body: dict[str, Any],
+) -> web.StreamResponse:
+    session = request.app[_SESSION]
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    try:
+        async with session.post(url, data=payload, headers=headers) as upstream:
+            response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+            for key, value in upstream.headers.items():
+                if key.lower() not in _NOT_RETURNED:
+                    response.headers.add(key, value)
+            await response.prepare(request)
+            sse = upstream.content_type == "text/event-stream"
+            usage, captured, pending = Usage(), bytearray(), b""
+            try:
+                async for chunk in upstream.content.iter_any():
+                    await response.write(chunk)
+                    if sse:
+                        *lines, pending = (pending + chunk).split(b"\n")
+                        for line in lines:
+                            usage = usage.merged(usage_of_sse_line(line) or Usage())
+                    elif len(captured) < _MAX_CAPTURE:
+                        captured += chunk
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                exchange.log("error", status_code=upstream.status, error=_describe(exc))
+                return response
+            if sse:
+                usage = usage.merged(usage_of_sse_line(pending) or Usage())
+            else:
+                usage = usage_of_json(bytes(captured)) or Usage()
+            await response.write_eof()
+    except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+        exchange.log("error", status_code=502, error=f"upstream request failed: {_describe(exc)}")
+        return _error(502, "upstream request failed")
+    fields: dict[str, Any] = {"status_code": upstream.status}
+    if usage.tokens_in or usage.tokens_out:
+        cost = usage.cost(price_of(exchange.config.prices, route.provider.name, route.model))
+        exchange.config.ledger.add(exchange.agent, route.provider.name, route.model, usage, cost)
+        fields.update(tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost)
+    exchange.log("response", **fields)
+    return response
+
+
+def _describe(exc: BaseException) -> str:
+    """An exception's class, not its text: a client error's text may hold the URL."""
+    return type(exc).__name__
