@@ -7,6 +7,7 @@ import hmac
 import json
 import os
 import pkgutil
+import signal
 import sys
 import tomllib
 from pathlib import Path
@@ -23,12 +24,15 @@ from clawlib.proxy import (
     Price,
     Provider,
     ProxyConfig,
+    Usage,
     healthcheck,
     load_context,
     load_prices,
     load_providers,
     make_app,
     price_of,
+    usage_of_json,
+    usage_of_sse_line,
 )
 
 SECRET = "ab" * 24
@@ -412,3 +416,77 @@ def test_nothing_else_imports_the_proxy_or_aiohttp():
     }
     assert set(contract["source_modules"]) == modules | {"clawtui"}
     assert contract["forbidden_modules"] == ["aiohttp", "clawlib.proxy"]
+
+
+async def test_a_stream_is_written_back_before_the_upstream_finishes(tmp_path):
+    release = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        await response.write(b"data: first\n\n")
+        await release.wait()
+        await response.write(b"data: second\n\n")
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", slow)
+    fake = TestServer(app, host="127.0.0.1", port=0)
+    await fake.start_server()
+    proxy = await _proxy(tmp_path, {"openai": Provider("openai", str(fake.make_url("/v1")), KEY)})
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"model": "openai/gpt-4o", "stream": True}
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                proxy.server.make_url("/v1/chat/completions"), json=body, headers=headers
+            ) as response,
+        ):
+            first = await asyncio.wait_for(response.content.readuntil(b"\n\n"), 5)
+            release.set()
+            rest = await response.read()
+    finally:
+        await proxy.server.close()
+        await fake.close()
+    assert (first, rest) == (b"data: first\n\n", b"data: second\n\n")
+
+
+def test_anthropic_stream_usage_adds_up_across_events():
+    lines = [
+        b'data: {"type":"message_start","message":{"usage":{"input_tokens":7,"output_tokens":1}}}',
+        b"event: content_block_delta",
+        b'data: {"type":"message_delta","usage":{"output_tokens":42}}',
+        b"data: [DONE]",
+    ]
+    usage = Usage()
+    for line in lines:
+        usage = usage.merged(usage_of_sse_line(line) or Usage())
+    assert usage == Usage(7, 42)
+    assert usage_of_json(b'{"usage":{"input_tokens":3,"output_tokens":4}}') == Usage(3, 4)
+    assert usage_of_json(b"not json") is None
+
+
+async def test_the_process_serves_and_stops_on_sigterm(tmp_path, unused_tcp_port):
+    _context(tmp_path, "alice")
+    env = {
+        "LISTEN_ADDR": f"127.0.0.1:{unused_tcp_port}",
+        "CLAW_CONTEXT_ROOT": str(tmp_path),
+        "CLAW_AUTH_DIR": str(tmp_path / "auth"),
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "clawlib.proxy", env=env, stderr=asyncio.subprocess.PIPE
+    )
+    assert process.stderr is not None
+    try:
+        line = await asyncio.wait_for(process.stderr.readline(), 20)
+        assert line == f"cllama api listening on 127.0.0.1:{unused_tcp_port}\n".encode()
+        assert await asyncio.to_thread(healthcheck, unused_tcp_port) == 0
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
