@@ -490,3 +490,22 @@ async def test_the_process_serves_and_stops_on_sigterm(tmp_path, unused_tcp_port
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_scheme_is_case_insensitive_and_stored_tokens_are_checked(proxy, tmp_path):
+    _context(tmp_path, "bob", token=None)
+    _context(tmp_path, "carol", token=f"alice:{SECRET}")
+    _context(tmp_path, "dave", token=f"Bearer {SECRET}")
+    body = {"model": "openai/gpt-4o"}
+    for scheme in ("bearer", "BEARER"):
+        got = await proxy.post(
+            "/v1/chat/completions", body, None, Authorization=f"{scheme} {TOKEN}"
+        )
+        assert got[0] == 200
+    assert (await proxy.post("/v1/chat/completions", body, f"bob:{SECRET}"))[2] == _error(
+        "invalid agent secret"
+    )
+    assert (await proxy.post("/v1/chat/completions", body, f"carol:{SECRET}"))[2] == _error(
+        "invalid agent secret"
+    )
+    assert (await proxy.post("/v1/chat/completions", body, f"dave:{SECRET}"))[0] == 200
