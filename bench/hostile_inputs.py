@@ -27,7 +27,7 @@ from pathlib import Path
 
 CLAWFILE = "FROM claw-base/busybox:latest\nCLAW_TYPE generic\nAGENT AGENTS.md\n"
 DRIVER = (
-    "import sys, clawlib.session as s; s.PodSession._image = lambda self, ref: None; "
+    "import sys, clawlib.session as s; s.LocalImages.get = lambda self, ref: None; "
     "from clawtui.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 

@@ -299,10 +299,20 @@ def plan_pod(
 
     Raises :class:`PodError` listing every problem found.
     """
-    known: dict[str, Mapping[str, str] | None] = {}
     if labels is None:
-        images = _EngineImages()
-        labels, image_env = images.labels, image_env or images.env
+        from clawlib.engine import DockerView, LocalImages
+
+        with DockerView() as view:
+            images = LocalImages(view)
+            return plan_pod(
+                pod,
+                images.labels,
+                extract,
+                tokens=tokens,
+                image_env=image_env or images.env,
+                rotate=rotate,
+            )
+    known: dict[str, Mapping[str, str] | None] = {}
     read_labels = labels
     unreachable: list[EngineUnavailableError] = []
 
@@ -633,34 +643,6 @@ def _engine_extract(image: str, path: str) -> bytes:
     from clawlib.engine import extract_image_file
 
     return extract_image_file(image, path)
-
-
-class _EngineImages:
-    """The local engine's images, each looked up once: labels and environment."""
-
-    def __init__(self) -> None:
-        from clawlib.engine import DockerView
-
-        self.view = DockerView()
-        self.found: dict[str, Any] = {}
-
-    def _image(self, ref: str) -> Any:
-        from clawlib.errors import ImageNotFoundError
-
-        if ref not in self.found:
-            try:
-                self.found[ref] = self.view.image(ref)
-            except ImageNotFoundError:
-                self.found[ref] = None
-        return self.found[ref]
-
-    def labels(self, ref: str) -> Mapping[str, str] | None:
-        image = self._image(ref)
-        return image.labels if image is not None else None
-
-    def env(self, ref: str) -> Sequence[str] | None:
-        image = self._image(ref)
-        return image.env if image is not None else None
 
 
 def _starvation(

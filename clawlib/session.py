@@ -13,7 +13,7 @@ it is closed (``with open_pod(...) as pod:``); a view passed in stays the caller
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -23,16 +23,17 @@ from clawlib.engine import (
     ComposeProject,
     ContainerRecord,
     DockerView,
-    ImageRecord,
+    LocalImages,
     ProcessRunner,
     find_compose,
 )
-from clawlib.errors import ImageNotFoundError, NoPreviousGenerationError
+from clawlib.errors import NoPreviousGenerationError
 from clawlib.pod import find_pod, pod_path
 
 if TYPE_CHECKING:
     from clawlib.lifecycle import ApplyReport, ContainerHealth, PodTarget, Progress
     from clawlib.planner import Plan
+    from clawlib.pod import Pod
 
 __all__ = ["Action", "PodSession", "PodStatus", "open_pod"]
 
@@ -88,8 +89,6 @@ class PodSession:
         self._view = view
         self._owns_view = view is None
         self.runner = runner
-        self._images: dict[str, ImageRecord | None] = {}
-        """Images looked up by one plan (a plan asks for labels, then for the environment)."""
 
     @property
     def directory(self) -> Path:
@@ -126,13 +125,18 @@ class PodSession:
         is none, :class:`~clawlib.errors.PodError` listing every problem of a bad one). Images
         are looked up in the engine; when it does not answer, claws are planned from their
         Clawfiles and the plan's warnings say so once."""
-        from clawlib.planner import plan_pod
         from clawlib.pod import load_pod
 
         find_pod(self.pod)
         pod = load_pod(self.pod)  # named as given, in messages
-        self._images = {}  # images may have been built since the last plan
-        return plan_pod(pod, self._labels, image_env=self._image_env)
+        return self._plan(pod)
+
+    def _plan(self, pod: Pod, rotate: Sequence[str] = ()) -> Plan:
+        """Plan ``pod`` with the images as the engine has them now (each looked up once)."""
+        from clawlib.planner import plan_pod
+
+        images = LocalImages(self.view)
+        return plan_pod(pod, images.labels, image_env=images.env, rotate=rotate)
 
     def rotate_tokens(self, services: Sequence[str] = ()) -> tuple[Plan, tuple[str, ...]]:
         """New governance tokens for the agents of the governed claws ``services`` (none: every
@@ -142,41 +146,23 @@ class PodSession:
         and what planning raises; nothing is written then. The running containers keep their
         old tokens until ``claw up`` recreates them."""
         from clawlib.errors import InvalidValueError
-        from clawlib.planner import plan_pod
         from clawlib.pod import load_pod
+        from clawlib.runtime import agent_ids
 
         find_pod(self.pod)
         pod = load_pod(self.pod)
-        self._images = {}
-        before = plan_pod(pod, self._labels, image_env=self._image_env)
-        governed = sorted(name for name, claw in before.claws.items() if claw.proxy is not None)
+        plan = self._plan(pod, rotate=list(services) or list(pod.services))
+        governed = {name: c for name, c in plan.claws.items() if c.proxy is not None}
         unknown = [name for name in services if name not in governed]
         if unknown:
             raise InvalidValueError(
                 f"not a governed claw of this pod: {', '.join(unknown)} (governed: "
-                f"{', '.join(governed) or 'none'})"
+                f"{', '.join(sorted(governed)) or 'none'})"
             )
-        chosen = list(services) or governed
-        plan = plan_pod(pod, self._labels, image_env=self._image_env, rotate=chosen)
         plan.write(keep_previous=True)
-        changed = tuple(a for a in plan.tokens if plan.tokens[a] != before.tokens.get(a))
+        chosen = sorted(services or governed)
+        changed = tuple(a for s in chosen for a in agent_ids(s, governed[s].count))
         return plan, changed
-
-    def _image(self, ref: str) -> ImageRecord | None:
-        if ref not in self._images:
-            try:
-                self._images[ref] = self.view.image(ref)
-            except ImageNotFoundError:
-                self._images[ref] = None
-        return self._images[ref]
-
-    def _labels(self, ref: str) -> Mapping[str, str] | None:
-        image = self._image(ref)
-        return image.labels if image is not None else None
-
-    def _image_env(self, ref: str) -> Sequence[str] | None:
-        image = self._image(ref)
-        return image.env if image is not None else None
 
     # What runs.
 

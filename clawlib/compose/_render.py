@@ -37,6 +37,7 @@ from clawlib.drivers.base import Materialised
 from clawlib.generated import RUNTIME_DIR
 from clawlib.labels import CLAW_ORDINAL, CLAW_POD, CLAW_PROXY_TYPE, CLAW_ROLE, CLAW_SERVICE
 from clawlib.pod import Pod, PodService
+from clawlib.runtime import agent_ids
 from clawlib.yamlio import dump_yaml
 
 from ._document import ComposeDocument
@@ -97,7 +98,7 @@ class ProxyService:
 
 def service_names(name: str, count: int) -> list[str]:
     """The compose service names of a service with ``count`` replicas."""
-    return [name] if count <= 1 else [f"{name}-{index}" for index in range(count)]
+    return agent_ids(name, count)  # a replica's compose service is its agent
 
 
 def project_name(pod: Pod) -> str:

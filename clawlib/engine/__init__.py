@@ -13,6 +13,7 @@ from ._docker import DockerView, EngineInfo, ImageRecord, engine_host
 from ._events import EngineEvent, EventKind, EventStream
 from ._extract import extract_image_file
 from ._http import RawBody
+from ._images import LocalImages
 from ._logs import LogEnded, LogLine, LogSource, LogStream
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
 from ._wording import describe_state, format_duration, state_word
@@ -30,6 +31,7 @@ __all__ = [
     "EventStream",
     "ExecResult",
     "ImageRecord",
+    "LocalImages",
     "LogEnded",
     "LogLine",
     "LogSource",

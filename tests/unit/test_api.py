@@ -189,3 +189,22 @@ def test_an_image_record_carries_the_environment_the_image_sets() -> None:
     )
     assert view(client).image("with:1").env == ("PATH=/bin", "A=b=c")
     assert view(client).image("bare:1").env == ()
+
+
+def test_local_images_asks_the_engine_once_per_image() -> None:
+    from clawlib.engine import LocalImages
+
+    asked: list[str] = []
+    known = {
+        "with:1": FakeImage("sha256:abc", ["with:1"], {"a": "b"}, {"Config": {"Env": ["X=1"]}})
+    }
+
+    class Counting(FakeImages):
+        def get(self, ref: str) -> FakeImage:
+            asked.append(ref)
+            return super().get(ref)
+
+    images = LocalImages(view(FakeSdkClient(images=Counting(known))))
+    assert (images.labels("with:1"), images.env("with:1")) == ({"a": "b"}, ("X=1",))
+    assert (images.labels("nope:1"), images.env("nope:1")) == (None, None)
+    assert asked == ["with:1", "nope:1"]

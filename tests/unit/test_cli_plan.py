@@ -28,7 +28,7 @@ def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "worker").mkdir()
     (tmp_path / "worker" / "Clawfile").write_text("FROM x\nCLAW_TYPE generic\n")
     (tmp_path / "AGENTS.md").write_text("# Worker\n")
-    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -228,7 +228,7 @@ def test_generate_on_a_really_full_disk_changes_nothing(
         pytest.skip("mounting a small tmpfs is not permitted here")
     try:
         pod = make_pod(disk / "pod")
-        monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+        monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
         monkeypatch.chdir(pod)
         assert main(["generate"]) == 0
         before = snapshot(pod)

@@ -403,7 +403,7 @@ def test_tokens_are_masked_in_the_diff(pod_dir: Path) -> None:
 def test_tokens_are_masked_in_claw_plan_output(
     pod_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("clawlib.session.PodSession._labels", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     monkeypatch.setattr("clawlib.planner.new_token", fixed_tokens)
     monkeypatch.chdir(pod_dir)
     assert main(["plan"]) == 2
@@ -444,7 +444,7 @@ def test_the_plan_says_what_is_governed(
 ) -> None:
     line = "Governance: 3 claws (4 containers) through cllama (passthrough): alpha, beta, gamma."
     assert plan(pod_dir, tokens=fixed_tokens).governance() == line
-    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     assert main(["plan", "-f", str(pod_dir)]) == 2
     out = capsys.readouterr().out
     assert f"\n{line}\n" in out
@@ -485,7 +485,7 @@ def test_rotating_tokens_changes_only_the_claws_named(
     from clawlib.errors import InvalidValueError
     from clawlib.session import PodSession
 
-    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     first = PodSession(pod_dir).plan()
     first.write()
     _, changed = PodSession(pod_dir).rotate_tokens(["beta"])

@@ -44,7 +44,7 @@ def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (directory / "worker" / "Clawfile").write_text(CLAWFILE)
     (directory / "AGENTS.md").write_text("# Worker\n")
     (directory / "claw-pod.yml").write_text(POD.lstrip())
-    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     monkeypatch.chdir(directory)
     return directory
 

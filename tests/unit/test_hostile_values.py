@@ -244,7 +244,7 @@ def test_the_command_line_says_what_is_wrong(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     pod_file = case.write(tmp_path / "pod")
     canary = Canary(pod_file.parent)
     before = _snapshot(pod_file.parent)
@@ -273,7 +273,7 @@ def test_a_huge_number_reaches_compose_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Not an error: compose reads a 5,000-digit number as text, and so does claw."""
-    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     case = Case(
         "",
         f"""

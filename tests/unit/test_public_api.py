@@ -127,6 +127,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "EventStream",
         "ExecResult",
         "ImageRecord",
+        "LocalImages",
         "LogEnded",
         "LogLine",
         "LogSource",

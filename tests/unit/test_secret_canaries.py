@@ -26,7 +26,7 @@ def no_extract(image: str, path: str) -> bytes:
 @pytest.fixture
 def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pod_file = secret_pod(tmp_path / "canary")
-    monkeypatch.setattr("clawlib.session.PodSession._image", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
     monkeypatch.chdir(pod_file.parent)
     return pod_file.parent
 
