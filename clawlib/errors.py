@@ -18,6 +18,7 @@ layer of the pipeline::
     │   └── DriverLoadError          a registered driver cannot be imported or is not a driver
     ├── NotAppliedError              no generated compose file: the pod was never applied
     ├── NoPreviousGenerationError    nothing to roll back to
+    ├── LocalImageError              a local image (Python base, governance proxy) cannot be made
     └── EngineError                  the Docker engine or the compose CLI
         ├── EngineUnavailableError   the engine does not answer
         ├── EngineDisconnectedError  the engine went away in the middle of a stream
@@ -60,6 +61,7 @@ __all__ = [
     "ImagePullError",
     "InvalidValueError",
     "LeftoverContainersError",
+    "LocalImageError",
     "NoPreviousGenerationError",
     "NotAppliedError",
     "OutputWriteError",
@@ -312,6 +314,33 @@ class NoPreviousGenerationError(ClawError):
         self.path = path
         self.reason = reason
         super().__init__(f"cannot roll back: no previous generation in {path}: {reason}")
+
+
+class LocalImageError(ClawError):
+    """An image claw makes itself (the Python base image, the governance proxy's image) cannot
+    be made here: ``image`` names it, ``reason`` says what stands in the way and what to do.
+
+    When a command of its recipe failed (debootstrap, pip, docker import...), ``argv`` is the
+    command, ``returncode`` its exit status and ``output`` the tail of what it printed; the
+    message quotes that tail.
+    """
+
+    def __init__(
+        self,
+        image: str,
+        reason: str,
+        *,
+        argv: Sequence[str] = (),
+        returncode: int | None = None,
+        output: str = "",
+    ) -> None:
+        self.image = image
+        self.reason = reason
+        self.argv = tuple(argv)
+        self.returncode = returncode
+        self.output = output
+        tail = output.strip()
+        super().__init__(f'cannot build image "{image}": {reason}' + (f":\n{tail}" if tail else ""))
 
 
 class EngineError(ClawError):
