@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import clawlib.images._base as base_module
-from clawlib.engine import DockerView
-from clawlib.errors import LocalImageError
+from clawlib.engine import CommandResult, DockerView
+from clawlib.errors import ImagePullError, LocalImageError
 from clawlib.images import (
     BASE_LABELS,
     DEFAULT_MIRROR,
@@ -47,6 +47,9 @@ from clawlib.images import (
     stale_reason,
     trim_rootfs,
 )
+from clawlib.lifecycle import apply
+from clawlib.planner import Plan, plan_pod
+from clawlib.pod import load_pod
 from clawlib.runtime import DEFAULT_PROXY_IMAGE, PROXY_PORT, proxy_healthcheck
 from tests.fakes import FakeImage, FakeImages, FakeRunner, FakeSdkClient
 
@@ -797,3 +800,72 @@ def test_a_command_result_tail_is_quoted() -> None:
         2,
     )
     assert str(LocalImageError("x:1", "no root")) == 'cannot build image "x:1": no root'
+
+
+# --- claw up with a governed pod -----------------------------------------------------------------
+
+GOVERNED = """\
+x-claw:
+  pod: gov
+  cllama-image: {image}
+services:
+  alpha:
+    image: claw-test/alpha:latest
+    x-claw:
+      agent: ./AGENTS.md
+      cllama: passthrough
+"""
+
+
+def governed_plan(tmp_path: Path, text: str) -> Plan:
+    (tmp_path / "claw-pod.yml").write_text(text)
+    (tmp_path / "AGENTS.md").write_text("# Alpha\n")
+    return plan_pod(load_pod(tmp_path, environ={}), labels=lambda ref: {"claw.type": "generic"})
+
+
+def applied(tmp_path: Path, image: str, runner: FakeRunner) -> None:
+    plan = governed_plan(tmp_path, GOVERNED.format(image=image))
+    alpha = FakeImage("sha256:alpha", ["claw-test/alpha:latest"], {"claw.type": "generic"})
+    apply(plan, view=engine({"claw-test/alpha:latest": alpha}), runner=runner)
+
+
+COMPOSE: dict[tuple[str, ...], CommandResult | tuple[int, str, str]] = {
+    ("docker", "compose", "version"): (0, "Docker Compose version v2.40.3", "")
+}
+
+
+def test_claw_up_builds_claws_own_proxy_image_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(base_module, "_is_root", lambda: False)
+    runner = FakeRunner(answers=COMPOSE)
+    with pytest.raises(LocalImageError, match=r"claw-base/python:latest.*needs root"):
+        applied(tmp_path, "claw-local/cllama-mine:v1", runner)
+    assert [call[0] for call in runner.calls] == [("docker", "compose", "version")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["AGENTS.md", "claw-pod.yml"]
+
+
+def test_claw_up_leaves_another_proxy_image_to_docker(tmp_path: Path) -> None:
+    runner = FakeRunner(answers=COMPOSE)
+    with pytest.raises(ImagePullError) as caught:
+        applied(tmp_path, "ghcr.io/mostlydev/cllama:latest", runner)
+    assert caught.value.image == "ghcr.io/mostlydev/cllama:latest"
+    assert [call[0] for call in runner.calls][-1] == (
+        "docker",
+        "pull",
+        "ghcr.io/mostlydev/cllama:latest",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["AGENTS.md", "claw-pod.yml"]
+
+
+def test_claw_builds_no_image_for_another_proxy_type(tmp_path: Path) -> None:
+    text = GOVERNED.format(image="claw-local/cllama:latest").replace("passthrough", "policy")
+    plan = governed_plan(tmp_path, text)
+    runner = FakeRunner(answers=COMPOSE)
+    with pytest.raises(LocalImageError) as caught:
+        apply(plan, view=engine({}), runner=runner)
+    assert str(caught.value) == (
+        'cannot build image "claw-local/cllama:latest": claw builds the passthrough proxy only, '
+        'and the governed claws name the proxy type "policy": name its image in the pod\'s '
+        "x-claw.cllama-image"
+    )
