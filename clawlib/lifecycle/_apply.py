@@ -2,11 +2,11 @@
 
 The order is chosen so that a failure before compose runs changes nothing on disk: images are
 built (from a temporary Dockerfile), the governance proxy's image is built when it is claw's own
-and missing or stale (:mod:`clawlib.images`), and missing images are pulled first, then the
-files are switched
-to the new generation in one step that keeps the one it replaces (:mod:`clawlib.generated`: a
-process killed at any moment leaves the old generation or the new one, whole), then compose
-brings the project to the new generation.
+(``claw-local/cllama*``, whichever service runs it) and missing or stale (:mod:`clawlib.images`),
+and missing images are pulled first; then the files are switched to the new generation in one
+step that keeps the one it replaces (:mod:`clawlib.generated`: a process killed at any moment
+leaves the old generation or the new one, whole), then compose brings the project to the new
+generation.
 
 compose recreates a container when its service definition or image changed, but not when only a
 file it bind-mounts changed; claw services whose runtime files changed and that compose left alone
@@ -132,7 +132,7 @@ def apply(
             )
         )
         built, plan, notes = _build_images(plan, engine, runner, on_progress)
-        built += _build_proxy_image(plan, engine, runner, on_progress)
+        built += _build_proxy_images(plan, engine, runner, on_progress)
         services = plan.compose.services
         _pull_missing(services, engine, runner, on_progress)
 
@@ -206,32 +206,44 @@ def _build_images(
     return tuple(built), replanned, notes
 
 
-def _build_proxy_image(
+def _build_proxy_images(
     plan: Plan, engine: DockerView, runner: ProcessRunner, on_progress: Callable[[Progress], None]
 ) -> tuple[str, ...]:
-    """Build the governance proxy's image when it is claw's own (``claw-local/cllama*``) and
-    missing or built from other inputs; another image (upstream's) is compose's to pull."""
+    """Build each image of claw's own proxy repository (``claw-local/cllama*``) that a service
+    runs, when it is missing or was built from other inputs: the governance proxy's, and that
+    of any other service on it (the demo's fake provider). Another image (upstream's) is
+    pulled like any other."""
     link = next((claw.proxy for claw in plan.claws.values() if claw.proxy is not None), None)
-    if link is None:
-        return ()
-    definition = plan.compose.services.get(link.service)
-    image = definition.get("image") if isinstance(definition, dict) else None
-    if not isinstance(image, str) or not is_local_proxy_image(image):
-        return ()
-    if link.type != PASSTHROUGH:
-        raise LocalImageError(
-            image,
-            f"claw builds the passthrough proxy only, and the governed claws name the proxy type "
-            f'"{link.type}": name its image in the pod\'s x-claw.cllama-image',
-        )
-    result = ensure_proxy_image(
-        image,
-        on_step=lambda text: on_progress(Progress("build", text)),
-        on_output=lambda line: on_progress(Progress("build", line, output=True)),
-        view=engine,
-        runner=runner,
+    proxy = plan.compose.services.get(link.service) if link is not None else None
+    if link is not None and isinstance(proxy, dict) and link.type != PASSTHROUGH:
+        image = proxy.get("image")
+        if isinstance(image, str) and is_local_proxy_image(image):
+            raise LocalImageError(
+                image,
+                f"claw builds the passthrough proxy only, and the governed claws name the proxy "
+                f'type "{link.type}": name its image in the pod\'s x-claw.cllama-image',
+            )
+    images = sorted(
+        {
+            image
+            for definition in plan.compose.services.values()
+            if isinstance(definition, dict) and definition.get("build") is None
+            for image in [definition.get("image")]
+            if isinstance(image, str) and is_local_proxy_image(image)
+        }
     )
-    return (image,) if result.built else ()
+    built = []
+    for image in images:
+        result = ensure_proxy_image(
+            image,
+            on_step=lambda text: on_progress(Progress("build", text)),
+            on_output=lambda line: on_progress(Progress("build", line, output=True)),
+            view=engine,
+            runner=runner,
+        )
+        if result.built:
+            built.append(image)
+    return tuple(built)
 
 
 def _pull_missing(

@@ -47,7 +47,7 @@ from clawlib.images import (
     stale_reason,
     trim_rootfs,
 )
-from clawlib.lifecycle import apply
+from clawlib.lifecycle import Progress, apply
 from clawlib.planner import Plan, plan_pod
 from clawlib.pod import load_pod
 from clawlib.runtime import DEFAULT_PROXY_IMAGE, PROXY_PORT, proxy_healthcheck
@@ -856,6 +856,35 @@ def test_claw_up_leaves_another_proxy_image_to_docker(tmp_path: Path) -> None:
         "ghcr.io/mostlydev/cllama:latest",
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["AGENTS.md", "claw-pod.yml"]
+
+
+def test_claw_up_builds_the_proxy_image_a_plain_service_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's fake provider runs on the proxy's image: it is built for it too, even in a
+    pod without governance; a service that builds its own image under that name is left alone."""
+    monkeypatch.setattr(base_module, "_is_root", lambda: False)
+    monkeypatch.setenv("CLAW_CACHE_DIR", str(tmp_path / "cache"))
+    pod = tmp_path / "pod"
+    (pod / "mine").mkdir(parents=True)
+    (pod / "claw-pod.yml").write_text(
+        "services:\n"
+        "  fake-llm:\n    image: claw-local/cllama:latest\n    entrypoint: [python3, /f.py]\n"
+        "  own:\n    image: claw-local/cllama-own:1\n    build: ./mine\n"
+    )
+    plan = plan_pod(load_pod(pod, environ={}), labels=lambda ref: None)
+    steps: list[Progress] = []
+    view = engine({PYTHON_BASE_IMAGE: FakeImage(BASE_ID, [], base_labels())})
+    with pytest.raises(LocalImageError, match="pip could not fetch") as caught:
+        apply(plan, view=view, runner=FakeRunner(answers=COMPOSE), on_progress=steps.append)
+    assert caught.value.image == "claw-local/cllama:latest"
+    building = [step.text for step in steps if step.stage == "build"]
+    assert building[0] == (
+        "building claw-local/cllama:latest (not built yet): the governance proxy on "
+        "claw-base/python:latest"
+    )
+    assert not any("cllama-own" in text for text in building)
+    assert sorted(p.name for p in pod.iterdir()) == ["claw-pod.yml", "mine"]
 
 
 def test_claw_builds_no_image_for_another_proxy_type(tmp_path: Path) -> None:
