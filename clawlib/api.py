@@ -12,6 +12,8 @@ from clawlib._files import write_atomically
 from clawlib.clawfile import (
     Clawfile,
     ClawImageInfo,
+    base_images,
+    build_input_labels,
     emit_dockerfile,
     generated_dockerfile_name,
     read_clawfile,
@@ -28,6 +30,7 @@ from clawlib.engine import (
 from clawlib.errors import (
     ClawfileError,
     ClawfileNotFoundError,
+    ImageNotFoundError,
     UnknownDriverError,
 )
 
@@ -155,6 +158,7 @@ def build_image(
     planned = generate_dockerfile(build_input.clawfile, write=False)
     with DockerView.borrow(view) as engine:
         engine.info()
+        bases = _local_ids(engine, base_images(planned.clawfile))
     builder = detect_builder(runner)
     if planned.clawfile.heredoc_lines and not builder.supports_heredocs:
         raise ClawfileError.at(
@@ -176,6 +180,7 @@ def build_image(
             dockerfile,
             build_input.context,
             tags=tags,
+            labels=build_input_labels(planned.text, bases),
             builder=builder,
             on_output=on_output,
             runner=runner,
@@ -188,6 +193,17 @@ def inspect_image(ref: str, view: DockerView | None = None) -> InspectedImage:
     with DockerView.borrow(view) as engine:
         image = engine.image(ref)
     return InspectedImage(image, ClawImageInfo.from_labels(image.labels))
+
+
+def _local_ids(engine: DockerView, refs: Sequence[str]) -> dict[str, str]:
+    """The local image ID of each of ``refs`` that the store has."""
+    ids: dict[str, str] = {}
+    for ref in refs:
+        try:
+            ids[ref] = engine.image(ref).id
+        except ImageNotFoundError:
+            continue
+    return ids
 
 
 def _write_generated(generated: GeneratedDockerfile) -> None:

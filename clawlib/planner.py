@@ -29,6 +29,8 @@ from typing import Any, Literal
 
 from clawlib.clawfile import (
     ClawImageInfo,
+    base_images,
+    build_inputs_changed,
     emit_dockerfile,
     generated_dockerfile_name,
     read_clawfile,
@@ -99,6 +101,8 @@ LabelLookup = Callable[[str], Mapping[str, str] | None]
 """Image ref → its labels, or None when the image is not in the local store."""
 EnvLookup = Callable[[str], Sequence[str] | None]
 """Image ref → the environment it sets (``KEY=value``), or None when it is not built."""
+IdLookup = Callable[[str], str | None]
+"""Image ref → its local image ID, or None when it is not in the local store."""
 FileExtractor = Callable[[str, str], bytes]
 """(image ref, path in the image) → the file's bytes; raises ClawError when it cannot."""
 
@@ -287,6 +291,7 @@ def plan_pod(
     *,
     tokens: NewToken | None = None,
     image_env: EnvLookup | None = None,
+    image_id: IdLookup | None = None,
     rotate: Collection[str] = (),
 ) -> Plan:
     """Plan ``pod``. ``labels`` looks images up (default: the local engine, read-only);
@@ -295,6 +300,8 @@ def plan_pod(
     on disk yet (default: :func:`~clawlib.runtime.new_token`, random); ``image_env`` gives a
     built image's environment, searched for provider keys a governed claw could see (default:
     the engine when ``labels`` is, else not searched; a Clawfile's ``ENV`` lines always are);
+    ``image_id`` gives a local image's ID, to tell a built claw image whose Dockerfile or base
+    image changed since it was built (default: the engine when ``labels`` is, else not told);
     the governed claws named in ``rotate`` get new tokens instead of the ones kept on disk.
 
     Raises :class:`PodError` listing every problem found.
@@ -310,6 +317,7 @@ def plan_pod(
                 extract,
                 tokens=tokens,
                 image_env=image_env or images.env,
+                image_id=image_id or images.id,
                 rotate=rotate,
             )
     known: dict[str, Mapping[str, str] | None] = {}
@@ -327,6 +335,15 @@ def plan_pod(
                 return None
         return known[ref]
 
+    def base_id(ref: str) -> str | None:
+        if image_id is None or unreachable:
+            return None
+        try:
+            return image_id(ref)
+        except EngineUnavailableError as exc:
+            unreachable.append(exc)
+            return None
+
     problems: list[PodProblem] = []
     try:
         project_name(pod)
@@ -337,7 +354,9 @@ def plan_pod(
     builds: list[ImageBuild] = []
     for service in pod.claws:
         try:
-            meta, build = _image_metadata(pod, service, lookup, lambda: bool(unreachable))
+            meta, build = _image_metadata(
+                pod, service, lookup, lambda: bool(unreachable), base_id if image_id else None
+            )
         except ClawError as exc:
             detail = exc.detail if isinstance(exc, InvalidValueError) else str(exc)
             problems.append(pod.problem(("services", service.name), detail))
@@ -529,11 +548,16 @@ def _skill_mounts(pod: Pod, name: str, claw: ResolvedClaw) -> tuple[tuple[str, s
 
 
 def _image_metadata(
-    pod: Pod, service: PodService, lookup: LabelLookup, engine_down: Callable[[], bool]
+    pod: Pod,
+    service: PodService,
+    lookup: LabelLookup,
+    engine_down: Callable[[], bool],
+    base_id: IdLookup | None = None,
 ) -> tuple[ImageMetadata, ImageBuild | None]:
     """The image's metadata: from its labels when it is built and current, else from its
     Clawfile, with the build that would make it so (``engine_down()``: no image could be
-    looked up)."""
+    looked up). With ``base_id``, an image whose claw labels match but that was built from
+    another Dockerfile or on another base image is rebuilt too."""
     image = service.compose.get("image")
     clawfile, context = _clawfile_of(pod, service)
     ref = str(image) if image else managed_image_name(pod.name, service.name)
@@ -563,6 +587,14 @@ def _image_metadata(
     if dataclasses.replace(built, skill_emit=None) != planned:
         build = ImageBuild(service.name, ref, clawfile, context, "stale")
         return ImageMetadata(ref, planned, "clawfile"), build
+    if base_id is not None and not engine_down():
+        changed = build_inputs_changed(
+            labels, emit_dockerfile(source), base_images(source), base_id
+        )
+        if changed is not None:
+            return ImageMetadata(ref, built), ImageBuild(
+                service.name, ref, clawfile, context, changed
+            )
     return ImageMetadata(ref, built), None
 
 

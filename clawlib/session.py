@@ -136,7 +136,7 @@ class PodSession:
         from clawlib.planner import plan_pod
 
         images = LocalImages(self.view)
-        return plan_pod(pod, images.labels, image_env=images.env, rotate=rotate)
+        return plan_pod(pod, images.labels, image_env=images.env, image_id=images.id, rotate=rotate)
 
     def rotate_tokens(self, services: Sequence[str] = ()) -> tuple[Plan, tuple[str, ...]]:
         """New governance tokens for the agents of the governed claws ``services`` (none: every

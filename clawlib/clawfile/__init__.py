@@ -13,12 +13,21 @@ from ._emit import (
     quote_label_value,
 )
 from ._info import ClawImageInfo, Invocation, LabelKey
+from ._inputs import (
+    BUILD_BASES_LABEL,
+    BUILD_DOCKERFILE_LABEL,
+    base_images,
+    build_input_labels,
+    build_inputs_changed,
+)
 from ._lexer import Heredoc, Instruction, ParserDirective
 from ._parser import DIRECTIVES, Clawfile, read_clawfile
 from ._surface import ACCESS_MODES, Surface
 
 __all__ = [
     "ACCESS_MODES",
+    "BUILD_BASES_LABEL",
+    "BUILD_DOCKERFILE_LABEL",
     "DIRECTIVES",
     "ClawImageInfo",
     "Clawfile",
@@ -29,6 +38,9 @@ __all__ = [
     "LabelKey",
     "ParserDirective",
     "Surface",
+    "base_images",
+    "build_input_labels",
+    "build_inputs_changed",
     "clawfile_labels",
     "emit_dockerfile",
     "generated_dockerfile_name",

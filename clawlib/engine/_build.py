@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -52,11 +52,12 @@ def docker_build(
     context: Path,
     *,
     tags: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
     builder: Builder,
     on_output: Callable[[str], None],
     runner: ProcessRunner | None = None,
 ) -> str:
-    """Build ``dockerfile`` in ``context``; return the image ID.
+    """Build ``dockerfile`` in ``context`` with the extra ``labels``; return the image ID.
 
     Every output line goes to ``on_output`` as docker prints it. Without buildx the classic
     builder is asked for explicitly (a newer docker CLI otherwise refuses to build).
@@ -71,6 +72,8 @@ def docker_build(
             argv.append("--force-rm")
         for tag in tags:
             argv += ["-t", tag]
+        for key, value in (labels or {}).items():
+            argv += ["--label", f"{key}={value}"]
         argv.append(str(context))
         env = {"DOCKER_BUILDKIT": "1" if builder.kind == "buildkit" else "0"}
         result = runner.stream(argv, on_output, env=env)

@@ -13,7 +13,7 @@ __all__ = ["LocalImages"]
 
 class LocalImages:
     """Images of the local store through ``view``, each asked for once: a plan reads an image's
-    labels, and then, for a governed claw, its environment."""
+    labels, the IDs of its base images, and, for a governed claw, its environment."""
 
     def __init__(self, view: DockerView) -> None:
         self.view = view
@@ -32,6 +32,10 @@ class LocalImages:
     def labels(self, ref: str) -> Mapping[str, str] | None:
         image = self.get(ref)
         return image.labels if image is not None else None
+
+    def id(self, ref: str) -> str | None:
+        image = self.get(ref)
+        return image.id if image is not None else None
 
     def env(self, ref: str) -> Sequence[str] | None:
         image = self.get(ref)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import os
 from pathlib import Path
 
@@ -140,7 +142,15 @@ def test_build_streams_and_returns_the_image(agent: Path) -> None:
     assert generated == [agent / "Dockerfile.generated"]
     build_argv = runner.calls[-1][0]
     assert build_argv[-1] == str(agent)
-    assert build_argv[-3:-1] == ("-t", "demo:latest")
+    dockerfile = hashlib.sha256((agent / "Dockerfile.generated").read_bytes()).hexdigest()
+    assert build_argv[-7:-1] == (
+        "-t",
+        "demo:latest",
+        "--label",
+        f"org.clawdapus.build.dockerfile={dockerfile}",
+        "--label",
+        "org.clawdapus.build.bases={}",  # the fake store has no base image
+    )
 
 
 def test_build_refuses_heredocs_without_buildkit_and_writes_nothing(agent: Path) -> None:

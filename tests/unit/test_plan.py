@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
 
+from clawlib.clawfile import (
+    BUILD_BASES_LABEL,
+    BUILD_DOCKERFILE_LABEL,
+    Clawfile,
+    base_images,
+    build_input_labels,
+    build_inputs_changed,
+    emit_dockerfile,
+    read_clawfile,
+)
 from clawlib.errors import EngineUnavailableError, PodError
-from clawlib.planner import managed_image_name, plan_pod
+from clawlib.planner import Plan, managed_image_name, plan_pod
 from clawlib.pod import load_pod
 
 POD = """
@@ -351,6 +362,70 @@ def test_a_stale_image_is_planned_from_its_clawfile(pod_dir: Path) -> None:
 
     fresh = plan_pod(load_pod(pod_dir, environ={}), current)
     assert (fresh.images, fresh.warnings) == ((), ())
+
+
+def test_an_image_built_from_another_dockerfile_or_base_is_rebuilt(pod_dir: Path) -> None:
+    """The claw labels match, but the Dockerfile or the base image it was built from did not:
+    rebuilt, with the reason, and no warning (the plan follows the labels, which are right)."""
+    clawfile = read_clawfile(pod_dir / "agents" / "worker" / "Clawfile")
+    assert base_images(clawfile) == ("claw-base/busybox:latest",)
+    dockerfile = emit_dockerfile(clawfile)
+    claw_labels = {"claw.type": "generic", "claw.agent.file": "AGENTS.md"}
+    ids = {"claw-base/busybox:latest": "sha256:base-1"}
+
+    def plan_with(recorded: dict[str, str]) -> Plan:
+        labels = {**claw_labels, **recorded}
+        return plan_pod(
+            load_pod(pod_dir, environ={}),
+            lambda ref: labels if ref == "claw-local/tiny-worker:latest" else None,
+            image_id=ids.get,
+        )
+
+    def reasons(plan: Plan) -> list[tuple[str, str]]:
+        assert plan.warnings == ()
+        return [(b.service, b.reason) for b in plan.images]
+
+    current = build_input_labels(dockerfile, {"claw-base/busybox:latest": "sha256:base-1"})
+    assert reasons(plan_with(current)) == []
+    assert reasons(plan_with({})) == [("worker", "stale: built without a record of its inputs")]
+    older = build_input_labels(dockerfile + "RUN true\n", ids)
+    assert reasons(plan_with(older)) == [("worker", "stale: its Dockerfile changed")]
+    ids["claw-base/busybox:latest"] = "sha256:base-2"
+    assert reasons(plan_with(current)) == [
+        ("worker", "stale: its base image claw-base/busybox:latest changed")
+    ]
+    # A base not in the store now (removed), or not recorded (pulled at build time): not stale.
+    del ids["claw-base/busybox:latest"]
+    assert reasons(plan_with(current)) == []
+    assert reasons(plan_with(build_input_labels(dockerfile, {}))) == []
+    # Without an image_id lookup (no engine to ask), only the claw labels count.
+    assert plan_pod(load_pod(pod_dir, environ={}), lambda ref: claw_labels).images == ()
+
+
+def test_base_images_skips_stages_scratch_and_arguments() -> None:
+    clawfile = Clawfile.parse(
+        "ARG BASE=alpine\n"
+        "FROM --platform=linux/amd64 golang:1.22 AS build\n"
+        "FROM build AS test\n"
+        "FROM $BASE\n"
+        "FROM scratch\n"
+        "from golang:1.22\n"
+        "FROM claw-base/busybox:latest\n"
+        "COPY --from=build /x /x\n"
+        "CLAW_TYPE generic\n"
+    )
+    assert base_images(clawfile) == ("golang:1.22", "claw-base/busybox:latest")
+
+
+def test_build_inputs_changed_ignores_a_garbled_bases_label() -> None:
+    labels = {BUILD_DOCKERFILE_LABEL: hashlib.sha256(b"FROM x\n").hexdigest()}
+    for garbled in ("not json", "[1, 2]", '{"x": 5}'):
+        assert (
+            build_inputs_changed(
+                {**labels, BUILD_BASES_LABEL: garbled}, "FROM x\n", ("x",), lambda r: "sha256:1"
+            )
+            is None
+        )
 
 
 def test_an_unreachable_engine_plans_from_the_clawfiles_and_says_so_once(pod_dir: Path) -> None:

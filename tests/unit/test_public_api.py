@@ -53,6 +53,8 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "clawlib.clawfile": [
         "ACCESS_MODES",
+        "BUILD_BASES_LABEL",
+        "BUILD_DOCKERFILE_LABEL",
         "DIRECTIVES",
         "ClawImageInfo",
         "Clawfile",
@@ -63,6 +65,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "LabelKey",
         "ParserDirective",
         "Surface",
+        "base_images",
+        "build_input_labels",
+        "build_inputs_changed",
         "clawfile_labels",
         "emit_dockerfile",
         "generated_dockerfile_name",
