@@ -207,6 +207,7 @@ _VERBS = [
     "ps",
     "health",
     "logs",
+    "costs",
     "rotate-tokens",
     "doctor",
     "tui",

@@ -185,6 +185,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "InvalidValueError",
         "LeftoverContainersError",
         "NoPreviousGenerationError",
+        "NoProxyError",
         "NotAppliedError",
         "OutputWriteError",
         "PodError",
@@ -375,6 +376,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "Action",
         "PodSession",
         "PodStatus",
+        "ProxyCosts",
         "open_pod",
     ],
     "clawlib.starvation": [
