@@ -375,13 +375,26 @@ class CostFold:
         new one and a proxy record (counted or, before ``since``, not)."""
         if not self.admit(source, received):
             return None
-        self.lines += 1
         record = parse_record(text, received)
+        self._take(record)
+        return record
+
+    def add_parsed(
+        self, source: str, received: datetime | None, record: ProxyRecord | None
+    ) -> bool:
+        """:meth:`add_line` for a line parsed already (``record`` None: not a proxy record), so
+        that a front end can parse outside its lock; False when the line is a repeat."""
+        if not self.admit(source, received):
+            return False
+        self._take(record)
+        return True
+
+    def _take(self, record: ProxyRecord | None) -> None:
+        self.lines += 1
         if record is None:
             self.skipped += 1
-            return None
-        self.add(record)
-        return record
+        else:
+            self.add(record)
 
     # Counting.
 

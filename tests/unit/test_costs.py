@@ -561,3 +561,17 @@ def test_a_record_time_in_another_zone_buckets_by_the_instant() -> None:
     fold = CostFold()
     fold.add(ProxyRecord(T0.astimezone(east), "a", "response", cost_usd=1.0))
     assert fold.spend_per_minute(T0, 1) == [1.0]
+
+
+def test_a_line_parsed_already_is_admitted_and_counted_the_same() -> None:
+    by_line, by_record = CostFold(), CostFold()
+    texts = [response("a", 0), "cllama api listening on :8080", response("a", 1)]
+    for number, text in enumerate(texts):
+        when = T0 + timedelta(seconds=number)
+        by_line.add_line("c1", text, when)
+        assert by_record.add_parsed("c1", when, parse_record(text, when))
+    by_record.resume("c1")
+    assert not by_record.add_parsed("c1", T0 + timedelta(seconds=2), parse_record(texts[2]))
+    assert by_record.rows() == by_line.rows()
+    assert (by_record.lines, by_record.skipped, by_record.records) == (3, 1, 2)
+    assert (by_line.lines, by_line.skipped, by_line.records) == (3, 1, 2)
