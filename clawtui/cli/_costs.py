@@ -34,7 +34,7 @@ __all__ = ["configure", "costs_json", "costs_table"]
 
 UNKNOWN_AGENT = "(unknown)"
 """How the table names requests whose agent the proxy could not tell."""
-_NUMBERS = (2, 3, 4, 5, 6)
+_NUMBERS = (1, 2, 3, 4, 5)
 """The table's columns aligned to the right."""
 
 
@@ -78,23 +78,24 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def costs_table(costs: ProxyCosts) -> list[tuple[str, ...]]:
-    """The table's rows: the header, one row per agent and model, the total."""
+    """The table's rows: the header, one row per agent and model, the total. The cost comes
+    first and the model (long) last, as in the TUI's Costs tab."""
     rows: list[tuple[str, ...]] = [
-        ("AGENT", "MODEL", "REQUESTS", "ERRORS", "TOKENS IN", "TOKENS OUT", "COST", "LAST REQUEST")
+        ("AGENT", "COST", "REQUESTS", "ERRORS", "TOKENS IN", "TOKENS OUT", "LAST REQUEST", "MODEL")
     ]
     for row in costs.rows:
-        rows.append((row.agent or UNKNOWN_AGENT, row.model or "-", *_cells(row.totals)))
-    rows.append(("TOTAL", "", *_cells(costs.total)))
+        rows.append((row.agent or UNKNOWN_AGENT, *_cells(row.totals), row.model or "-"))
+    rows.append(("TOTAL", *_cells(costs.total), ""))
     return rows
 
 
 def _cells(totals: CostTotals) -> tuple[str, ...]:
     return (
+        format_usd(totals.cost_usd),
         f"{totals.requests:,}",
         f"{totals.errors:,}",
         f"{totals.tokens_in:,}",
         f"{totals.tokens_out:,}",
-        format_usd(totals.cost_usd),
         _time(totals.last_request) if totals.last_request is not None else "-",
     )
 

@@ -114,16 +114,13 @@ def test_a_table_per_agent_and_model_with_a_total(
     out, err = capsys.readouterr()
     assert err == ""
     assert out.splitlines() == [
-        "AGENT      MODEL                                 REQUESTS  ERRORS  TOKENS IN  "
-        "TOKENS OUT     COST  LAST REQUEST",
-        "analyst    openrouter/anthropic/claude-sonnet-4         1       0     12,000       "
-        "3,400  $0.0870  2026-11-30T10:00:01Z",
-        "scout-0    openai/gpt-4o-mini                           2       1        500          "
-        "40  $0.0001  2026-11-30T10:06:00Z",
-        "(unknown)  -                                            1       1          0           "
-        "0  $0.0000  2026-11-30T10:07:00Z",
-        "TOTAL                                                   4       2     12,500       "
-        "3,440  $0.0871  2026-11-30T10:07:00Z",
+        "AGENT         COST  REQUESTS  ERRORS  TOKENS IN  TOKENS OUT  LAST REQUEST          MODEL",
+        "analyst    $0.0870         1       0     12,000       3,400  2026-11-30T10:00:01Z  "
+        "openrouter/anthropic/claude-sonnet-4",
+        "scout-0    $0.0001         2       1        500          40  2026-11-30T10:06:00Z  "
+        "openai/gpt-4o-mini",
+        "(unknown)  $0.0000         1       1          0           0  2026-11-30T10:07:00Z  -",
+        "TOTAL      $0.0871         4       2     12,500       3,440  2026-11-30T10:07:00Z",
     ]
     # The proxy's whole log, read once and not followed; nothing of the claws'.
     assert view.log_calls == [(PROXY.id, False, None, None)]
@@ -228,7 +225,7 @@ def test_a_stopped_proxy_is_counted_and_said(
         "note: the proxy container governed-cllama-1 is exited (137): its log up to then is "
         "counted\n"
     )
-    assert out.splitlines()[-1].split()[:2] == ["TOTAL", "4"]
+    assert out.splitlines()[-1].split()[:3] == ["TOTAL", "$0.0871", "4"]
 
 
 @pytest.mark.parametrize(
@@ -296,13 +293,13 @@ def test_table_cells_and_alignment(capsys: pytest.CaptureFixture[str]) -> None:
     rows = costs_table(costs)
     assert rows[1] == (
         "TOTAL",
-        "",
+        "$1,234.5679",
         "1,234",
         "5",
         "6,000,000",
         "70",
-        "$1,234.5679",
         "2026-01-02T03:04:05Z",
+        "",
     )
     assert costs_json(costs)["total"]["cost_usd"] == 1234.56789
     print_table([("A", "N", "Z"), ("long", "1", "x"), ("b", "1,000", "y")], right={1})
