@@ -480,5 +480,7 @@ class CostFold:
 
 
 def format_usd(value: float) -> str:
-    """Dollars as ``$0.0123`` (four decimals, thousands separated: ``$1,234.5000``)."""
-    return f"${value:,.4f}"
+    """Dollars as ``$0.0123`` (four decimals, thousands separated: ``$1,234.5000``). Sums of
+    the same costs added in another order differ in their last binary digits: rounded to ten
+    decimals first, they are shown the same."""
+    return f"${round(value, 10):,.4f}"

@@ -324,9 +324,7 @@ class CostsPane(DetailPane, can_focus=False):
                 if items:
                     news |= self._fold_items(session, items, zone)
                 elif feed.finished:
-                    with self._lock:
-                        reasons = sorted({self._ended.get(s.container_id, "") for s in sources})
-                    to_ui(self._delivered, f"log ended ({', '.join(r for r in reasons if r)})")
+                    to_ui(self._delivered, self._end_text(sources))
                     return
                 now = time.monotonic()
                 if news and now >= due:
@@ -361,6 +359,13 @@ class CostsPane(DetailPane, can_focus=False):
             for end in ended:
                 self._ended[end.source.container_id] = end.reason
         return True
+
+    def _end_text(self, sources: list[LogSource]) -> str:
+        """``log ended``, and why unless the proxy's state says it (exited)."""
+        with self._lock:
+            reasons = sorted({self._ended.get(s.container_id, "") for s in sources})
+        told = [r for r in reasons if r and not r.startswith("container exited")]
+        return f"log ended ({', '.join(told)})" if told else "log ended"
 
     def _delivered(self, session: _Session, state_text: str) -> None:
         if session is not self._session:

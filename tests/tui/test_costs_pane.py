@@ -344,12 +344,22 @@ async def test_a_log_that_ends_says_why_and_keeps_the_totals(
         pane = await costs_tab(pilot, app, engine)
         push(engine, TRAFFIC)
         feed = proxy_feeds(engine)[-1]
-        feed.push(LogEnded(source_of(proxy_record()), "container exited (code 1)"))
+        feed.push(LogEnded(source_of(proxy_record()), "log unreadable: journald"))
         feed.end()
         await pilot_wait_for(pilot, lambda: "log ended" in pane.status_text)
-        assert "  ·  log ended (container exited (code 1))  ·  " in pane.status_text
+        assert "  ·  log ended (log unreadable: journald)  ·  " in pane.status_text
         assert pane.total().requests == 5
         assert len(table_rows(pane)) == 5
+        # An exit says itself in the proxy's state: the log just ended.
+        proxy = engine.records[proxy_record().id]
+        engine.emit(event("start", proxy))
+        await pilot_wait_for(pilot, lambda: len(proxy_feeds(engine)) == 2)
+        feed = proxy_feeds(engine)[-1]
+        feed.push(LogEnded(source_of(proxy), "container exited (code 0)"))
+        feed.end()
+        await pilot_wait_for(
+            pilot, lambda: pane.status_text.endswith("log ended  ·  7 log lines read")
+        )
 
 
 async def test_a_pod_that_is_not_governed_says_how_to_govern(

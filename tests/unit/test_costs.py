@@ -424,6 +424,11 @@ def test_format_usd() -> None:
     assert format_usd(0) == "$0.0000"
     assert format_usd(1234.5) == "$1,234.5000"
     assert format_usd(0.00004) == "$0.0000"
+    costs = [0.00825] * 11
+    one_by_one = sum(costs)
+    in_pairs = sum(a + b for a, b in zip(costs[::2], costs[1::2], strict=False)) + costs[-1]
+    assert (one_by_one, in_pairs) == (0.09075000000000003, 0.09075)  # one sum, two results
+    assert format_usd(one_by_one) == format_usd(in_pairs) == "$0.0907"
 
 
 # Properties.
