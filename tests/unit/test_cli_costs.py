@@ -122,6 +122,9 @@ def test_a_table_per_agent_and_model_with_a_total(
         "(unknown)  $0.0000         1       1          0           0  2026-11-30T10:07:00Z  -",
         "TOTAL      $0.0871         4       2     12,500       3,440  2026-11-30T10:07:00Z",
     ]
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    example = readme.split("**Costs.** `claw costs", 1)[1].split("```\n", 2)[1]
+    assert example == out  # the README shows this very table
     # The proxy's whole log, read once and not followed; nothing of the claws'.
     assert view.log_calls == [(PROXY.id, False, None, None)]
     assert view.listed == ["governed"]
