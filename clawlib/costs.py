@@ -473,6 +473,10 @@ class CostFold:
         for agent, by_minute in self._minutes.items():
             if agents is not None and agent not in agents:
                 continue
+            if len(by_minute) > minutes:  # a long-lived log: look up only the minutes shown
+                for offset in range(len(spend)):
+                    spend[offset] += by_minute.get(first + offset, 0.0)
+                continue
             for minute, cost in by_minute.items():
                 if first <= minute <= last:
                     spend[minute - first] += cost
