@@ -312,7 +312,7 @@ class CostsPane(DetailPane, can_focus=False):
             feed.close()
             return
         worker = get_current_worker()
-        news = False
+        news = True  # the first round says "following", even of a log with nothing in it
         due = 0.0
         try:
             while not session.stopped.is_set() and not worker.is_cancelled:

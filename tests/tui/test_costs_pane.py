@@ -325,6 +325,8 @@ async def test_a_lost_log_is_said_and_read_again_on_the_next_change(
     app = make(governed, engine)
     async with app.run_test(size=SIZE) as pilot:
         pane = await costs_tab(pilot, app, engine)
+        # An empty log is followed too: the pane says so, not that it is still reading.
+        await pilot_wait_for(pilot, lambda: "  ·  following  ·  " in pane.status_text)
         push(engine, TRAFFIC[:2])
         await pilot_wait_for(pilot, lambda: pane.total().requests == 1)
         proxy_feeds(engine)[-1].fail(EngineDisconnectedError("unix:///x", "connection reset"))
