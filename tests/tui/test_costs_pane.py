@@ -210,7 +210,9 @@ async def test_the_pod_costs_folded_live_then_a_claw_and_a_replica(
         # The column names move sideways with the requests.
         header = pane.query_one("#costs-requests-header", Static)
         assert str(header.content) == REQUEST_HEADER
-        pane.query_one(Log).scroll_to(x=10, animate=False)
+        log = pane.query_one(Log)
+        await pilot_wait_for(pilot, lambda: log.max_scroll_x >= 10)  # laid out, wider than shown
+        log.scroll_to(x=10, animate=False)
         await pilot_wait_for(pilot, lambda: str(header.content) == REQUEST_HEADER[10:])
         spark = pane.query_one(Sparkline)
         assert list(spark.data or ()) == [0.0] * 50 + [0.087, 0.0001, 0.0002] + [0.0] * 7
