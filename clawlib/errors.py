@@ -19,6 +19,7 @@ layer of the pipeline::
     ├── NotAppliedError              no generated compose file: the pod was never applied
     ├── NoPreviousGenerationError    nothing to roll back to
     ├── NoProxyError                 no governance proxy container to read the costs from
+    ├── LocalImageError              a local image (Python base, governance proxy) cannot be made
     └── EngineError                  the Docker engine or the compose CLI
         ├── EngineUnavailableError   the engine does not answer
         ├── EngineDisconnectedError  the engine went away in the middle of a stream
@@ -61,6 +62,7 @@ __all__ = [
     "ImagePullError",
     "InvalidValueError",
     "LeftoverContainersError",
+    "LocalImageError",
     "NoPreviousGenerationError",
     "NoProxyError",
     "NotAppliedError",
@@ -336,6 +338,33 @@ class NoProxyError(ClawError):
                 "container, so there is no log to count costs from (bring the pod up: claw up)"
             )
         super().__init__(message)
+
+
+class LocalImageError(ClawError):
+    """An image claw makes itself (the Python base image, the governance proxy's image) cannot
+    be made here: ``image`` names it, ``reason`` says what stands in the way and what to do.
+
+    When a command of its recipe failed (debootstrap, pip, docker import...), ``argv`` is the
+    command, ``returncode`` its exit status and ``output`` the tail of what it printed; the
+    message quotes that tail.
+    """
+
+    def __init__(
+        self,
+        image: str,
+        reason: str,
+        *,
+        argv: Sequence[str] = (),
+        returncode: int | None = None,
+        output: str = "",
+    ) -> None:
+        self.image = image
+        self.reason = reason
+        self.argv = tuple(argv)
+        self.returncode = returncode
+        self.output = output
+        tail = output.strip()
+        super().__init__(f'cannot build image "{image}": {reason}' + (f":\n{tail}" if tail else ""))
 
 
 class EngineError(ClawError):

@@ -22,7 +22,10 @@ Deliberate differences from upstream:
 - the governance proxy of a governed pod comes after the pod's own services (so adding it
   moves none of them), publishes no port, and mounts its context and auth directories from its
   own runtime directory ``.claw-runtime/<proxy>/``; its environment holds the pod's
-  ``cllama-env`` values as written (``${VAR}`` references compose resolves).
+  ``cllama-env`` values as written (``${VAR}`` references compose resolves); it is on the
+  ``default`` network as well as ``claw-internal`` (upstream: ``claw-internal`` only), so that it
+  reaches a provider the pod runs itself (an ollama, a fake provider), which the claws, on
+  ``claw-internal`` only, cannot reach around it.
 """
 
 from __future__ import annotations
@@ -244,7 +247,7 @@ def _proxy_service(pod: str, proxy: ProxyService) -> dict[str, Any]:
                 }.items()
             )
         ),
-        "networks": [CLAW_NETWORK],
+        "networks": ["default", CLAW_NETWORK],
     }
 
 

@@ -1,10 +1,12 @@
 """Apply a plan: build, write, ``docker compose up -d``, recreate what changed, verify.
 
 The order is chosen so that a failure before compose runs changes nothing on disk: images are
-built (from a temporary Dockerfile) and missing images pulled first, then the files are switched
-to the new generation in one step that keeps the one it replaces (:mod:`clawlib.generated`: a
-process killed at any moment leaves the old generation or the new one, whole), then compose
-brings the project to the new generation.
+built (from a temporary Dockerfile), the governance proxy's image is built when it is claw's own
+(``claw-local/cllama*``, whichever service runs it) and missing or stale (:mod:`clawlib.images`),
+and missing images are pulled first; then the files are switched to the new generation in one
+step that keeps the one it replaces (:mod:`clawlib.generated`: a process killed at any moment
+leaves the old generation or the new one, whole), then compose brings the project to the new
+generation.
 
 compose recreates a container when its service definition or image changed, but not when only a
 file it bind-mounts changed; claw services whose runtime files changed and that compose left alone
@@ -37,11 +39,14 @@ from clawlib.errors import (
     ContainerNotFoundError,
     ImageNotFoundError,
     ImagePullError,
+    LocalImageError,
     PodError,
 )
 from clawlib.generated import PREVIOUS_DIR
+from clawlib.images import ensure_proxy_image, is_local_proxy_image
 from clawlib.labels import CLAW_SERVICE
 from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
+from clawlib.runtime import PASSTHROUGH
 
 __all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply"]
 
@@ -106,9 +111,11 @@ def apply(
 
     Raises :class:`~clawlib.errors.EngineError` subclasses for an unreachable engine, missing
     compose, a failed build or pull (nothing written then), or a failed ``docker compose up``
-    (files written, the previous generation kept); :class:`~clawlib.errors.OutputWriteError`
-    when the files cannot be written (nothing changed then). Post-apply check failures do not
-    raise: they are in the report's :attr:`ApplyReport.failures`.
+    (files written, the previous generation kept); :class:`~clawlib.errors.LocalImageError`
+    when the governance proxy's image cannot be made here (nothing written then);
+    :class:`~clawlib.errors.OutputWriteError` when the files cannot be written (nothing changed
+    then). Post-apply check failures do not raise: they are in the report's
+    :attr:`ApplyReport.failures`.
     """
     runner = runner or SubprocessRunner()
     name = check_project_name(project or plan.project)
@@ -125,6 +132,7 @@ def apply(
             )
         )
         built, plan, notes = _build_images(plan, engine, runner, on_progress)
+        built += _build_proxy_images(plan, engine, runner, on_progress)
         services = plan.compose.services
         _pull_missing(services, engine, runner, on_progress)
 
@@ -196,6 +204,46 @@ def _build_images(
             + ", ".join(changed)
         )
     return tuple(built), replanned, notes
+
+
+def _build_proxy_images(
+    plan: Plan, engine: DockerView, runner: ProcessRunner, on_progress: Callable[[Progress], None]
+) -> tuple[str, ...]:
+    """Build each image of claw's own proxy repository (``claw-local/cllama*``) that a service
+    runs, when it is missing or was built from other inputs: the governance proxy's, and that
+    of any other service on it (the demo's fake provider). Another image (upstream's) is
+    pulled like any other."""
+    link = next((claw.proxy for claw in plan.claws.values() if claw.proxy is not None), None)
+    proxy = plan.compose.services.get(link.service) if link is not None else None
+    if link is not None and isinstance(proxy, dict) and link.type != PASSTHROUGH:
+        image = proxy.get("image")
+        if isinstance(image, str) and is_local_proxy_image(image):
+            raise LocalImageError(
+                image,
+                f"claw builds the passthrough proxy only, and the governed claws name the proxy "
+                f'type "{link.type}": name its image in the pod\'s x-claw.cllama-image',
+            )
+    images = sorted(
+        {
+            image
+            for definition in plan.compose.services.values()
+            if isinstance(definition, dict) and definition.get("build") is None
+            for image in [definition.get("image")]
+            if isinstance(image, str) and is_local_proxy_image(image)
+        }
+    )
+    built = []
+    for image in images:
+        result = ensure_proxy_image(
+            image,
+            on_step=lambda text: on_progress(Progress("build", text)),
+            on_output=lambda line: on_progress(Progress("build", line, output=True)),
+            view=engine,
+            runner=runner,
+        )
+        if result.built:
+            built.append(image)
+    return tuple(built)
 
 
 def _pull_missing(

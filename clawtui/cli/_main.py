@@ -29,7 +29,7 @@ __all__ = ["main"]
 # PyYAML and the Docker SDK, which `claw --version` and `claw --help` do without. The module's
 # `configure(verb, parser)` gives the verb's parser its description, arguments and `run`.
 _VERBS = {
-    "build": ("_build", "build an image from a Clawfile"),
+    "build": ("_build", "build an image from a Clawfile (--proxy: the governance proxy's)"),
     "inspect": ("_inspect", "show the claw metadata of an image"),
     "plan": ("_plan", "show what claw would generate for a pod, as a diff"),
     "generate": ("_plan", "write the generated compose file and runtime files"),

@@ -10,13 +10,13 @@ import pytest
 from clawlib.engine import ContainerRecord
 from tests.tui.fake_backend import FakeBackend, record
 
-DEMO = Path(__file__).parents[2] / "examples" / "demo"
+DEMO = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo"
 _GENERATED = shutil.ignore_patterns(".claw-runtime", "compose.generated.yml", "*.generated")
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
-    """A copy of examples/demo (nothing generated) at ``<tmp>/demo/claw-pod.yml``."""
+    """A copy of tests/fixtures/pods/demo (nothing generated) at ``<tmp>/demo/claw-pod.yml``."""
     shutil.copytree(DEMO, tmp_path / "demo", ignore=_GENERATED)
     return tmp_path / "demo" / "claw-pod.yml"
 

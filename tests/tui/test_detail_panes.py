@@ -29,7 +29,7 @@ from clawtui.widgets.health_pane import HealthEntry, HealthPane, describe_state,
 from clawtui.widgets.inspect_pane import InspectPane
 from tests.tui.fake_backend import START, FakeBackend, record
 
-DEMO_POD = Path(__file__).parents[2] / "examples" / "demo" / "claw-pod.yml"
+DEMO_POD = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo" / "claw-pod.yml"
 NOW = START + timedelta(hours=2)
 SIZE = (120, 40)
 SNAPSHOT_SIZE = (120, 36)

@@ -25,7 +25,7 @@ from tests.polling import pilot_wait_for
 
 from .fake_backend import FakeBackend
 
-DEMO = Path(__file__).parents[2] / "examples" / "demo"
+DEMO = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo"
 SIZE = (120, 40)
 
 

@@ -174,6 +174,49 @@ def test_build_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().err == f"error: {tmp_path}/nope: no such file or directory\n"
 
 
+def test_build_proxy_takes_no_path_and_one_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--proxy", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        "error: --proxy builds the governance proxy's image from claw's own files: it takes no "
+        "PATH and no -f\n"
+    )
+    assert main(["build", "--proxy", "-t", "claw-local/cllama:a", "-t", "claw-local/cllama:b"]) == 1
+    assert capsys.readouterr().err == "error: --proxy builds one image: give at most one -t\n"
+
+
+def test_build_proxy_reports_each_step(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import clawlib.images
+    from clawlib.images import LocalImage
+
+    asked: list[str] = []
+
+    def ensure(tag, *, on_step, on_output):
+        asked.append(tag)
+        on_step("building claw-local/cllama:latest (not built yet): the governance proxy")
+        on_output("Step 1/11 : FROM claw-base/python:latest")
+        if len(asked) == 1:
+            base = LocalImage("claw-base/python:latest", "sha256:" + "b" * 64)
+            return LocalImage(tag, "sha256:" + "a" * 64, built=False, base=base)
+        return LocalImage(tag, "sha256:" + "c" * 64, built=True, reason="not built yet")
+
+    monkeypatch.setattr(clawlib.images, "ensure_proxy_image", ensure)
+    assert main(["build", "--proxy"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "claw: building claw-local/cllama:latest (not built yet): the governance proxy",
+        "Step 1/11 : FROM claw-base/python:latest",
+        "claw: claw-local/cllama:latest is up to date (sha256:aaaaaaaaaaaa) on "
+        "claw-base/python:latest",
+    ]
+    assert main(["build", "--proxy", "-q", "-t", "claw-local/cllama-x:1"]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("sha256:" + "c" * 64 + "\n", "")
+    assert asked == ["claw-local/cllama:latest", "claw-local/cllama-x:1"]
+
+
 def test_version_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as version:
         main(["--version"])

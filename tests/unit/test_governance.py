@@ -151,7 +151,7 @@ def test_governed_pod_gets_one_proxy_service(pod_dir: Path) -> None:
             "claw.role": "proxy",
             "claw.service": "cllama",
         },
-        "networks": ["claw-internal"],
+        "networks": ["default", "claw-internal"],
     }
     assert "sk-or-secret-value" not in the_plan.compose.text
 

@@ -30,7 +30,7 @@ from clawtui.inspection import (
     security_section,
 )
 
-DEMO_POD = Path(__file__).parents[2] / "examples" / "demo" / "claw-pod.yml"
+DEMO_POD = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo" / "claw-pod.yml"
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import importlib.util
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,23 @@ def test_the_engine_modules_import_one_way() -> None:
         graphlib.TopologicalSorter(graph).prepare()
     except graphlib.CycleError as exc:
         pytest.fail(f"clawlib.engine imports in a cycle: {' -> '.join(exc.args[1])}")
+
+
+def test_the_proxy_contracts_name_every_other_clawlib_module() -> None:
+    """The proxy's image carries ``clawlib/proxy/`` alone under a stub ``clawlib/__init__.py``
+    (clawlib.images), and nothing else of clawlib imports it or aiohttp: both import contracts
+    must name every other module of clawlib, including new ones."""
+    pyproject = Path(clawlib.__file__).parents[1] / "pyproject.toml"
+    contracts = tomllib.loads(pyproject.read_text())["tool"]["importlinter"]["contracts"]
+    by_id = {contract["id"]: contract for contract in contracts}
+    others = sorted(
+        f"clawlib.{module.name}"
+        for module in pkgutil.iter_modules(clawlib.__path__)
+        if module.name != "proxy"
+    )
+    assert "clawlib.images" in others
+    assert by_id["proxy-alone"]["source_modules"] == ["clawlib.proxy"]
+    assert sorted(by_id["proxy-alone"]["forbidden_modules"]) == others
+    users = by_id["proxy"]["source_modules"]
+    assert sorted(m for m in users if m.startswith("clawlib")) == others
+    assert by_id["proxy"]["forbidden_modules"] == ["aiohttp", "clawlib.proxy"]

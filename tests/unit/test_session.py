@@ -15,7 +15,7 @@ from clawtui.backend import EngineBackend
 from clawtui.cli import main
 from tests.fakes import FakeRunner
 
-DEMO = Path(__file__).parents[2] / "examples" / "demo"
+DEMO = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo"
 COMPOSE = ("docker", "compose")
 
 

@@ -23,6 +23,7 @@ from clawtui.state import PodState, Selection
 from tests.tui.fake_backend import FakeBackend, record
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
+UNGOVERNED = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo"
 T0 = datetime(2026, 11, 30, 8, 1, 2, 345000, tzinfo=UTC)
 EXTRA = """
   helper:
@@ -102,7 +103,7 @@ def test_whose_costs_each_node_shows(governed: PodState) -> None:
 
 def test_a_pod_not_governed_or_not_read_yet(tmp_path: Path) -> None:
     pod = tmp_path / "demo"
-    shutil.copytree(EXAMPLES / "demo", pod)
+    shutil.copytree(UNGOVERNED, pod)
     state = state_of(pod / "claw-pod.yml", "demo", (("assistant", "openclaw", "assistant", {}),))
     for key in ("pod", "service:assistant"):
         scope = cost_scope(Selection.of(key, state), state)

@@ -15,7 +15,7 @@ from clawtui.state import HISTORY, POD_KEY, PodState, Selection
 from tests.tui.fake_backend import HOST, START, record
 from tests.unit.test_tui_model import COMPOSE
 
-DEMO = Path(__file__).parents[2] / "examples" / "demo"
+DEMO = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo"
 
 ASSISTANT = record("assistant")
 RESEARCHER_1 = record("researcher-1", claw_service="researcher")
