@@ -49,7 +49,7 @@ UNKNOWN_AGENT = "(unknown)"
 
 _COLUMNS = (
     ("TIME", 8, "<"),
-    ("AGENT", 10, "<"),
+    ("AGENT", 14, "<"),
     ("TYPE", 8, "<"),
     ("HTTP", 4, ">"),
     ("COST", 8, ">"),
@@ -64,8 +64,11 @@ _TYPES = {"intervention": "interv."}
 
 def _row(cells: tuple[str, ...], tail: str = "") -> str:
     parts = []
-    for (_, width, align), cell in zip(_COLUMNS, cells, strict=True):
-        if len(cell) > width:
+    for (name, width, align), cell in zip(_COLUMNS, cells, strict=True):
+        if len(cell) > width and name == "AGENT":  # keep its end, where a replica has its number
+            half = (width - 1) // 2
+            cell = cell[:half] + "…" + cell[-(width - 1 - half) :]
+        elif len(cell) > width:
             cell = cell[: width - 1] + "…"
         parts.append(cell.rjust(width) if align == ">" else cell.ljust(width))
     text = "  ".join(parts)

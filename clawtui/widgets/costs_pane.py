@@ -442,11 +442,21 @@ class CostsPane(DetailPane, can_focus=False):
         self._filled = True
         self._show_table(rows, total, now)
         self._show_spend(spend)
-        if fresh:
-            self._log.clear()
-        if lines:
-            self._log.write_lines(lines)
+        self._write_requests(lines, fresh)
         self._update_status(total, lines_read)
+
+    def _write_requests(self, lines: list[str], fresh: bool) -> None:
+        """Add ``lines`` to the requests (all anew when ``fresh``). The log keeps to its end,
+        unless the reader scrolled up: a fresh fill goes to the end, once laid out (a log just
+        shown may not know its height yet)."""
+        log = self._log
+        stick = fresh or log.is_vertical_scroll_end
+        if fresh:
+            log.clear()
+        if lines:
+            log.write_lines(lines, scroll_end=False)
+        if stick and (lines or fresh):
+            self.call_after_refresh(log.scroll_end, animate=False, x_axis=False)
 
     def _show_table(self, rows: tuple[CostRow, ...], total: CostTotals, now: datetime) -> None:
         shown = (

@@ -366,6 +366,29 @@ async def test_a_log_that_ends_says_why_and_keeps_the_totals(
         )
 
 
+async def test_the_requests_keep_to_the_newest_unless_scrolled_up(
+    governed: Path, engine: FakeBackend
+) -> None:
+    app = make(governed, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await costs_tab(pilot, app, engine)
+        log = pane.query_one(Log)
+        many = [proxy_line(n / 10, f"scout-{n % 2}", model=MINI) for n in range(40)]
+        push(engine, many)
+        await pilot_wait_for(pilot, lambda: len(pane.request_lines) == 40)
+        await pilot_wait_for(pilot, lambda: log.max_scroll_y > 0 and log.is_vertical_scroll_end)
+        push(engine, many[:10], first=40)  # lines of another time: new ones
+        await pilot_wait_for(pilot, lambda: len(pane.request_lines) == 50)
+        await pilot_wait_for(pilot, lambda: log.is_vertical_scroll_end)
+        log.scroll_to(y=0, animate=False)  # the reader looks back: the log stays there
+        push(engine, many[:10], first=50)
+        await pilot_wait_for(pilot, lambda: len(pane.request_lines) == 60)
+        await pilot.pause(0.2)
+        assert log.scroll_y == 0
+        await select(pilot, app, "service:scout")  # another node: its requests, the newest
+        await pilot_wait_for(pilot, lambda: log.is_vertical_scroll_end and log.scroll_y > 0)
+
+
 async def test_a_pod_that_is_not_governed_says_how_to_govern(
     demo: Path, backend: FakeBackend
 ) -> None:

@@ -139,18 +139,19 @@ def test_request_lines_are_aligned_columns() -> None:
     blocked = ProxyRecord(T0, "analyst", "intervention", intervention="policy: blocked")
     lines = [request_line(r, zone) for r in (response, request, refused, failed, blocked)]
     assert [REQUEST_HEADER, *lines] == [
-        "TIME      AGENT       TYPE      HTTP      COST  TOKENS IN→OUT    LATENCY  "
+        "TIME      AGENT           TYPE      HTTP      COST  TOKENS IN→OUT    LATENCY  "
         "MODEL                                 ERROR",
-        "09:01:02  scout-0     response   200   $0.0870   12,000→3,400   1,234 ms  "
+        "09:01:02  scout-0         response   200   $0.0870   12,000→3,400   1,234 ms  "
         "openrouter/anthropic/claude-sonnet-4",
-        "09:01:02  scout-0     request                                             "
+        "09:01:02  scout-0         request                                             "
         "openrouter/openai/gpt-4o-mini",
-        "09:01:02  (unknown)   error      401                                0 ms  "
+        "09:01:02  (unknown)       error      401                                0 ms  "
         "-                                     invalid bearer token",
-        "09:01:02  analyst-w…  error      502                                3 ms  "
+        # A long agent keeps its end (a replica's number), a long model its start.
+        "09:01:02  analys…long-id  error      502                                3 ms  "
         + "m" * 35
         + "…  upstream request failed: ClientConnectorError",
-        "09:01:02  analyst     interv.                                             "
+        "09:01:02  analyst         interv.                                             "
         "-                                     policy: blocked",
     ]
 
