@@ -18,6 +18,7 @@ layer of the pipeline::
     │   └── DriverLoadError          a registered driver cannot be imported or is not a driver
     ├── NotAppliedError              no generated compose file: the pod was never applied
     ├── NoPreviousGenerationError    nothing to roll back to
+    ├── NoProxyError                 no governance proxy container to read the costs from
     ├── LocalImageError              a local image (Python base, governance proxy) cannot be made
     └── EngineError                  the Docker engine or the compose CLI
         ├── EngineUnavailableError   the engine does not answer
@@ -63,6 +64,7 @@ __all__ = [
     "LeftoverContainersError",
     "LocalImageError",
     "NoPreviousGenerationError",
+    "NoProxyError",
     "NotAppliedError",
     "OutputWriteError",
     "PodError",
@@ -314,6 +316,28 @@ class NoPreviousGenerationError(ClawError):
         self.path = path
         self.reason = reason
         super().__init__(f"cannot roll back: no previous generation in {path}: {reason}")
+
+
+class NoProxyError(ClawError):
+    """The applied pod in project ``project`` has no governance proxy container, so there is
+    no log to count costs from: ``service`` is the proxy's service in the generated file, None
+    when the pod has none (no claw is governed)."""
+
+    def __init__(self, project: str, service: str | None) -> None:
+        self.project = project
+        self.service = service
+        if service is None:
+            message = (
+                f"project {project} is not governed: no claw sends its model requests through "
+                "a governance proxy, so there are no costs to count (govern a claw with "
+                '"cllama: passthrough" in its x-claw block, then run claw up)'
+            )
+        else:
+            message = (
+                f"the governance proxy of project {project} (service {service}) has no "
+                "container, so there is no log to count costs from (bring the pod up: claw up)"
+            )
+        super().__init__(message)
 
 
 class LocalImageError(ClawError):

@@ -4,8 +4,8 @@
 accept it (a pod file, or a directory holding ``claw-pod.yml``), plans it with one image-lookup
 policy (the engine's labels; an unreachable engine makes the plan come from the Clawfiles, said
 once in its warnings: see :func:`~clawlib.planner.plan_pod`), and applies it, brings it down,
-acts on its services, rolls it back and reports its status, all through one
-:class:`~clawlib.engine.DockerView`.
+acts on its services, rolls it back, reports its status and what its model requests cost, all
+through one :class:`~clawlib.engine.DockerView`.
 
 A session opens no connection until a verb needs the engine, and closes the view it made when
 it is closed (``with open_pod(...) as pod:``); a view passed in stays the caller's.
@@ -15,19 +15,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Self
 
+from clawlib.costs import CostFold, CostRow, CostTotals
 from clawlib.engine import (
     ComposeProject,
     ContainerRecord,
     DockerView,
     LocalImages,
+    LogLine,
+    LogSource,
     ProcessRunner,
     find_compose,
 )
-from clawlib.errors import NoPreviousGenerationError
+from clawlib.errors import NoPreviousGenerationError, NoProxyError
+from clawlib.labels import CLAW_ROLE
 from clawlib.pod import find_pod, pod_path
 
 if TYPE_CHECKING:
@@ -35,7 +40,7 @@ if TYPE_CHECKING:
     from clawlib.planner import Plan
     from clawlib.pod import Pod
 
-__all__ = ["Action", "PodSession", "PodStatus", "open_pod"]
+__all__ = ["Action", "PodSession", "PodStatus", "ProxyCosts", "open_pod"]
 
 Action = Literal["start", "stop", "restart", "rebuild"]
 """What :meth:`PodSession.act` does to services: compose's start, stop and restart, or rebuild
@@ -53,6 +58,25 @@ class PodStatus:
     def ok(self) -> bool:
         """Some container runs, and every one is healthy."""
         return bool(self.containers) and all(item.ok for item in self.containers)
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyCosts:
+    """What a governed pod's model requests cost, folded from its proxy's log (see
+    :mod:`clawlib.costs` for what counts)."""
+
+    project: str
+    proxies: tuple[ContainerRecord, ...]
+    """The proxy containers whose logs were read (one, unless the project holds strays)."""
+    since: datetime | None
+    """Records from before this were left out (None: the whole log)."""
+    rows: tuple[CostRow, ...]
+    """Per agent and model, by agent then model."""
+    total: CostTotals
+    lines: int
+    """Log lines read."""
+    skipped: int
+    """Of those, lines that were not proxy records (the proxy's start-up message...)."""
 
 
 def open_pod(
@@ -184,6 +208,35 @@ class PodSession:
         target = self.target()
         containers = self.view.containers(target.project)
         return PodStatus(target.project, probe_health(self.view, containers))
+
+    def costs(self, since: datetime | None = None) -> ProxyCosts:
+        """What the applied pod's model requests cost: the whole log of its governance proxy
+        container (the engine keeps it across restarts of the container, not when it is
+        recreated), folded per agent and model, records before ``since`` left out. Raises
+        :class:`~clawlib.errors.NoProxyError` when the project has no proxy container (the pod
+        is not governed, or not up), and the engine's errors."""
+        target = self.target()
+        proxies = tuple(c for c in self.view.containers(target.project) if c.role == "proxy")
+        if not proxies:
+            service = next(
+                (
+                    name
+                    for name, definition in target.compose.services.items()
+                    if isinstance(labels := definition.get("labels"), dict)
+                    and labels.get(CLAW_ROLE) == "proxy"
+                ),
+                None,
+            )
+            raise NoProxyError(target.project, service)
+        fold = CostFold(since)
+        sources = [LogSource(c.id, c.name, c.service) for c in proxies]
+        with self.view.logs(sources, follow=False, since=since) as stream:
+            for item in stream:
+                if isinstance(item, LogLine):
+                    fold.add_line(item.source.container_id, item.text, item.timestamp)
+        return ProxyCosts(
+            target.project, proxies, fold.since, fold.rows(), fold.total(), fold.lines, fold.skipped
+        )
 
     # Changing what runs.
 

@@ -48,6 +48,7 @@ _VERBS = {
         "probe every container's health (exit status 1 if any is not healthy)",
     ),
     "logs": ("_logs", "show the logs of the pod's containers, merged"),
+    "costs": ("_costs", "show what a governed pod's model requests cost, per agent and model"),
     "rotate-tokens": ("_tokens", "give governed claws new proxy tokens"),
     "doctor": ("_doctor", "check that this machine can build and run claws"),
     "tui": ("_tui", "open the terminal UI on a pod"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, TextIO
 
 __all__ = ["print_error", "print_json", "print_output", "print_table", "printable"]
@@ -34,12 +34,17 @@ def print_json(value: Any, stream: TextIO | None = None) -> None:
     )
 
 
-def print_table(rows: Sequence[Sequence[str]], stream: TextIO | None = None) -> None:
-    """Print ``rows`` (the first is the header) as columns two spaces apart; the last column
-    is not padded."""
+def print_table(
+    rows: Sequence[Sequence[str]], stream: TextIO | None = None, *, right: Collection[int] = ()
+) -> None:
+    """Print ``rows`` (the first is the header) as columns two spaces apart, the columns
+    numbered in ``right`` aligned to the right (numbers); the last column is not padded."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        cells = [
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=False))
+        ]
         print(printable("  ".join([*cells, row[-1]]).rstrip()), file=stream or sys.stdout)
 
 

@@ -1,5 +1,5 @@
-"""The pod view: the tree on the left, the selected node's logs, health, config and inspect
-data on the right, the engine and plan state underneath.
+"""The pod view: the tree on the left, the selected node's logs, health, config, inspect data
+and costs on the right, the engine and plan state underneath.
 
 What the view knows is one :class:`~clawtui.state.PodState`, replaced on every change by the
 screen's message handlers; everything that touches the engine or the disk runs in thread workers
@@ -51,6 +51,7 @@ from ..watch import (
     inputs_stamp,
 )
 from ..widgets.config_pane import ConfigPane
+from ..widgets.costs_pane import CostsPane
 from ..widgets.detail_pane import DetailPane, DetailTab
 from ..widgets.health_pane import HealthPane
 from ..widgets.inspect_pane import InspectPane
@@ -80,6 +81,7 @@ DETAIL_TABS: tuple[DetailTab, ...] = (
     DetailTab("health", "Health", lambda _: HealthPane(id="health-pane")),
     DetailTab("config", "Config", lambda _: ConfigPane(id="config-pane")),
     DetailTab("inspect", "Inspect", lambda b: InspectPane(inspect=b.inspect, id="inspect-pane")),
+    DetailTab("costs", "Costs", lambda b: CostsPane(open_feed=_log_feed(b), id="costs-pane")),
 )
 """The detail area's tabs, in order: the key 1 picks the first."""
 

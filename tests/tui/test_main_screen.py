@@ -21,6 +21,7 @@ from clawtui.screens.plan import PlanScreen
 from clawtui.screens.problems import ProblemsScreen
 from clawtui.state import PodState, Selection
 from clawtui.widgets.config_pane import ConfigPane
+from clawtui.widgets.costs_pane import CostsPane
 from clawtui.widgets.health_pane import HealthPane
 from clawtui.widgets.inspect_pane import InspectPane
 from clawtui.widgets.log_pane import LogPane
@@ -367,7 +368,13 @@ async def test_number_keys_switch_tabs(demo: Path, backend: FakeBackend) -> None
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         tabs = main_screen(app).query_one(TabbedContent)
-        for key, tab in (("2", "health"), ("3", "config"), ("4", "inspect"), ("1", "logs")):
+        for key, tab in (
+            ("2", "health"),
+            ("3", "config"),
+            ("4", "inspect"),
+            ("5", "costs"),
+            ("1", "logs"),
+        ):
             await pilot.press(key)
             assert tabs.active == tab
 
@@ -430,10 +437,10 @@ async def test_only_the_visible_tab_is_shown_again(
     """A change reaches the visible tab's pane only; a hidden one is shown when it comes up.
     The logs follow the selection whichever tab is visible."""
     shown: list[tuple[str, str]] = []
-    for pane in (HealthPane, ConfigPane, InspectPane):
+    for pane in (HealthPane, ConfigPane, InspectPane, CostsPane):
 
         def counted(
-            self: HealthPane | ConfigPane | InspectPane,
+            self: HealthPane | ConfigPane | InspectPane | CostsPane,
             selection: Selection,
             state: PodState,
             real: Callable[..., None] = pane.show_selection,

@@ -250,6 +250,7 @@ _VERBS = [
     "ps",
     "health",
     "logs",
+    "costs",
     "rotate-tokens",
     "doctor",
     "tui",
