@@ -1,0 +1,432 @@
+"""Requests/s and latency of the governance proxy against calling the provider directly, at 1, 10
+and 50 concurrent clients, plain and streaming, in one run.
+
+Three processes, as in a pod: the fake OpenAI-format provider (examples/demo/fake-llm, its
+stdout to /dev/null), the proxy (``python -m clawlib.proxy`` with a temporary context root
+holding one agent, ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` pointing at the fake; its stdout a
+pipe that a thread of this process drains, counting the log lines), and this process as the
+load generator: N asyncio workers, each with its own keep-alive connection (one aiohttp
+session, a connector limited to N), sending the next request as soon as the last answer is
+read (a closed loop). A plain request reads the whole JSON body; a streaming one reads the
+server-sent events line by line to ``data: [DONE]``, its latency to the last event (and to the
+first, shown apart). Direct requests carry the same body the proxy forwards (the model
+without its ``openai/`` prefix, ``stream_options.include_usage`` when streaming), so the fake
+does the same work either way.
+
+CPU: on two cores the client, the proxy and the fake compete. With ``--pin`` (the default
+where ``taskset`` exists) the proxy has CPU 1 to itself and the fake and the load generator
+share CPU 0: a direct window and a proxied one then give the client and the fake the same
+core, and the difference is the hop through the proxy. The table also shows each process's
+CPU time per request (from /proc over the window): the proxy's is what it costs whatever the
+bottleneck, and 1 s divided by it is what one core of proxy could serve.
+
+For each client count and kind, windows of ``--seconds`` (after a short warm-up) alternate
+direct, proxied, proxied, direct, ``--rounds`` times (the machine's load drifts; this order
+gives both the same average position in time); the latencies of a kind's windows are pooled.
+With several ``--tree`` (e.g. an older commit unpacked with ``git archive``), one proxy runs
+from each, all on CPU 1 but only one under load at a time, in the order direct, each tree,
+each tree in reverse, direct. Every answer must be a 200 and every proxied request must have
+logged its two lines.
+
+Run: .venv/bin/python bench/proxy.py [--seconds 4] [--rounds 1] [--clients 1 10 50]
+     [--no-pin] [--tree DIR ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKE = ROOT / "examples" / "demo" / "fake-llm" / "fake_llm.py"
+AGENT = "bench"
+SECRET = "5e" * 24
+KEY = "sk-bench-provider-key"
+MODEL = "fake-model"
+WARM_UP = 0.5
+MESSAGES = [
+    {"role": "system", "content": "You are a careful research assistant."},
+    {"role": "user", "content": "Summarise what changed in the notes volume overnight."},
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def write_context(root: Path) -> None:
+    directory = root / AGENT
+    directory.mkdir(parents=True)
+    (directory / "AGENTS.md").write_text("# Contract\n\nAnswer briefly.\n")
+    (directory / "CLAWDAPUS.md").write_text("# bench\n\nA claw of the benchmark pod.\n")
+    metadata = {"pod": "bench", "service": AGENT, "type": "openclaw", "token": f"{AGENT}:{SECRET}"}
+    (directory / "metadata.json").write_text(json.dumps(metadata))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system time of a process (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Drain(threading.Thread):
+    """Reads a pipe to its end in large reads, counting lines (the proxy's log)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.lines = 0
+
+    def run(self) -> None:
+        while chunk := os.read(self.fd, 1 << 20):
+            self.lines += chunk.count(b"\n")
+
+
+def pinned(argv: list[str], cpus: str | None) -> list[str]:
+    return ["taskset", "-c", cpus, *argv] if cpus else argv
+
+
+def wait_healthy(port: int, process: subprocess.Popen[bytes], name: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with status {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if connection.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{name} did not answer /health on port {port} in 20 s")
+
+
+@dataclass
+class Window:
+    """What one window of load measured."""
+
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    first_event: list[float] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
+    total: int = 0
+    """Requests answered, warm-up and wind-down included."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where requests go and as whom."""
+
+    url: str
+    authorization: str
+    model: str
+
+
+async def one_request(
+    session: aiohttp.ClientSession, target: Target, payload: bytes, stream: bool
+) -> tuple[float, float]:
+    """Latency to the end of the answer and to its first event (streaming), in seconds."""
+    headers = {"Authorization": target.authorization, "Content-Type": "application/json"}
+    start = time.perf_counter()
+    first = 0.0
+    async with session.post(target.url, data=payload, headers=headers) as response:
+        if response.status != 200:
+            raise RuntimeError(f"{target.url}: {response.status} {await response.text()}")
+        if not stream:
+            body = await response.read()
+            if b'"usage"' not in body:
+                raise RuntimeError(f"{target.url}: no usage in {body[:200]!r}")
+        else:
+            done = False
+            async for line in response.content:
+                if not first and line.startswith(b"data: "):
+                    first = time.perf_counter() - start
+                if line == b"data: [DONE]\n":
+                    done = True
+            if not done:
+                raise RuntimeError(f"{target.url}: stream ended without [DONE]")
+    return time.perf_counter() - start, first
+
+
+async def load(
+    target: Target, clients: int, stream: bool, seconds: float, pids: dict[str, int]
+) -> Window:
+    body: dict[str, object] = {"model": target.model, "messages": MESSAGES}
+    if stream:
+        body["stream"] = True
+        if target.model == MODEL:  # direct: what the proxy would add
+            body["stream_options"] = {"include_usage": True}
+    payload = json.dumps(body).encode()
+    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        window = Window(seconds)
+        state = {"measuring": False, "stop": False}
+
+        async def worker() -> None:
+            while not state["stop"]:
+                latency, first = await one_request(session, target, payload, stream)
+                window.total += 1
+                if state["measuring"]:
+                    window.latencies.append(latency)
+                    if stream:
+                        window.first_event.append(first)
+
+        tasks = [asyncio.create_task(worker()) for _ in range(clients)]
+        await asyncio.sleep(WARM_UP)
+        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        state["measuring"] = True
+        start = time.perf_counter()
+        await asyncio.sleep(seconds)
+        state["measuring"] = False
+        window.seconds = time.perf_counter() - start
+        window.cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+        state["stop"] = True
+        await asyncio.gather(*tasks)
+    return window
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+@dataclass
+class Pooled:
+    """The windows of one kind (direct or proxied) for one client count and mode."""
+
+    windows: list[Window] = field(default_factory=list)
+
+    def rate(self) -> float:
+        return sum(len(w.latencies) for w in self.windows) / sum(w.seconds for w in self.windows)
+
+    def latencies(self) -> list[float]:
+        return [x for w in self.windows for x in w.latencies]
+
+    def first_events(self) -> list[float]:
+        return [x for w in self.windows for x in w.first_event]
+
+    def cpu_per_request(self, name: str) -> float:
+        """Microseconds of CPU per request of one process."""
+        requests = sum(len(w.latencies) for w in self.windows)
+        return sum(w.cpu.get(name, 0.0) for w in self.windows) / requests * 1e6
+
+    def cores(self, name: str) -> float:
+        return sum(w.cpu.get(name, 0.0) for w in self.windows) / sum(
+            w.seconds for w in self.windows
+        )
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f}"
+
+
+def row(clients: int, stream: bool, label: str, direct: Pooled, proxied: Pooled) -> str:
+    d, p = direct.latencies(), proxied.latencies()
+    d50, d99, p50, p99 = (quantile(d, 0.5), quantile(d, 0.99), quantile(p, 0.5), quantile(p, 0.99))
+    cells = [str(clients), "streaming" if stream else "plain"]
+    if label:
+        cells.append(label)
+    cells += [
+        f"{direct.rate():,.0f}",
+        f"{proxied.rate():,.0f}",
+        f"{ms(d50)} / {ms(d99)}",
+        f"{ms(p50)} / {ms(p99)}",
+        f"**{ms(p50 - d50)} / {ms(p99 - d99)}**",
+    ]
+    if stream:
+        cells.append(
+            f"{ms(statistics.median(direct.first_events()))} → "
+            f"{ms(statistics.median(proxied.first_events()))}"
+        )
+    else:
+        cells.append("")
+    cells += [
+        f"{proxied.cpu_per_request('proxy'):.0f} µs ({proxied.cores('proxy'):.2f})",
+        f"{direct.cpu_per_request('fake'):.0f} / {proxied.cpu_per_request('fake'):.0f} µs",
+        f"{direct.cpu_per_request('client'):.0f} / {proxied.cpu_per_request('client'):.0f} µs",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def header(trees: int) -> str:
+    columns = [
+        "clients",
+        "kind",
+        *(["proxy tree"] if trees > 1 else []),
+        "direct req/s",
+        "proxied req/s",
+        "direct p50 / p99 ms",
+        "proxied p50 / p99 ms",
+        "added p50 / p99 ms",
+        "first event p50 ms, direct → proxied",
+        "proxy CPU per request (cores)",
+        "fake CPU per request, direct / proxied",
+        "client CPU per request, direct / proxied",
+    ]
+    return "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
+
+
+@dataclass(eq=False)
+class Proxy:
+    """One proxy process, from one source tree."""
+
+    tree: Path
+    process: subprocess.Popen[bytes]
+    drain: Drain
+    target: Target
+    requests: int = 0
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.drain.join(5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def start_proxy(tree: Path, env: dict[str, str], cpus: str | None) -> Proxy:
+    port = free_port()
+    process = subprocess.Popen(
+        pinned([sys.executable, "-m", "clawlib.proxy"], cpus),
+        env=dict(env, PYTHONPATH=str(tree), LISTEN_ADDR=f"127.0.0.1:{port}"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    drain = Drain(process.stdout.fileno())
+    drain.start()
+    url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    proxy = Proxy(tree, process, drain, Target(url, f"Bearer {AGENT}:{SECRET}", f"openai/{MODEL}"))
+    try:
+        wait_healthy(port, process, f"the proxy of {tree}")
+    except BaseException:
+        proxy.stop()
+        raise
+    return proxy
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of one window")
+    parser.add_argument("--rounds", type=int, default=1, help="direct/proxied/proxied/direct")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--no-pin", dest="pin", action="store_false", help="no taskset")
+    parser.add_argument(
+        "--tree", type=Path, action="append", help="the proxy's source (default: this checkout)"
+    )
+    options = parser.parse_args(argv)
+    trees = [tree.resolve() for tree in options.tree or [ROOT]]
+    pin = options.pin and shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
+    if pin:
+        os.sched_setaffinity(0, {0})
+    proxies: list[Proxy] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "context"
+        write_context(root)
+        fake_port = free_port()
+        base_env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_URL"))}
+        fake = subprocess.Popen(
+            pinned([sys.executable, str(FAKE)], "0" if pin else None),
+            env=dict(base_env, FAKE_LLM_LISTEN=f"127.0.0.1:{fake_port}", FAKE_LLM_KEY=KEY),
+            stdout=subprocess.DEVNULL,
+        )
+        proxy_env = dict(
+            base_env,
+            CLAW_CONTEXT_ROOT=str(root),
+            CLAW_AUTH_DIR=str(Path(scratch) / "auth"),
+            OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
+            OPENAI_API_KEY=KEY,
+        )
+        try:
+            wait_healthy(fake_port, fake, "the fake provider")
+            for tree in trees:
+                proxies.append(start_proxy(tree, proxy_env, "1" if pin else None))
+            direct = Target(
+                f"http://127.0.0.1:{fake_port}/v1/chat/completions", f"Bearer {KEY}", MODEL
+            )
+            print(
+                f"pinned: {'proxy on CPU 1; fake and client on CPU 0' if pin else 'no'}; "
+                f"{options.seconds:g} s windows, {options.rounds} round(s); "
+                f"load average {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+            print(header(len(trees)), flush=True)
+            for clients in options.clients:
+                for stream in (False, True):
+                    measured = measure(clients, stream, direct, proxies, fake.pid, options)
+                    for proxy in proxies:
+                        label = str(proxy.tree) if len(trees) > 1 else ""
+                        print(row(clients, stream, label, measured[0], measured[1][proxy]))
+                    sys.stdout.flush()
+            print(f"load average at the end {os.getloadavg()[0]:.2f}", flush=True)
+        finally:
+            for proxy in proxies:
+                proxy.stop()
+            fake.terminate()
+            fake.wait(15)
+    for proxy in proxies:
+        if proxy.drain.lines != 2 * proxy.requests:
+            print(
+                f"proxy log of {proxy.tree}: {proxy.drain.lines} lines for "
+                f"{proxy.requests} requests",
+                file=sys.stderr,
+            )
+            return 1
+    print("proxy log: two lines per request")
+    return 0
+
+
+def measure(
+    clients: int,
+    stream: bool,
+    direct: Target,
+    proxies: list[Proxy],
+    fake: int,
+    options: argparse.Namespace,
+) -> tuple[Pooled, dict[Proxy, Pooled]]:
+    """Direct and through each proxy, in the order direct, proxies, proxies reversed, direct
+    (``options.rounds`` times)."""
+    pooled = Pooled()
+    through = {proxy: Pooled() for proxy in proxies}
+    order: list[Proxy | None] = [None, *proxies, *reversed(proxies), None]
+    for _ in range(options.rounds):
+        for proxy in order:
+            pids = {"fake": fake, "client": os.getpid()}
+            if proxy is not None:
+                pids["proxy"] = proxy.process.pid
+            target = direct if proxy is None else proxy.target
+            window = asyncio.run(load(target, clients, stream, options.seconds, pids))
+            if proxy is None:
+                pooled.windows.append(window)
+            else:
+                through[proxy].windows.append(window)
+                proxy.requests += window.total
+    return pooled, through
+
+
+if __name__ == "__main__":
+    sys.exit(main())
