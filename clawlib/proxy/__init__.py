@@ -25,6 +25,9 @@ The contract, point by point, and what we chose where upstream is unclear:
   name this agent when its agent part is non-empty; a token without a colon is the bare secret)
   with :func:`hmac.compare_digest`, else 403 ``invalid agent secret``. Only the Authorization
   header authenticates (as upstream); an ``X-Api-Key`` an Anthropic client sends is dropped.
+  The files are what counts on each request: a context is kept in memory only while none of
+  its three files has changed (each request stats them; :class:`ContextCache`), so a rotated
+  token or a removed context takes effect on the next request.
 - Spec items not implemented, as in the reference passthrough: the ``CLAW_ALLOWED_MODELS``
   allow-list, decoration, policy blocking, rate limiting, drift scoring, interventions (every
   log line says ``"intervention": null``).
@@ -73,7 +76,14 @@ The contract, point by point, and what we chose where upstream is unclear:
 - SIGTERM/SIGINT: aiohttp's runner stops accepting and gives in-flight requests 10 s.
 """
 
-from ._auth import AgentContext, AuthError, authenticate, load_context, parse_bearer
+from ._auth import (
+    AgentContext,
+    AuthError,
+    ContextCache,
+    authenticate,
+    load_context,
+    parse_bearer,
+)
 from ._costs import (
     DEFAULT_PRICES,
     CostLedger,
@@ -93,6 +103,7 @@ __all__ = [
     "DEFAULT_PRICES",
     "AgentContext",
     "AuthError",
+    "ContextCache",
     "CostLedger",
     "Price",
     "Provider",

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from ._auth import AuthError, authenticate, load_context, parse_bearer
+from ._auth import AuthError, ContextCache, authenticate, parse_bearer
 from ._costs import CostLedger, Prices, Usage, price_of, usage_of_json, usage_of_sse_line
 from ._providers import Provider, Route, RouteError, route_anthropic, route_openai
 
@@ -66,9 +66,13 @@ class ProxyConfig:
     log: LogSink = _stdout
     connect_timeout: float = 30.0
     ledger: CostLedger = field(default_factory=CostLedger)
+    context_settle: float = 2.0
+    """Seconds an agent's context files must have been unchanged before the proxy keeps them
+    in memory (see :class:`ContextCache`)."""
 
 
 CONFIG = web.AppKey("config", ProxyConfig)
+_CONTEXTS = web.AppKey("contexts", ContextCache)
 _SESSION = web.AppKey("session", aiohttp.ClientSession)
 
 
@@ -77,6 +81,7 @@ def make_app(config: ProxyConfig) -> web.Application:
     ``GET /health``."""
     app = web.Application()
     app[CONFIG] = config
+    app[_CONTEXTS] = ContextCache(config.context_root, config.context_settle)
     app.cleanup_ctx.append(_client_session)
     app.router.add_get("/health", _health)
     app.router.add_route("*", "/v1/chat/completions", _chat)
@@ -147,7 +152,10 @@ async def _handle(request: web.Request, *, anthropic: bool) -> web.StreamRespons
     try:
         agent, secret = parse_bearer(request.headers.get("Authorization", ""))
         exchange.agent = agent
-        context = await asyncio.to_thread(load_context, config.context_root, agent)
+        contexts = request.app[_CONTEXTS]
+        context = contexts.cached(agent)
+        if context is None:  # not kept yet, or changed: read in a worker thread
+            context = await asyncio.to_thread(contexts.load, agent)
         authenticate(context, secret)
     except AuthError as exc:
         return exchange.fail(exc.status, exc.message)

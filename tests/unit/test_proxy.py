@@ -9,6 +9,7 @@ import os
 import pkgutil
 import signal
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from aiohttp.test_utils import TestServer
 import clawlib
 from clawlib.proxy import (
     AuthError,
+    ContextCache,
     CostLedger,
     Price,
     Provider,
@@ -509,3 +511,88 @@ async def test_scheme_is_case_insensitive_and_stored_tokens_are_checked(proxy, t
         "invalid agent secret"
     )
     assert (await proxy.post("/v1/chat/completions", body, f"dave:{SECRET}"))[0] == 200
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a file as claw does: a new file renamed into place."""
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text)
+    os.replace(temp, path)
+
+
+def test_context_cache_keeps_a_settled_context_until_a_file_changes(tmp_path):
+    _context(tmp_path, "alice")
+    cache = ContextCache(tmp_path, clock=lambda: time.time() + 3600)
+    assert cache.cached("alice") is None
+    first = cache.load("alice")
+    assert cache.cached("alice") is first
+    # A rotated token, renamed into place with the same length.
+    metadata = tmp_path / "alice" / "metadata.json"
+    _replace(metadata, metadata.read_text().replace(TOKEN, "alice:" + "cd" * 24))
+    assert cache.cached("alice") is None
+    assert cache.load("alice").metadata["token"] == "alice:" + "cd" * 24
+    # A file written in place.
+    (tmp_path / "alice" / "AGENTS.md").write_text("a longer contract")
+    assert cache.cached("alice") is None
+    assert cache.load("alice").agents_md == "a longer contract"
+    assert cache.cached("alice") is not None
+    # A file removed.
+    (tmp_path / "alice" / "CLAWDAPUS.md").unlink()
+    assert cache.cached("alice") is None
+    with pytest.raises(AuthError) as caught:
+        cache.load("alice")
+    assert (caught.value.status, caught.value.message) == (403, "agent context not found")
+
+
+def test_context_cache_does_not_keep_files_that_changed_lately(tmp_path):
+    _context(tmp_path, "alice")
+    now = time.time()
+    fresh = ContextCache(tmp_path, settle=2.0, clock=lambda: now)
+    assert fresh.load("alice").agent == "alice"
+    assert fresh.cached("alice") is None
+    settled = ContextCache(tmp_path, settle=2.0, clock=lambda: now + 2.5)
+    settled.load("alice")
+    assert settled.cached("alice") is not None
+
+
+@pytest.mark.parametrize("agent", ["..", "a/../alice", "bob"])
+def test_context_cache_keeps_nothing_it_cannot_load(tmp_path, agent):
+    _context(tmp_path, "alice")
+    cache = ContextCache(tmp_path, clock=lambda: time.time() + 3600)
+    with pytest.raises(AuthError):
+        cache.load(agent)
+    assert cache.cached(agent) is None
+
+
+async def test_a_rotated_token_counts_from_the_next_request(tmp_path, upstream):
+    _context(tmp_path, "alice")
+    lines: list[str] = []
+    config = ProxyConfig(
+        context_root=tmp_path,
+        providers={"openai": Provider("openai", upstream.url(), KEY)},
+        prices=load_prices(None),
+        log=lines.append,
+        context_settle=0.0,
+    )
+    server = TestServer(make_app(config), host="127.0.0.1", port=0)
+    await server.start_server()
+    rotated = "alice:" + "cd" * 24
+    url = server.make_url("/v1/chat/completions")
+    body = {"model": "openai/gpt-4o"}
+
+    async def status(session: aiohttp.ClientSession, token: str) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with session.post(url, json=body, headers=headers) as response:
+            return response.status
+
+    try:
+        async with aiohttp.ClientSession() as session:
+            assert [await status(session, TOKEN) for _ in range(2)] == [200, 200]
+            metadata = tmp_path / "alice" / "metadata.json"
+            _replace(metadata, metadata.read_text().replace(TOKEN, rotated))
+            assert (await status(session, TOKEN), await status(session, rotated)) == (403, 200)
+            (tmp_path / "alice" / "AGENTS.md").unlink()
+            assert await status(session, rotated) == 403
+    finally:
+        await server.close()
+    assert json.loads(lines[-1])["error"] == "agent context not found"

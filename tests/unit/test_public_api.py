@@ -274,6 +274,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "DEFAULT_PRICES",
         "AgentContext",
         "AuthError",
+        "ContextCache",
         "CostLedger",
         "Price",
         "Provider",
