@@ -596,3 +596,13 @@ async def test_a_rotated_token_counts_from_the_next_request(tmp_path, upstream):
     finally:
         await server.close()
     assert json.loads(lines[-1])["error"] == "agent context not found"
+
+
+def test_sse_usage_is_found_however_its_key_is_spelt():
+    assert usage_of_sse_line(b'data: {"choices":[{"delta":{"content":"hi"}}]}') is None
+    assert usage_of_sse_line(b'data: {"choices":[{"delta":{"content":"usage"}}]}') is None
+    escaped = b'data: {"\\u0075sage":{"prompt_tokens":3,"completion_tokens":4}}'
+    assert json.loads(escaped[6:]) == {"usage": {"prompt_tokens": 3, "completion_tokens": 4}}
+    assert usage_of_sse_line(escaped) == Usage(3, 4)
+    assert usage_of_sse_line(b'data:{"usage":{"input_tokens":5}}\r') == Usage(5, 0)
+    assert usage_of_sse_line(b"data: [DONE]") is None
