@@ -56,7 +56,9 @@ The contract, point by point, and what we chose where upstream is unclear:
   agent's token never leaves the proxy. A transport failure → 502 ``upstream request failed``.
 - Streaming: a chat request with ``"stream": true`` gets ``stream_options.include_usage``
   set. The response (status and headers but hop-by-hop, ``Content-Length`` and
-  ``Content-Encoding``) is written back chunk by chunk as it arrives.
+  ``Content-Encoding``) is written back chunk by chunk as it arrives; a plain (not SSE)
+  answer of known length, at most 1 MiB and not encoded, is read whole and written back in
+  one piece with its length (an upstream that fails before its end then gets the agent a 502).
 - Usage: from the JSON body's ``usage`` (``prompt_tokens``/``completion_tokens``, or
   Anthropic's ``input_tokens``/``output_tokens``), or from the SSE ``data:`` events carrying a
   usage (``[DONE]`` ignored; later non-zero counts win, so Anthropic's ``message_start`` input

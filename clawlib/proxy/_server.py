@@ -49,6 +49,8 @@ _NOT_FORWARDED = _HOP_BY_HOP | {
 # The body is re-framed (chunked) and already decoded by the client session.
 _NOT_RETURNED = _HOP_BY_HOP | {"content-length", "content-encoding"}
 _MAX_CAPTURE = 32 * 1024 * 1024
+# A plain answer up to this size is read whole and sent back in one write (headers and body).
+_WHOLE = 1024 * 1024
 
 
 def _stdout(line: str) -> None:
@@ -211,32 +213,30 @@ async def _forward(
 ) -> web.StreamResponse:
     session = request.app[_SESSION]
     payload = json.dumps(body, ensure_ascii=False).encode()
+    response: web.StreamResponse
     try:
         async with session.post(url, data=payload, headers=headers) as upstream:
-            response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
-            for key, value in upstream.headers.items():
-                if key.lower() not in _NOT_RETURNED:
-                    response.headers.add(key, value)
-            await response.prepare(request)
-            sse = upstream.content_type == "text/event-stream"
-            usage, captured, pending = Usage(), bytearray(), b""
-            try:
-                async for chunk in upstream.content.iter_any():
-                    await response.write(chunk)
-                    if sse:
-                        *lines, pending = (pending + chunk).split(b"\n")
-                        for line in lines:
-                            usage = usage.merged(usage_of_sse_line(line) or Usage())
-                    elif len(captured) < _MAX_CAPTURE:
-                        captured += chunk
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                exchange.log("error", status_code=upstream.status, error=_describe(exc))
-                return response
-            if sse:
-                usage = usage.merged(usage_of_sse_line(pending) or Usage())
+            returned = [
+                (key, value)
+                for key, value in upstream.headers.items()
+                if key.lower() not in _NOT_RETURNED
+            ]
+            if _whole(upstream):
+                answer = await upstream.read()
+                response = web.Response(
+                    status=upstream.status, reason=upstream.reason, body=answer, headers=returned
+                )
+                usage = usage_of_json(answer) or Usage()
             else:
-                usage = usage_of_json(bytes(captured)) or Usage()
-            await response.write_eof()
+                response = web.StreamResponse(
+                    status=upstream.status, reason=upstream.reason, headers=returned
+                )
+                await response.prepare(request)
+                try:
+                    usage = await _relay(upstream, response)
+                except (TimeoutError, aiohttp.ClientError) as exc:
+                    exchange.log("error", status_code=upstream.status, error=_describe(exc))
+                    return response
     except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
         exchange.log("error", status_code=502, error=f"upstream request failed: {_describe(exc)}")
         return _error(502, "upstream request failed")
@@ -247,6 +247,40 @@ async def _forward(
         fields.update(tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost)
     exchange.log("response", **fields)
     return response
+
+
+def _whole(upstream: aiohttp.ClientResponse) -> bool:
+    """Whether an answer is read whole and sent back in one write: a plain (not SSE) one of
+    known length, at most ``_WHOLE`` bytes, not encoded (sent as it came, with its length)."""
+    length = upstream.content_length
+    return (
+        length is not None
+        and length <= _WHOLE
+        and upstream.content_type != "text/event-stream"
+        and upstream.headers.get("Content-Encoding", "identity").lower() == "identity"
+    )
+
+
+async def _relay(upstream: aiohttp.ClientResponse, response: web.StreamResponse) -> Usage:
+    """Write the upstream's body back chunk by chunk as it arrives (the last one with the end
+    of the body, when the upstream's end came with it) and find its usage."""
+    sse = upstream.content_type == "text/event-stream"
+    usage, captured, pending = Usage(), bytearray(), b""
+    async for chunk in upstream.content.iter_any():
+        if upstream.content.at_eof():
+            await response.write_eof(chunk)
+        else:
+            await response.write(chunk)
+        if sse:
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                usage = usage.merged(usage_of_sse_line(line) or Usage())
+        elif len(captured) < _MAX_CAPTURE:
+            captured += chunk
+    await response.write_eof()
+    if sse:
+        return usage.merged(usage_of_sse_line(pending) or Usage())
+    return usage_of_json(bytes(captured)) or Usage()
 
 
 def _describe(exc: BaseException) -> str:

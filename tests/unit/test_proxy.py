@@ -606,3 +606,43 @@ def test_sse_usage_is_found_however_its_key_is_spelt():
     assert usage_of_sse_line(escaped) == Usage(3, 4)
     assert usage_of_sse_line(b'data:{"usage":{"input_tokens":5}}\r') == Usage(5, 0)
     assert usage_of_sse_line(b"data: [DONE]") is None
+
+
+async def test_a_plain_answer_keeps_its_length_or_comes_back_chunked(tmp_path):
+    answer = json.dumps({"id": "c", "usage": {"prompt_tokens": 3, "completion_tokens": 4}})
+
+    async def sized(request: web.Request) -> web.StreamResponse:
+        return web.json_response(text=answer)
+
+    async def chunked(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(answer[:9].encode())
+        await response.write(answer[9:].encode())
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/sized/chat/completions", sized)
+    app.router.add_post("/chunked/chat/completions", chunked)
+    fake = TestServer(app, host="127.0.0.1", port=0)
+    await fake.start_server()
+    providers = {
+        name: Provider(name, str(fake.make_url(f"/{name}")), KEY) for name in ("sized", "chunked")
+    }
+    proxy = await _proxy(tmp_path, providers)
+    try:
+        sized_answer = await proxy.post("/v1/chat/completions", {"model": "sized/m"})
+        chunked_answer = await proxy.post("/v1/chat/completions", {"model": "chunked/m"})
+    finally:
+        await proxy.server.close()
+        await fake.close()
+    status, headers, body = sized_answer
+    assert (status, body, headers["Content-Length"]) == (200, answer.encode(), str(len(answer)))
+    assert "Transfer-Encoding" not in headers
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    status, headers, body = chunked_answer
+    assert (status, body, headers["Transfer-Encoding"]) == (200, answer.encode(), "chunked")
+    assert "Content-Length" not in headers
+    assert [(line["tokens_in"], line["tokens_out"]) for line in proxy.logs()[1::2]] == [(3, 4)] * 2
