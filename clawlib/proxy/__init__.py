@@ -72,7 +72,8 @@ The contract, point by point, and what we chose where upstream is unclear:
   agent asked, once known), ``latency_ms``, ``status_code`` (not on ``request``), ``tokens_in``,
   ``tokens_out``, ``cost_usd`` (when usage was found), ``error`` (on ``error``),
   ``intervention: null``. Never a key, a token or an upstream URL. Refusals (401, 403, 400,
-  502) are logged as ``error``; a 405 is not.
+  502) are logged as ``error``; a 405 is not. Lines are written and flushed by the end of the
+  event loop's turn in which they were made, the lines of one turn in one write.
 - ``--healthcheck`` (also ``-healthcheck``, as the compose healthcheck calls it): GET
   ``http://127.0.0.1:<port>/health`` with a 3 s timeout, exit 0 only on 200.
 - SIGTERM/SIGINT: aiohttp's runner stops accepting and gives in-flight requests 10 s.

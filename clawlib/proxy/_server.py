@@ -53,9 +53,31 @@ _MAX_CAPTURE = 32 * 1024 * 1024
 _WHOLE = 1024 * 1024
 
 
-def _stdout(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+class StdoutLines:
+    """The default log sink: lines to stdout, written and flushed by the end of the event
+    loop's current turn, all the lines of a turn in one write (under load, several requests
+    start or finish in one turn); at once when no loop is running. :meth:`flush` writes what
+    is pending (the process calls it when the loop has stopped)."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        if not self._pending:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no loop: nothing would flush it later
+                self._pending.append(line)
+                self.flush()
+                return
+        self._pending.append(line)
+
+    def flush(self) -> None:
+        if self._pending:
+            text = "\n".join(self._pending) + "\n"
+            self._pending.clear()
+            sys.stdout.write(text)
+            sys.stdout.flush()
 
 
 @dataclass(frozen=True)
@@ -65,7 +87,7 @@ class ProxyConfig:
     context_root: Path
     providers: Mapping[str, Provider]
     prices: Prices
-    log: LogSink = _stdout
+    log: LogSink = field(default_factory=StdoutLines)
     connect_timeout: float = 30.0
     ledger: CostLedger = field(default_factory=CostLedger)
     context_settle: float = 2.0

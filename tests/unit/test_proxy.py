@@ -36,6 +36,7 @@ from clawlib.proxy import (
     usage_of_json,
     usage_of_sse_line,
 )
+from clawlib.proxy._server import StdoutLines
 
 SECRET = "ab" * 24
 TOKEN = f"alice:{SECRET}"
@@ -479,19 +480,33 @@ async def test_the_process_serves_and_stops_on_sigterm(tmp_path, unused_tcp_port
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "clawlib.proxy", env=env, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "clawlib.proxy",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None
+    assert process.stdout is not None
     try:
         line = await asyncio.wait_for(process.stderr.readline(), 20)
         assert line == f"cllama api listening on 127.0.0.1:{unused_tcp_port}\n".encode()
         assert await asyncio.to_thread(healthcheck, unused_tcp_port) == 0
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"http://127.0.0.1:{unused_tcp_port}/v1/chat/completions") as response,
+        ):
+            assert response.status == 401
         process.send_signal(signal.SIGTERM)
+        logged = await asyncio.wait_for(process.stdout.read(), 20)
         assert await asyncio.wait_for(process.wait(), 20) == 0
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
+    lines = [json.loads(line) for line in logged.splitlines()]
+    assert [(line["type"], line["error"]) for line in lines] == [("error", "invalid bearer token")]
 
 
 async def test_scheme_is_case_insensitive_and_stored_tokens_are_checked(proxy, tmp_path):
@@ -646,3 +661,44 @@ async def test_a_plain_answer_keeps_its_length_or_comes_back_chunked(tmp_path):
     assert (status, body, headers["Transfer-Encoding"]) == (200, answer.encode(), "chunked")
     assert "Content-Length" not in headers
     assert [(line["tokens_in"], line["tokens_out"]) for line in proxy.logs()[1::2]] == [(3, 4)] * 2
+
+
+class _Writes:
+    """A stdout that records each write and counts flushes."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+        self.flushes = 0
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.flushes += 1
+
+
+async def test_log_lines_of_one_loop_turn_go_out_in_one_write(monkeypatch):
+    out = _Writes()
+    monkeypatch.setattr(sys, "stdout", out)
+    log = StdoutLines()
+    log('{"n":1}')
+    log('{"n":2}')
+    assert out.writes == []
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert (out.writes, out.flushes) == (['{"n":1}\n{"n":2}\n'], 1)
+    log('{"n":3}')
+    log.flush()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert (out.writes[1:], out.flushes) == (['{"n":3}\n'], 2)
+
+
+def test_log_lines_without_a_loop_go_out_at_once(monkeypatch):
+    out = _Writes()
+    monkeypatch.setattr(sys, "stdout", out)
+    log = StdoutLines()
+    log('{"n":1}')
+    log('{"n":2}')
+    assert (out.writes, out.flushes) == (['{"n":1}\n', '{"n":2}\n'], 2)
