@@ -54,6 +54,8 @@ The contract, point by point, and what we chose where upstream is unclear:
   Provider auth ``bearer`` → ``Authorization: Bearer <key>``, ``x-api-key`` → ``X-Api-Key``,
   ``none`` → nothing; no key → 502 ``provider API key not configured``; another mode → 502. The
   agent's token never leaves the proxy. A transport failure → 502 ``upstream request failed``.
+  Like upstream's Go client, the proxy keeps no cookies (an upstream's ``Set-Cookie`` goes back
+  to the agent it answered, never into another's request) and does not cap its connections.
 - Streaming: a chat request with ``"stream": true`` gets ``stream_options.include_usage``
   set. The response (status and headers but hop-by-hop, ``Content-Length`` and
   ``Content-Encoding``) is written back chunk by chunk as it arrives; a plain (not SSE)

@@ -117,8 +117,14 @@ def make_app(config: ProxyConfig) -> web.Application:
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=app[CONFIG].connect_timeout)
     # No Accept-Encoding of its own: the upstream answers in plain text, which the proxy reads.
+    # No cookie jar (as upstream's Go client): a cookie an upstream sets goes back to the agent
+    # that got it, never into other agents' requests. No cap on connections (aiohttp's default
+    # is 100): a pod's agents may hold more streams than that open at once.
     async with aiohttp.ClientSession(
-        timeout=timeout, skip_auto_headers=("Accept-Encoding",)
+        connector=aiohttp.TCPConnector(limit=0),
+        timeout=timeout,
+        skip_auto_headers=("Accept-Encoding",),
+        cookie_jar=aiohttp.DummyCookieJar(),
     ) as session:
         app[_SESSION] = session
         yield

@@ -702,3 +702,68 @@ def test_log_lines_without_a_loop_go_out_at_once(monkeypatch):
     log('{"n":1}')
     log('{"n":2}')
     assert (out.writes, out.flushes) == (['{"n":1}\n', '{"n":2}\n'], 2)
+
+
+async def test_the_proxy_keeps_no_cookie_of_one_agent_for_another(tmp_path):
+    cookies: list[str | None] = []
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        cookies.append(request.headers.get("Cookie"))
+        response = web.json_response({"id": "c"})
+        response.set_cookie("__cf_bm", "x" * 16, domain="localhost", path="/")
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", answer)
+    fake = TestServer(app, host="127.0.0.1", port=0)
+    await fake.start_server()
+    # A host name, not an address: a cookie jar keeps no cookie of an IP address.
+    url = f"http://localhost:{fake.port}/v1"
+    _context(tmp_path, "bob", token=f"bob:{SECRET}")
+    proxy = await _proxy(tmp_path, {"openai": Provider("openai", url, KEY)})
+    try:
+        first = await proxy.post("/v1/chat/completions", {"model": "openai/m"})
+        second = await proxy.post("/v1/chat/completions", {"model": "openai/m"}, f"bob:{SECRET}")
+    finally:
+        await proxy.server.close()
+        await fake.close()
+    assert (first[0], second[0]) == (200, 200)
+    assert first[1]["Set-Cookie"].startswith("__cf_bm=" + "x" * 16)
+    assert cookies == [None, None]
+
+
+async def test_upstream_requests_are_not_capped_at_a_pool_size(tmp_path):
+    count = 120
+    arrived: list[int] = []
+    everyone = asyncio.Event()
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        arrived.append(1)
+        if len(arrived) == count:
+            everyone.set()
+        try:
+            await asyncio.wait_for(everyone.wait(), 5)
+        except TimeoutError:
+            return web.json_response({"waited": len(arrived)}, status=504)
+        return web.json_response({"id": "c"})
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", answer)
+    fake = TestServer(app, host="127.0.0.1", port=0)
+    await fake.start_server()
+    proxy = await _proxy(tmp_path, {"openai": Provider("openai", str(fake.make_url("/v1")), KEY)})
+    url = proxy.server.make_url("/v1/chat/completions")
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+
+    async def one(session: aiohttp.ClientSession) -> int:
+        async with session.post(url, json={"model": "openai/m"}, headers=headers) as response:
+            return response.status
+
+    try:
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            statuses = await asyncio.gather(*(one(session) for _ in range(count)))
+    finally:
+        await proxy.server.close()
+        await fake.close()
+    assert statuses == [200] * count
