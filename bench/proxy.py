@@ -1,24 +1,30 @@
 """Requests/s and latency of the governance proxy against calling the provider directly, at 1, 10
 and 50 concurrent clients, plain and streaming, in one run.
 
-Three processes, as in a pod: the fake OpenAI-format provider (examples/demo/fake-llm, its
-stdout to /dev/null), the proxy (``python -m clawlib.proxy`` with a temporary context root
-holding one agent, ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` pointing at the fake; its stdout a
-pipe that a thread of this process drains, counting the log lines), and this process as the
-load generator: N asyncio workers, each with its own keep-alive connection (one aiohttp
-session, a connector limited to N), sending the next request as soon as the last answer is
-read (a closed loop). A plain request reads the whole JSON body; a streaming one reads the
-server-sent events line by line to ``data: [DONE]``, its latency to the last event (and to the
-first, shown apart). Direct requests carry the same body the proxy forwards (the model
-without its ``openai/`` prefix, ``stream_options.include_usage`` when streaming), so the fake
-does the same work either way.
+The processes of a pod: the fake OpenAI-format provider (examples/demo/fake-llm, its stdout to
+/dev/null); the proxy (``python -m clawlib.proxy`` with a temporary context root holding one
+agent, ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` pointing at the fake), whose stdout is a pipe
+drained by ``wc -l`` (a separate process, as a container's log collector is; it counts the log
+lines); and this process as the load generator: N asyncio workers, each with its own keep-alive
+connection (one aiohttp session, a connector limited to N), sending the next request as soon
+as the last answer is read (a closed loop). A plain request reads the whole JSON body; a
+streaming one reads the server-sent events line by line to ``data: [DONE]``, its latency to
+the last event (and to the first, shown apart). Direct requests carry the same body the proxy
+forwards (the model without its ``openai/`` prefix, ``stream_options.include_usage`` when
+streaming), so the fake does the same work either way.
 
-CPU: on two cores the client, the proxy and the fake compete. With ``--pin`` (the default
-where ``taskset`` exists) the proxy has CPU 1 to itself and the fake and the load generator
-share CPU 0: a direct window and a proxied one then give the client and the fake the same
-core, and the difference is the hop through the proxy. The table also shows each process's
-CPU time per request (from /proc over the window): the proxy's is what it costs whatever the
-bottleneck, and 1 s divided by it is what one core of proxy could serve.
+CPU: on two cores the client, the proxy and the fake compete. Pinned (the default where
+``taskset`` exists; ``--no-pin`` not to) the proxy has CPU 1 to itself, and the fake, the load
+generator and ``wc`` share CPU 0: a direct window and a proxied one give the client and the
+fake the same core, and the difference is the hop through the proxy. The table also shows each
+process's CPU time per request (from /proc over the window): the proxy's is what it costs
+whatever the bottleneck (one core of proxy serves 1 s divided by it), and "cores" says whether
+it was the bottleneck (near 1.00) or waited for the other core.
+
+Other work on the machine shows as "other processes": the machine's busy CPU time (/proc/stat)
+less that of the benchmark's processes, over the window. A window in which other processes
+used more than ``--max-others`` cores is measured again (at most ``--retries`` times, each
+after waiting for two quiet seconds); the worst window kept is in the table.
 
 For each client count and kind, windows of ``--seconds`` (after a short warm-up) alternate
 direct, proxied, proxied, direct, ``--rounds`` times (the machine's load drifts; this order
@@ -29,7 +35,7 @@ each tree in reverse, direct. Every answer must be a 200 and every proxied reque
 logged its two lines.
 
 Run: .venv/bin/python bench/proxy.py [--seconds 4] [--rounds 1] [--clients 1 10 50]
-     [--no-pin] [--tree DIR ...]
+     [--no-pin] [--max-others 0.25] [--retries 3] [--tree DIR ...]
 """
 
 from __future__ import annotations
@@ -44,7 +50,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -81,23 +86,28 @@ def write_context(root: Path) -> None:
     (directory / "metadata.json").write_text(json.dumps(metadata))
 
 
+def machine_busy() -> float:
+    """Busy CPU time of the whole machine so far (user, nice, system, steal), in seconds."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, steal = (int(fields[i]) for i in (0, 1, 2, 7))
+    return (user + nice + system + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_quiet(threshold: float, limit: float = 120.0) -> None:
+    """Wait (at most ``limit`` seconds) for two seconds in which other processes use less than
+    ``threshold`` cores: between windows the benchmark's own processes are idle."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = machine_busy()
+        time.sleep(2)
+        if (machine_busy() - before) / 2 < threshold:
+            return
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system time of a process (all its threads) so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-class Drain(threading.Thread):
-    """Reads a pipe to its end in large reads, counting lines (the proxy's log)."""
-
-    def __init__(self, fd: int) -> None:
-        super().__init__(daemon=True)
-        self.fd = fd
-        self.lines = 0
-
-    def run(self) -> None:
-        while chunk := os.read(self.fd, 1 << 20):
-            self.lines += chunk.count(b"\n")
 
 
 def pinned(argv: list[str], cpus: str | None) -> list[str]:
@@ -128,6 +138,9 @@ class Window:
     latencies: list[float] = field(default_factory=list)
     first_event: list[float] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
+    others: float = 0.0
+    """Cores that other processes of the machine used meanwhile (busy CPU time of the machine
+    less that of the client, the fake, the proxy and its log counter, over the window)."""
     total: int = 0
     """Requests answered, warm-up and wind-down included."""
 
@@ -194,12 +207,15 @@ async def load(
         tasks = [asyncio.create_task(worker()) for _ in range(clients)]
         await asyncio.sleep(WARM_UP)
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        busy_before = machine_busy()
         state["measuring"] = True
         start = time.perf_counter()
         await asyncio.sleep(seconds)
         state["measuring"] = False
         window.seconds = time.perf_counter() - start
         window.cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+        others = machine_busy() - busy_before - sum(window.cpu.values())
+        window.others = max(0.0, others) / window.seconds
         state["stop"] = True
         await asyncio.gather(*tasks)
     return window
@@ -264,6 +280,7 @@ def row(clients: int, stream: bool, label: str, direct: Pooled, proxied: Pooled)
         f"{proxied.cpu_per_request('proxy'):.0f} µs ({proxied.cores('proxy'):.2f})",
         f"{direct.cpu_per_request('fake'):.0f} / {proxied.cpu_per_request('fake'):.0f} µs",
         f"{direct.cpu_per_request('client'):.0f} / {proxied.cpu_per_request('client'):.0f} µs",
+        f"{max(w.others for w in [*direct.windows, *proxied.windows]):.2f}",
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -282,45 +299,57 @@ def header(trees: int) -> str:
         "proxy CPU per request (cores)",
         "fake CPU per request, direct / proxied",
         "client CPU per request, direct / proxied",
+        "other processes (cores, worst window)",
     ]
     return "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
 
 
 @dataclass(eq=False)
 class Proxy:
-    """One proxy process, from one source tree."""
+    """One proxy process, from one source tree, its stdout counted by ``wc -l``."""
 
     tree: Path
     process: subprocess.Popen[bytes]
-    drain: Drain
+    counter: subprocess.Popen[bytes]
     target: Target
     requests: int = 0
+    lines: int = 0
 
     def stop(self) -> None:
+        """Stop the proxy; ``wc -l`` then reads the end of the pipe and tells the count."""
         self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.drain.join(5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        for process in (self.process, self.counter):
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self.counter.stdout is not None:
+            self.lines = int(self.counter.stdout.read() or 0)
+            self.counter.stdout.close()
 
 
-def start_proxy(tree: Path, env: dict[str, str], cpus: str | None) -> Proxy:
+def start_proxy(tree: Path, env: dict[str, str], cpus: str | None, log_cpus: str | None) -> Proxy:
+    """A proxy from ``tree`` on ``cpus``, its stdout a pipe that ``wc -l`` on ``log_cpus``
+    drains (a separate process, as a container's log collector is)."""
     port = free_port()
-    process = subprocess.Popen(
-        pinned([sys.executable, "-m", "clawlib.proxy"], cpus),
-        env=dict(env, PYTHONPATH=str(tree), LISTEN_ADDR=f"127.0.0.1:{port}"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+    read_end, write_end = os.pipe()
+    counter = subprocess.Popen(
+        pinned(["wc", "-l"], log_cpus), stdin=read_end, stdout=subprocess.PIPE
     )
-    assert process.stdout is not None
-    drain = Drain(process.stdout.fileno())
-    drain.start()
+    os.close(read_end)
+    try:
+        process = subprocess.Popen(
+            pinned([sys.executable, "-m", "clawlib.proxy"], cpus),
+            env=dict(env, PYTHONPATH=str(tree), LISTEN_ADDR=f"127.0.0.1:{port}"),
+            stdout=write_end,
+            stderr=subprocess.DEVNULL,
+        )
+    finally:
+        os.close(write_end)
     url = f"http://127.0.0.1:{port}/v1/chat/completions"
-    proxy = Proxy(tree, process, drain, Target(url, f"Bearer {AGENT}:{SECRET}", f"openai/{MODEL}"))
+    target = Target(url, f"Bearer {AGENT}:{SECRET}", f"openai/{MODEL}")
+    proxy = Proxy(tree, process, counter, target)
     try:
         wait_healthy(port, process, f"the proxy of {tree}")
     except BaseException:
@@ -336,6 +365,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--no-pin", dest="pin", action="store_false", help="no taskset")
     parser.add_argument(
+        "--max-others",
+        type=float,
+        default=0.25,
+        help="cores other processes may use in a window before it is measured again",
+    )
+    parser.add_argument("--retries", type=int, default=3, help="measurements again per window")
+    parser.add_argument(
         "--tree", type=Path, action="append", help="the proxy's source (default: this checkout)"
     )
     options = parser.parse_args(argv)
@@ -344,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if pin:
         os.sched_setaffinity(0, {0})
     proxies: list[Proxy] = []
+    redone_total = 0
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "context"
         write_context(root)
@@ -364,7 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             wait_healthy(fake_port, fake, "the fake provider")
             for tree in trees:
-                proxies.append(start_proxy(tree, proxy_env, "1" if pin else None))
+                proxies.append(
+                    start_proxy(tree, proxy_env, "1" if pin else None, "0" if pin else None)
+                )
             direct = Target(
                 f"http://127.0.0.1:{fake_port}/v1/chat/completions", f"Bearer {KEY}", MODEL
             )
@@ -377,22 +416,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(header(len(trees)), flush=True)
             for clients in options.clients:
                 for stream in (False, True):
-                    measured = measure(clients, stream, direct, proxies, fake.pid, options)
+                    plain, through, redone = measure(
+                        clients, stream, direct, proxies, fake.pid, options
+                    )
+                    redone_total += redone
                     for proxy in proxies:
                         label = str(proxy.tree) if len(trees) > 1 else ""
-                        print(row(clients, stream, label, measured[0], measured[1][proxy]))
+                        print(row(clients, stream, label, plain, through[proxy]))
                     sys.stdout.flush()
-            print(f"load average at the end {os.getloadavg()[0]:.2f}", flush=True)
+            print(
+                f"load average at the end {os.getloadavg()[0]:.2f}; windows measured again "
+                f"because other processes used over {options.max_others:g} cores: {redone_total}",
+                flush=True,
+            )
         finally:
             for proxy in proxies:
                 proxy.stop()
             fake.terminate()
             fake.wait(15)
     for proxy in proxies:
-        if proxy.drain.lines != 2 * proxy.requests:
+        if proxy.lines != 2 * proxy.requests:
             print(
-                f"proxy log of {proxy.tree}: {proxy.drain.lines} lines for "
-                f"{proxy.requests} requests",
+                f"proxy log of {proxy.tree}: {proxy.lines} lines for {proxy.requests} requests",
                 file=sys.stderr,
             )
             return 1
@@ -407,25 +452,31 @@ def measure(
     proxies: list[Proxy],
     fake: int,
     options: argparse.Namespace,
-) -> tuple[Pooled, dict[Proxy, Pooled]]:
+) -> tuple[Pooled, dict[Proxy, Pooled], int]:
     """Direct and through each proxy, in the order direct, proxies, proxies reversed, direct
-    (``options.rounds`` times)."""
+    (``options.rounds`` times), and how many windows were measured again because other
+    processes used more than ``options.max_others`` cores meanwhile (at most
+    ``options.retries`` times each, after waiting for the machine to be quiet)."""
     pooled = Pooled()
     through = {proxy: Pooled() for proxy in proxies}
     order: list[Proxy | None] = [None, *proxies, *reversed(proxies), None]
+    redone = 0
     for _ in range(options.rounds):
         for proxy in order:
             pids = {"fake": fake, "client": os.getpid()}
             if proxy is not None:
-                pids["proxy"] = proxy.process.pid
+                pids.update(proxy=proxy.process.pid, log=proxy.counter.pid)
             target = direct if proxy is None else proxy.target
-            window = asyncio.run(load(target, clients, stream, options.seconds, pids))
-            if proxy is None:
-                pooled.windows.append(window)
-            else:
-                through[proxy].windows.append(window)
-                proxy.requests += window.total
-    return pooled, through
+            for attempt in range(options.retries + 1):
+                window = asyncio.run(load(target, clients, stream, options.seconds, pids))
+                if proxy is not None:
+                    proxy.requests += window.total
+                if window.others <= options.max_others or attempt == options.retries:
+                    break
+                redone += 1
+                wait_quiet(options.max_others)
+            (pooled if proxy is None else through[proxy]).windows.append(window)
+    return pooled, through, redone
 
 
 if __name__ == "__main__":
