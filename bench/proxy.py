@@ -34,8 +34,13 @@ from each, all on CPU 1 but only one under load at a time, in the order direct, 
 each tree in reverse, direct. Every answer must be a 200 and every proxied request must have
 logged its two lines.
 
+``--rates`` adds rows for an open loop: a request starts every 1/rate s whatever is still in
+flight (each on an idle keep-alive connection or a new one), the load of many agents that each
+send now and then. There the proxy is not saturated, and its added latency and CPU per request
+are those of a moderately busy pod.
+
 Run: .venv/bin/python bench/proxy.py [--seconds 4] [--rounds 1] [--clients 1 10 50]
-     [--no-pin] [--max-others 0.25] [--retries 3] [--tree DIR ...]
+     [--rates R ...] [--no-pin] [--max-others 0.25] [--retries 3] [--tree DIR ...]
 """
 
 from __future__ import annotations
@@ -180,8 +185,21 @@ async def one_request(
     return time.perf_counter() - start, first
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How requests are sent: ``clients`` workers in a closed loop (each sends its next request
+    when its last answer is read), or, given a ``rate``, an open loop (a request starts every
+    1/rate s whatever is still in flight, each on an idle keep-alive connection or a new one)."""
+
+    clients: int = 0
+    rate: float = 0.0
+
+    def __str__(self) -> str:
+        return f"{self.rate:g}/s" if self.rate else str(self.clients)
+
+
 async def load(
-    target: Target, clients: int, stream: bool, seconds: float, pids: dict[str, int]
+    target: Target, shape: Shape, stream: bool, seconds: float, pids: dict[str, int]
 ) -> Window:
     body: dict[str, object] = {"model": target.model, "messages": MESSAGES}
     if stream:
@@ -189,22 +207,48 @@ async def load(
         if target.model == MODEL:  # direct: what the proxy would add
             body["stream_options"] = {"include_usage": True}
     payload = json.dumps(body).encode()
-    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    connector = aiohttp.TCPConnector(limit=0 if shape.rate else shape.clients)
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         window = Window(seconds)
         state = {"measuring": False, "stop": False}
 
+        async def once() -> None:
+            latency, first = await one_request(session, target, payload, stream)
+            window.total += 1
+            if state["measuring"]:
+                window.latencies.append(latency)
+                if stream:
+                    window.first_event.append(first)
+
         async def worker() -> None:
             while not state["stop"]:
-                latency, first = await one_request(session, target, payload, stream)
-                window.total += 1
-                if state["measuring"]:
-                    window.latencies.append(latency)
-                    if stream:
-                        window.first_event.append(first)
+                await once()
 
-        tasks = [asyncio.create_task(worker()) for _ in range(clients)]
+        async def pacer() -> None:
+            started, begun = 0, time.perf_counter()
+            running: set[asyncio.Task[None]] = set()
+            failed: list[BaseException] = []
+
+            def done(task: asyncio.Task[None]) -> None:
+                running.discard(task)
+                if not task.cancelled() and task.exception() is not None:
+                    failed.append(task.exception())  # type: ignore[arg-type]
+
+            while not state["stop"] and not failed:
+                started += 1
+                await asyncio.sleep(max(0.0, begun + started / shape.rate - time.perf_counter()))
+                task = asyncio.create_task(once())
+                running.add(task)
+                task.add_done_callback(done)
+            await asyncio.gather(*running)
+            if failed:
+                raise failed[0]
+
+        if shape.rate:
+            tasks = [asyncio.create_task(pacer())]
+        else:
+            tasks = [asyncio.create_task(worker()) for _ in range(shape.clients)]
         await asyncio.sleep(WARM_UP)
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         busy_before = machine_busy()
@@ -256,10 +300,10 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
 
 
-def row(clients: int, stream: bool, label: str, direct: Pooled, proxied: Pooled) -> str:
+def row(shape: Shape, stream: bool, label: str, direct: Pooled, proxied: Pooled) -> str:
     d, p = direct.latencies(), proxied.latencies()
     d50, d99, p50, p99 = (quantile(d, 0.5), quantile(d, 0.99), quantile(p, 0.5), quantile(p, 0.99))
-    cells = [str(clients), "streaming" if stream else "plain"]
+    cells = [str(shape), "streaming" if stream else "plain"]
     if label:
         cells.append(label)
     cells += [
@@ -287,7 +331,7 @@ def row(clients: int, stream: bool, label: str, direct: Pooled, proxied: Pooled)
 
 def header(trees: int) -> str:
     columns = [
-        "clients",
+        "clients (or rate)",
         "kind",
         *(["proxy tree"] if trees > 1 else []),
         "direct req/s",
@@ -362,7 +406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="length of one window")
     parser.add_argument("--rounds", type=int, default=1, help="direct/proxied/proxied/direct")
-    parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--clients", type=int, nargs="*", default=[1, 10, 50])
+    parser.add_argument(
+        "--rates", type=float, nargs="*", default=[], help="requests/s in an open loop"
+    )
     parser.add_argument("--no-pin", dest="pin", action="store_false", help="no taskset")
     parser.add_argument(
         "--max-others",
@@ -414,15 +461,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 flush=True,
             )
             print(header(len(trees)), flush=True)
-            for clients in options.clients:
+            shapes = [Shape(clients=n) for n in options.clients]
+            shapes += [Shape(rate=rate) for rate in options.rates]
+            for shape in shapes:
                 for stream in (False, True):
                     plain, through, redone = measure(
-                        clients, stream, direct, proxies, fake.pid, options
+                        shape, stream, direct, proxies, fake.pid, options
                     )
                     redone_total += redone
                     for proxy in proxies:
                         label = str(proxy.tree) if len(trees) > 1 else ""
-                        print(row(clients, stream, label, plain, through[proxy]))
+                        print(row(shape, stream, label, plain, through[proxy]))
                     sys.stdout.flush()
             print(
                 f"load average at the end {os.getloadavg()[0]:.2f}; windows measured again "
@@ -446,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def measure(
-    clients: int,
+    shape: Shape,
     stream: bool,
     direct: Target,
     proxies: list[Proxy],
@@ -468,7 +517,7 @@ def measure(
                 pids.update(proxy=proxy.process.pid, log=proxy.counter.pid)
             target = direct if proxy is None else proxy.target
             for attempt in range(options.retries + 1):
-                window = asyncio.run(load(target, clients, stream, options.seconds, pids))
+                window = asyncio.run(load(target, shape, stream, options.seconds, pids))
                 if proxy is not None:
                     proxy.requests += window.total
                 if window.others <= options.max_others or attempt == options.retries:
