@@ -383,9 +383,11 @@ def start_proxy(tree: Path, env: dict[str, str], cpus: str | None, log_cpus: str
     )
     os.close(read_end)
     try:
+        # Not from this directory: ``python -m`` puts the working directory before PYTHONPATH.
         process = subprocess.Popen(
             pinned([sys.executable, "-m", "clawlib.proxy"], cpus),
             env=dict(env, PYTHONPATH=str(tree), LISTEN_ADDR=f"127.0.0.1:{port}"),
+            cwd=env["CLAW_CONTEXT_ROOT"],
             stdout=write_end,
             stderr=subprocess.DEVNULL,
         )
