@@ -47,16 +47,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +71,7 @@ SECRET = "5e" * 24
 KEY = "sk-bench-provider-key"
 MODEL = "fake-model"
 WARM_UP = 0.5
+SYSCALLS = "raw_syscalls:sys_enter"
 MESSAGES = [
     {"role": "system", "content": "You are a careful research assistant."},
     {"role": "user", "content": "Summarise what changed in the notes volume overnight."},
@@ -107,6 +110,30 @@ def wait_quiet(threshold: float, limit: float = 120.0) -> None:
         time.sleep(2)
         if (machine_busy() - before) / 2 < threshold:
             return
+
+
+@contextlib.contextmanager
+def counted(pid: int | None, events: dict[str, float]) -> Iterator[None]:
+    """Count the system calls and context switches of ``pid`` meanwhile, with ``perf stat``
+    (kernel tracepoints; cheap, unlike strace), into ``events``."""
+    if pid is None:
+        yield
+        return
+    with tempfile.NamedTemporaryFile("r", suffix=".perf") as out:
+        argv = ["perf", "stat", "-x", ",", "-e", f"{SYSCALLS},context-switches"]
+        perf = subprocess.Popen([*argv, "-p", str(pid), "-o", out.name], stderr=subprocess.PIPE)
+        time.sleep(0.3)  # attached
+        try:
+            yield
+        finally:
+            perf.send_signal(signal.SIGINT)
+            _, error = perf.communicate(timeout=15)
+        for line in out.read().splitlines():
+            fields = line.split(",")
+            if len(fields) > 2 and fields[0].replace(".", "").isdigit():
+                events[fields[2]] = float(fields[0])
+        if SYSCALLS not in events:
+            raise RuntimeError(f"perf stat counted nothing: {error.decode(errors='replace')}")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -148,6 +175,8 @@ class Window:
     less that of the client, the fake, the proxy and its log counter, over the window)."""
     total: int = 0
     """Requests answered, warm-up and wind-down included."""
+    events: dict[str, float] = field(default_factory=dict)
+    """The proxy's system calls and context switches over the whole load (``--syscalls``)."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +319,12 @@ class Pooled:
         requests = sum(len(w.latencies) for w in self.windows)
         return sum(w.cpu.get(name, 0.0) for w in self.windows) / requests * 1e6
 
+    def per_request(self, event: str) -> float:
+        """How many of the proxy's ``event`` one request took (warm-up and wind-down in)."""
+        return sum(w.events.get(event, 0.0) for w in self.windows) / sum(
+            w.total for w in self.windows
+        )
+
     def cores(self, name: str) -> float:
         return sum(w.cpu.get(name, 0.0) for w in self.windows) / sum(
             w.seconds for w in self.windows
@@ -300,7 +335,9 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
 
 
-def row(shape: Shape, stream: bool, label: str, direct: Pooled, proxied: Pooled) -> str:
+def row(
+    shape: Shape, stream: bool, label: str, direct: Pooled, proxied: Pooled, syscalls: bool
+) -> str:
     d, p = direct.latencies(), proxied.latencies()
     d50, d99, p50, p99 = (quantile(d, 0.5), quantile(d, 0.99), quantile(p, 0.5), quantile(p, 0.99))
     cells = [str(shape), "streaming" if stream else "plain"]
@@ -326,10 +363,14 @@ def row(shape: Shape, stream: bool, label: str, direct: Pooled, proxied: Pooled)
         f"{direct.cpu_per_request('client'):.0f} / {proxied.cpu_per_request('client'):.0f} µs",
         f"{max(w.others for w in [*direct.windows, *proxied.windows]):.2f}",
     ]
+    if syscalls:
+        cells.append(
+            f"{proxied.per_request(SYSCALLS):.1f} / {proxied.per_request('context-switches'):.1f}"
+        )
     return "| " + " | ".join(cells) + " |"
 
 
-def header(trees: int) -> str:
+def header(trees: int, syscalls: bool) -> str:
     columns = [
         "clients (or rate)",
         "kind",
@@ -344,6 +385,7 @@ def header(trees: int) -> str:
         "fake CPU per request, direct / proxied",
         "client CPU per request, direct / proxied",
         "other processes (cores, worst window)",
+        *(["proxy system calls / context switches per request"] if syscalls else []),
     ]
     return "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
 
@@ -421,6 +463,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--retries", type=int, default=3, help="measurements again per window")
     parser.add_argument(
+        "--syscalls",
+        action="store_true",
+        help="count the proxy's system calls and context switches (perf stat, Debian linux-perf)",
+    )
+    parser.add_argument(
         "--tree", type=Path, action="append", help="the proxy's source (default: this checkout)"
     )
     options = parser.parse_args(argv)
@@ -462,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"load average {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
-            print(header(len(trees)), flush=True)
+            print(header(len(trees), options.syscalls), flush=True)
             shapes = [Shape(clients=n) for n in options.clients]
             shapes += [Shape(rate=rate) for rate in options.rates]
             for shape in shapes:
@@ -473,7 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     redone_total += redone
                     for proxy in proxies:
                         label = str(proxy.tree) if len(trees) > 1 else ""
-                        print(row(shape, stream, label, plain, through[proxy]))
+                        print(row(shape, stream, label, plain, through[proxy], options.syscalls))
                     sys.stdout.flush()
             print(
                 f"load average at the end {os.getloadavg()[0]:.2f}; windows measured again "
@@ -519,7 +566,11 @@ def measure(
                 pids.update(proxy=proxy.process.pid, log=proxy.counter.pid)
             target = direct if proxy is None else proxy.target
             for attempt in range(options.retries + 1):
-                window = asyncio.run(load(target, shape, stream, options.seconds, pids))
+                events: dict[str, float] = {}
+                watched = proxy.process.pid if proxy is not None and options.syscalls else None
+                with counted(watched, events):
+                    window = asyncio.run(load(target, shape, stream, options.seconds, pids))
+                window.events = events
                 if proxy is not None:
                     proxy.requests += window.total
                 if window.others <= options.max_others or attempt == options.retries:
