@@ -25,6 +25,9 @@ The contract, point by point, and what we chose where upstream is unclear:
   name this agent when its agent part is non-empty; a token without a colon is the bare secret)
   with :func:`hmac.compare_digest`, else 403 ``invalid agent secret``. Only the Authorization
   header authenticates (as upstream); an ``X-Api-Key`` an Anthropic client sends is dropped.
+  The files are what counts on each request: a context is kept in memory only while none of
+  its three files has changed (each request stats them; :class:`ContextCache`), so a rotated
+  token or a removed context takes effect on the next request.
 - Spec items not implemented, as in the reference passthrough: the ``CLAW_ALLOWED_MODELS``
   allow-list, decoration, policy blocking, rate limiting, drift scoring, interventions (every
   log line says ``"intervention": null``).
@@ -51,9 +54,13 @@ The contract, point by point, and what we chose where upstream is unclear:
   Provider auth ``bearer`` → ``Authorization: Bearer <key>``, ``x-api-key`` → ``X-Api-Key``,
   ``none`` → nothing; no key → 502 ``provider API key not configured``; another mode → 502. The
   agent's token never leaves the proxy. A transport failure → 502 ``upstream request failed``.
+  Like upstream's Go client, the proxy keeps no cookies (an upstream's ``Set-Cookie`` goes back
+  to the agent it answered, never into another's request) and does not cap its connections.
 - Streaming: a chat request with ``"stream": true`` gets ``stream_options.include_usage``
   set. The response (status and headers but hop-by-hop, ``Content-Length`` and
-  ``Content-Encoding``) is written back chunk by chunk as it arrives.
+  ``Content-Encoding``) is written back chunk by chunk as it arrives; a plain (not SSE)
+  answer of known length, at most 1 MiB and not encoded, is read whole and written back in
+  one piece with its length (an upstream that fails before its end then gets the agent a 502).
 - Usage: from the JSON body's ``usage`` (``prompt_tokens``/``completion_tokens``, or
   Anthropic's ``input_tokens``/``output_tokens``), or from the SSE ``data:`` events carrying a
   usage (``[DONE]`` ignored; later non-zero counts win, so Anthropic's ``message_start`` input
@@ -67,13 +74,21 @@ The contract, point by point, and what we chose where upstream is unclear:
   agent asked, once known), ``latency_ms``, ``status_code`` (not on ``request``), ``tokens_in``,
   ``tokens_out``, ``cost_usd`` (when usage was found), ``error`` (on ``error``),
   ``intervention: null``. Never a key, a token or an upstream URL. Refusals (401, 403, 400,
-  502) are logged as ``error``; a 405 is not.
+  502) are logged as ``error``; a 405 is not. Lines are written and flushed by the end of the
+  event loop's turn in which they were made, the lines of one turn in one write.
 - ``--healthcheck`` (also ``-healthcheck``, as the compose healthcheck calls it): GET
   ``http://127.0.0.1:<port>/health`` with a 3 s timeout, exit 0 only on 200.
 - SIGTERM/SIGINT: aiohttp's runner stops accepting and gives in-flight requests 10 s.
 """
 
-from ._auth import AgentContext, AuthError, authenticate, load_context, parse_bearer
+from ._auth import (
+    AgentContext,
+    AuthError,
+    ContextCache,
+    authenticate,
+    load_context,
+    parse_bearer,
+)
 from ._costs import (
     DEFAULT_PRICES,
     CostLedger,
@@ -93,6 +108,7 @@ __all__ = [
     "DEFAULT_PRICES",
     "AgentContext",
     "AuthError",
+    "ContextCache",
     "CostLedger",
     "Price",
     "Provider",

@@ -154,7 +154,9 @@ def usage_of_sse_line(line: bytes) -> Usage | None:
     if not line.startswith(b"data:"):
         return None
     payload = line[5:].strip()
-    if payload == b"[DONE]":
+    # Only an event holding the key "usage" (as such, or spelt with \u escapes) has one: the
+    # content deltas, most of a stream, are not parsed.
+    if b"usage" not in payload and b"\\u" not in payload:
         return None
     try:
         return _usage_in(json.loads(payload))

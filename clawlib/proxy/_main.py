@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ._costs import load_prices
 from ._providers import load_providers
-from ._server import ProxyConfig, make_app
+from ._server import ProxyConfig, StdoutLines, make_app
 
 __all__ = ["healthcheck", "main", "parse_listen_addr"]
 
@@ -75,7 +75,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         print(f"cllama: {exc}", file=sys.stderr)
         return 2
     root = Path(env.get("CLAW_CONTEXT_ROOT") or "/claw/context")
-    app = make_app(ProxyConfig(context_root=root, providers=providers, prices=prices))
+    log = StdoutLines()
+    app = make_app(ProxyConfig(context_root=root, providers=providers, prices=prices, log=log))
     addr = env.get("LISTEN_ADDR") or ":8080"
     web.run_app(
         app,
@@ -85,4 +86,5 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         print=lambda _: print(f"cllama api listening on {addr}", file=sys.stderr, flush=True),
         access_log=None,
     )
+    log.flush()  # the lines of the loop's last turn
     return 0

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from ._auth import AuthError, authenticate, load_context, parse_bearer
+from ._auth import AuthError, ContextCache, authenticate, parse_bearer
 from ._costs import CostLedger, Prices, Usage, price_of, usage_of_json, usage_of_sse_line
 from ._providers import Provider, Route, RouteError, route_anthropic, route_openai
 
@@ -49,11 +49,35 @@ _NOT_FORWARDED = _HOP_BY_HOP | {
 # The body is re-framed (chunked) and already decoded by the client session.
 _NOT_RETURNED = _HOP_BY_HOP | {"content-length", "content-encoding"}
 _MAX_CAPTURE = 32 * 1024 * 1024
+# A plain answer up to this size is read whole and sent back in one write (headers and body).
+_WHOLE = 1024 * 1024
 
 
-def _stdout(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+class StdoutLines:
+    """The default log sink: lines to stdout, written and flushed by the end of the event
+    loop's current turn, all the lines of a turn in one write (under load, several requests
+    start or finish in one turn); at once when no loop is running. :meth:`flush` writes what
+    is pending (the process calls it when the loop has stopped)."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        if not self._pending:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no loop: nothing would flush it later
+                self._pending.append(line)
+                self.flush()
+                return
+        self._pending.append(line)
+
+    def flush(self) -> None:
+        if self._pending:
+            text = "\n".join(self._pending) + "\n"
+            self._pending.clear()
+            sys.stdout.write(text)
+            sys.stdout.flush()
 
 
 @dataclass(frozen=True)
@@ -63,12 +87,16 @@ class ProxyConfig:
     context_root: Path
     providers: Mapping[str, Provider]
     prices: Prices
-    log: LogSink = _stdout
+    log: LogSink = field(default_factory=StdoutLines)
     connect_timeout: float = 30.0
     ledger: CostLedger = field(default_factory=CostLedger)
+    context_settle: float = 2.0
+    """Seconds an agent's context files must have been unchanged before the proxy keeps them
+    in memory (see :class:`ContextCache`)."""
 
 
 CONFIG = web.AppKey("config", ProxyConfig)
+_CONTEXTS = web.AppKey("contexts", ContextCache)
 _SESSION = web.AppKey("session", aiohttp.ClientSession)
 
 
@@ -77,6 +105,7 @@ def make_app(config: ProxyConfig) -> web.Application:
     ``GET /health``."""
     app = web.Application()
     app[CONFIG] = config
+    app[_CONTEXTS] = ContextCache(config.context_root, config.context_settle)
     app.cleanup_ctx.append(_client_session)
     app.router.add_get("/health", _health)
     app.router.add_route("*", "/v1/chat/completions", _chat)
@@ -88,8 +117,14 @@ def make_app(config: ProxyConfig) -> web.Application:
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=app[CONFIG].connect_timeout)
     # No Accept-Encoding of its own: the upstream answers in plain text, which the proxy reads.
+    # No cookie jar (as upstream's Go client): a cookie an upstream sets goes back to the agent
+    # that got it, never into other agents' requests. No cap on connections (aiohttp's default
+    # is 100): a pod's agents may hold more streams than that open at once.
     async with aiohttp.ClientSession(
-        timeout=timeout, skip_auto_headers=("Accept-Encoding",)
+        connector=aiohttp.TCPConnector(limit=0),
+        timeout=timeout,
+        skip_auto_headers=("Accept-Encoding",),
+        cookie_jar=aiohttp.DummyCookieJar(),
     ) as session:
         app[_SESSION] = session
         yield
@@ -147,7 +182,10 @@ async def _handle(request: web.Request, *, anthropic: bool) -> web.StreamRespons
     try:
         agent, secret = parse_bearer(request.headers.get("Authorization", ""))
         exchange.agent = agent
-        context = await asyncio.to_thread(load_context, config.context_root, agent)
+        contexts = request.app[_CONTEXTS]
+        context = contexts.cached(agent)
+        if context is None:  # not kept yet, or changed: read in a worker thread
+            context = await asyncio.to_thread(contexts.load, agent)
         authenticate(context, secret)
     except AuthError as exc:
         return exchange.fail(exc.status, exc.message)
@@ -203,32 +241,30 @@ async def _forward(
 ) -> web.StreamResponse:
     session = request.app[_SESSION]
     payload = json.dumps(body, ensure_ascii=False).encode()
+    response: web.StreamResponse
     try:
         async with session.post(url, data=payload, headers=headers) as upstream:
-            response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
-            for key, value in upstream.headers.items():
-                if key.lower() not in _NOT_RETURNED:
-                    response.headers.add(key, value)
-            await response.prepare(request)
-            sse = upstream.content_type == "text/event-stream"
-            usage, captured, pending = Usage(), bytearray(), b""
-            try:
-                async for chunk in upstream.content.iter_any():
-                    await response.write(chunk)
-                    if sse:
-                        *lines, pending = (pending + chunk).split(b"\n")
-                        for line in lines:
-                            usage = usage.merged(usage_of_sse_line(line) or Usage())
-                    elif len(captured) < _MAX_CAPTURE:
-                        captured += chunk
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                exchange.log("error", status_code=upstream.status, error=_describe(exc))
-                return response
-            if sse:
-                usage = usage.merged(usage_of_sse_line(pending) or Usage())
+            returned = [
+                (key, value)
+                for key, value in upstream.headers.items()
+                if key.lower() not in _NOT_RETURNED
+            ]
+            if _whole(upstream):
+                answer = await upstream.read()
+                response = web.Response(
+                    status=upstream.status, reason=upstream.reason, body=answer, headers=returned
+                )
+                usage = usage_of_json(answer) or Usage()
             else:
-                usage = usage_of_json(bytes(captured)) or Usage()
-            await response.write_eof()
+                response = web.StreamResponse(
+                    status=upstream.status, reason=upstream.reason, headers=returned
+                )
+                await response.prepare(request)
+                try:
+                    usage = await _relay(upstream, response)
+                except (TimeoutError, aiohttp.ClientError) as exc:
+                    exchange.log("error", status_code=upstream.status, error=_describe(exc))
+                    return response
     except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
         exchange.log("error", status_code=502, error=f"upstream request failed: {_describe(exc)}")
         return _error(502, "upstream request failed")
@@ -239,6 +275,40 @@ async def _forward(
         fields.update(tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost)
     exchange.log("response", **fields)
     return response
+
+
+def _whole(upstream: aiohttp.ClientResponse) -> bool:
+    """Whether an answer is read whole and sent back in one write: a plain (not SSE) one of
+    known length, at most ``_WHOLE`` bytes, not encoded (sent as it came, with its length)."""
+    length = upstream.content_length
+    return (
+        length is not None
+        and length <= _WHOLE
+        and upstream.content_type != "text/event-stream"
+        and upstream.headers.get("Content-Encoding", "identity").lower() == "identity"
+    )
+
+
+async def _relay(upstream: aiohttp.ClientResponse, response: web.StreamResponse) -> Usage:
+    """Write the upstream's body back chunk by chunk as it arrives (the last one with the end
+    of the body, when the upstream's end came with it) and find its usage."""
+    sse = upstream.content_type == "text/event-stream"
+    usage, captured, pending = Usage(), bytearray(), b""
+    async for chunk in upstream.content.iter_any():
+        if upstream.content.at_eof():
+            await response.write_eof(chunk)
+        else:
+            await response.write(chunk)
+        if sse:
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                usage = usage.merged(usage_of_sse_line(line) or Usage())
+        elif len(captured) < _MAX_CAPTURE:
+            captured += chunk
+    await response.write_eof()
+    if sse:
+        return usage.merged(usage_of_sse_line(pending) or Usage())
+    return usage_of_json(bytes(captured)) or Usage()
 
 
 def _describe(exc: BaseException) -> str:

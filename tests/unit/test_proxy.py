@@ -9,6 +9,7 @@ import os
 import pkgutil
 import signal
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from aiohttp.test_utils import TestServer
 import clawlib
 from clawlib.proxy import (
     AuthError,
+    ContextCache,
     CostLedger,
     Price,
     Provider,
@@ -34,6 +36,7 @@ from clawlib.proxy import (
     usage_of_json,
     usage_of_sse_line,
 )
+from clawlib.proxy._server import StdoutLines
 
 SECRET = "ab" * 24
 TOKEN = f"alice:{SECRET}"
@@ -477,19 +480,33 @@ async def test_the_process_serves_and_stops_on_sigterm(tmp_path, unused_tcp_port
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "clawlib.proxy", env=env, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "clawlib.proxy",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None
+    assert process.stdout is not None
     try:
         line = await asyncio.wait_for(process.stderr.readline(), 20)
         assert line == f"cllama api listening on 127.0.0.1:{unused_tcp_port}\n".encode()
         assert await asyncio.to_thread(healthcheck, unused_tcp_port) == 0
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"http://127.0.0.1:{unused_tcp_port}/v1/chat/completions") as response,
+        ):
+            assert response.status == 401
         process.send_signal(signal.SIGTERM)
+        logged = await asyncio.wait_for(process.stdout.read(), 20)
         assert await asyncio.wait_for(process.wait(), 20) == 0
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
+    lines = [json.loads(line) for line in logged.splitlines()]
+    assert [(line["type"], line["error"]) for line in lines] == [("error", "invalid bearer token")]
 
 
 async def test_scheme_is_case_insensitive_and_stored_tokens_are_checked(proxy, tmp_path):
@@ -509,3 +526,244 @@ async def test_scheme_is_case_insensitive_and_stored_tokens_are_checked(proxy, t
         "invalid agent secret"
     )
     assert (await proxy.post("/v1/chat/completions", body, f"dave:{SECRET}"))[0] == 200
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a file as claw does: a new file renamed into place."""
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text)
+    os.replace(temp, path)
+
+
+def test_context_cache_keeps_a_settled_context_until_a_file_changes(tmp_path):
+    _context(tmp_path, "alice")
+    cache = ContextCache(tmp_path, clock=lambda: time.time() + 3600)
+    assert cache.cached("alice") is None
+    first = cache.load("alice")
+    assert cache.cached("alice") is first
+    # A rotated token, renamed into place with the same length.
+    metadata = tmp_path / "alice" / "metadata.json"
+    _replace(metadata, metadata.read_text().replace(TOKEN, "alice:" + "cd" * 24))
+    assert cache.cached("alice") is None
+    assert cache.load("alice").metadata["token"] == "alice:" + "cd" * 24
+    # A file written in place.
+    (tmp_path / "alice" / "AGENTS.md").write_text("a longer contract")
+    assert cache.cached("alice") is None
+    assert cache.load("alice").agents_md == "a longer contract"
+    assert cache.cached("alice") is not None
+    # A file removed.
+    (tmp_path / "alice" / "CLAWDAPUS.md").unlink()
+    assert cache.cached("alice") is None
+    with pytest.raises(AuthError) as caught:
+        cache.load("alice")
+    assert (caught.value.status, caught.value.message) == (403, "agent context not found")
+
+
+def test_context_cache_does_not_keep_files_that_changed_lately(tmp_path):
+    _context(tmp_path, "alice")
+    now = time.time()
+    fresh = ContextCache(tmp_path, settle=2.0, clock=lambda: now)
+    assert fresh.load("alice").agent == "alice"
+    assert fresh.cached("alice") is None
+    settled = ContextCache(tmp_path, settle=2.0, clock=lambda: now + 2.5)
+    settled.load("alice")
+    assert settled.cached("alice") is not None
+
+
+@pytest.mark.parametrize("agent", ["..", "a/../alice", "bob"])
+def test_context_cache_keeps_nothing_it_cannot_load(tmp_path, agent):
+    _context(tmp_path, "alice")
+    cache = ContextCache(tmp_path, clock=lambda: time.time() + 3600)
+    with pytest.raises(AuthError):
+        cache.load(agent)
+    assert cache.cached(agent) is None
+
+
+async def test_a_rotated_token_counts_from_the_next_request(tmp_path, upstream):
+    _context(tmp_path, "alice")
+    lines: list[str] = []
+    config = ProxyConfig(
+        context_root=tmp_path,
+        providers={"openai": Provider("openai", upstream.url(), KEY)},
+        prices=load_prices(None),
+        log=lines.append,
+        context_settle=0.0,
+    )
+    server = TestServer(make_app(config), host="127.0.0.1", port=0)
+    await server.start_server()
+    rotated = "alice:" + "cd" * 24
+    url = server.make_url("/v1/chat/completions")
+    body = {"model": "openai/gpt-4o"}
+
+    async def status(session: aiohttp.ClientSession, token: str) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with session.post(url, json=body, headers=headers) as response:
+            return response.status
+
+    try:
+        async with aiohttp.ClientSession() as session:
+            assert [await status(session, TOKEN) for _ in range(2)] == [200, 200]
+            metadata = tmp_path / "alice" / "metadata.json"
+            _replace(metadata, metadata.read_text().replace(TOKEN, rotated))
+            assert (await status(session, TOKEN), await status(session, rotated)) == (403, 200)
+            (tmp_path / "alice" / "AGENTS.md").unlink()
+            assert await status(session, rotated) == 403
+    finally:
+        await server.close()
+    assert json.loads(lines[-1])["error"] == "agent context not found"
+
+
+def test_sse_usage_is_found_however_its_key_is_spelt():
+    assert usage_of_sse_line(b'data: {"choices":[{"delta":{"content":"hi"}}]}') is None
+    assert usage_of_sse_line(b'data: {"choices":[{"delta":{"content":"usage"}}]}') is None
+    escaped = b'data: {"\\u0075sage":{"prompt_tokens":3,"completion_tokens":4}}'
+    assert json.loads(escaped[6:]) == {"usage": {"prompt_tokens": 3, "completion_tokens": 4}}
+    assert usage_of_sse_line(escaped) == Usage(3, 4)
+    assert usage_of_sse_line(b'data:{"usage":{"input_tokens":5}}\r') == Usage(5, 0)
+    assert usage_of_sse_line(b"data: [DONE]") is None
+
+
+async def test_a_plain_answer_keeps_its_length_or_comes_back_chunked(tmp_path):
+    answer = json.dumps({"id": "c", "usage": {"prompt_tokens": 3, "completion_tokens": 4}})
+
+    async def sized(request: web.Request) -> web.StreamResponse:
+        return web.json_response(text=answer)
+
+    async def chunked(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(answer[:9].encode())
+        await response.write(answer[9:].encode())
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/sized/chat/completions", sized)
+    app.router.add_post("/chunked/chat/completions", chunked)
+    fake = TestServer(app, host="127.0.0.1", port=0)
+    await fake.start_server()
+    providers = {
+        name: Provider(name, str(fake.make_url(f"/{name}")), KEY) for name in ("sized", "chunked")
+    }
+    proxy = await _proxy(tmp_path, providers)
+    try:
+        sized_answer = await proxy.post("/v1/chat/completions", {"model": "sized/m"})
+        chunked_answer = await proxy.post("/v1/chat/completions", {"model": "chunked/m"})
+    finally:
+        await proxy.server.close()
+        await fake.close()
+    status, headers, body = sized_answer
+    assert (status, body, headers["Content-Length"]) == (200, answer.encode(), str(len(answer)))
+    assert "Transfer-Encoding" not in headers
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    status, headers, body = chunked_answer
+    assert (status, body, headers["Transfer-Encoding"]) == (200, answer.encode(), "chunked")
+    assert "Content-Length" not in headers
+    assert [(line["tokens_in"], line["tokens_out"]) for line in proxy.logs()[1::2]] == [(3, 4)] * 2
+
+
+class _Writes:
+    """A stdout that records each write and counts flushes."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+        self.flushes = 0
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.flushes += 1
+
+
+async def test_log_lines_of_one_loop_turn_go_out_in_one_write(monkeypatch):
+    out = _Writes()
+    monkeypatch.setattr(sys, "stdout", out)
+    log = StdoutLines()
+    log('{"n":1}')
+    log('{"n":2}')
+    assert out.writes == []
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert (out.writes, out.flushes) == (['{"n":1}\n{"n":2}\n'], 1)
+    log('{"n":3}')
+    log.flush()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert (out.writes[1:], out.flushes) == (['{"n":3}\n'], 2)
+
+
+def test_log_lines_without_a_loop_go_out_at_once(monkeypatch):
+    out = _Writes()
+    monkeypatch.setattr(sys, "stdout", out)
+    log = StdoutLines()
+    log('{"n":1}')
+    log('{"n":2}')
+    assert (out.writes, out.flushes) == (['{"n":1}\n', '{"n":2}\n'], 2)
+
+
+async def test_the_proxy_keeps_no_cookie_of_one_agent_for_another(tmp_path):
+    cookies: list[str | None] = []
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        cookies.append(request.headers.get("Cookie"))
+        response = web.json_response({"id": "c"})
+        response.set_cookie("__cf_bm", "x" * 16, domain="localhost", path="/")
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", answer)
+    fake = TestServer(app, host="127.0.0.1", port=0)
+    await fake.start_server()
+    # A host name, not an address: a cookie jar keeps no cookie of an IP address.
+    url = f"http://localhost:{fake.port}/v1"
+    _context(tmp_path, "bob", token=f"bob:{SECRET}")
+    proxy = await _proxy(tmp_path, {"openai": Provider("openai", url, KEY)})
+    try:
+        first = await proxy.post("/v1/chat/completions", {"model": "openai/m"})
+        second = await proxy.post("/v1/chat/completions", {"model": "openai/m"}, f"bob:{SECRET}")
+    finally:
+        await proxy.server.close()
+        await fake.close()
+    assert (first[0], second[0]) == (200, 200)
+    assert first[1]["Set-Cookie"].startswith("__cf_bm=" + "x" * 16)
+    assert cookies == [None, None]
+
+
+async def test_upstream_requests_are_not_capped_at_a_pool_size(tmp_path):
+    count = 120
+    arrived: list[int] = []
+    everyone = asyncio.Event()
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        arrived.append(1)
+        if len(arrived) == count:
+            everyone.set()
+        try:
+            await asyncio.wait_for(everyone.wait(), 5)
+        except TimeoutError:
+            return web.json_response({"waited": len(arrived)}, status=504)
+        return web.json_response({"id": "c"})
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", answer)
+    fake = TestServer(app, host="127.0.0.1", port=0)
+    await fake.start_server()
+    proxy = await _proxy(tmp_path, {"openai": Provider("openai", str(fake.make_url("/v1")), KEY)})
+    url = proxy.server.make_url("/v1/chat/completions")
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+
+    async def one(session: aiohttp.ClientSession) -> int:
+        async with session.post(url, json={"model": "openai/m"}, headers=headers) as response:
+            return response.status
+
+    try:
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            statuses = await asyncio.gather(*(one(session) for _ in range(count)))
+    finally:
+        await proxy.server.close()
+        await fake.close()
+    assert statuses == [200] * count

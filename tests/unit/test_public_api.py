@@ -336,6 +336,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "DEFAULT_PRICES",
         "AgentContext",
         "AuthError",
+        "ContextCache",
         "CostLedger",
         "Price",
         "Provider",
