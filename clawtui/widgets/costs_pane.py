@@ -36,7 +36,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from clawlib.costs import CostFold, CostRow, CostTotals, ProxyRecord, format_usd, parse_record
 from clawlib.engine import LogEnded, LogLine, LogSource, describe_state
 from clawlib.errors import ClawError
-from clawtui.backend import Feed
 from clawtui.costview import (
     REQUEST_HEADER,
     UNKNOWN_AGENT,
@@ -46,6 +45,7 @@ from clawtui.costview import (
     totals_cells,
 )
 
+from ._follow import FeedSession
 from .detail_pane import DetailPane
 
 if TYPE_CHECKING:
@@ -71,30 +71,6 @@ READ_ITEMS = 5000
 _TABLE_COLUMNS = ("Agent", "Cost", "Requests", "Errors", "Tokens in", "Tokens out", "Last", "Model")
 """The table's columns: the cost first, the model (long) last, so that a narrow pane shows
 what matters."""
-
-
-class _Session:
-    """One read of the proxy's log: the feed once the worker has opened it, and the flag that
-    ends it (set under the pane's lock, so that a stopped read never adds another line)."""
-
-    def __init__(self, lock: threading.Lock) -> None:
-        self.stopped = threading.Event()
-        self._lock = lock
-        self._feed: Feed[LogLine | LogEnded] | None = None
-
-    def attach(self, feed: Feed[LogLine | LogEnded]) -> bool:
-        with self._lock:
-            if self.stopped.is_set():
-                return False
-            self._feed = feed
-            return True
-
-    def close(self) -> None:
-        with self._lock:
-            self.stopped.set()
-            feed = self._feed
-        if feed is not None:
-            feed.close()
 
 
 class CostsPane(DetailPane, can_focus=False):
@@ -159,7 +135,7 @@ class CostsPane(DetailPane, can_focus=False):
         self._ended: dict[str, str] = {}
         """Container ID → why its log ended (the last read)."""
         # The UI's own:
-        self._session: _Session | None = None
+        self._session: FeedSession | None = None
         self._worker: Worker[None] | None = None
         self._followed: tuple[Any, ...] | None = None
         self._scope: CostScope | None = None
@@ -266,7 +242,7 @@ class CostsPane(DetailPane, can_focus=False):
         # Every source read before: from the earliest last line on (the rest is skipped by
         # the fold); otherwise from the start of every log.
         since = min(s for s in seen if s is not None) if all(seen) else None
-        session = self._session = _Session(self._lock)
+        session = self._session = FeedSession(self._lock)
         self._state_text = "reading the proxy's log"
         self._worker = self.run_worker(
             partial(self._read, self.app, session, self._open_feed, sources, since),
@@ -285,7 +261,7 @@ class CostsPane(DetailPane, can_focus=False):
     def _read(
         self,
         app: App[Any],
-        session: _Session,
+        session: FeedSession,
         open_feed: OpenFeed,
         sources: list[LogSource],
         since: datetime | None,
@@ -335,7 +311,7 @@ class CostsPane(DetailPane, can_focus=False):
             feed.close()
 
     def _fold_items(
-        self, session: _Session, items: list[LogLine | LogEnded], zone: tzinfo | None
+        self, session: FeedSession, items: list[LogLine | LogEnded], zone: tzinfo | None
     ) -> bool:
         """Parse and format (outside the lock), then fold (under it) a batch; whether anything
         changed."""
@@ -367,7 +343,7 @@ class CostsPane(DetailPane, can_focus=False):
         told = [r for r in reasons if r and not r.startswith("container exited")]
         return f"log ended ({', '.join(told)})" if told else "log ended"
 
-    def _delivered(self, session: _Session, state_text: str) -> None:
+    def _delivered(self, session: FeedSession, state_text: str) -> None:
         if session is not self._session:
             return
         self._state_text = state_text
@@ -375,7 +351,7 @@ class CostsPane(DetailPane, can_focus=False):
             self._session = None
         self._refresh_view()
 
-    def _failed(self, session: _Session, problem: str) -> None:
+    def _failed(self, session: FeedSession, problem: str) -> None:
         if session is not self._session:
             return
         self._session = None

@@ -9,7 +9,6 @@ rows on screen (Line API), so the cost of a frame does not grow with the rate of
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -37,6 +36,7 @@ from clawtui.logbuffer import (
     prepare,
 )
 
+from ._follow import FeedSession
 from .detail_pane import DetailPane
 from .log_view import LogView
 
@@ -62,31 +62,6 @@ repaint of the pane (about 10 ms): at 0.05 s a pod logging a few lines a second 
 19 % of a core, at 0.2 s 11 %, with the same throughput and key latency (bench/README.md)."""
 READ_TIMEOUT = 0.05
 READ_ITEMS = 10_000
-
-
-class _Session:
-    """One follow: the feed once the worker has opened it, and the flag that ends it."""
-
-    def __init__(self) -> None:
-        self.stopped = threading.Event()
-        self._lock = threading.Lock()
-        self._feed: Feed[LogLine | LogEnded] | None = None
-
-    def attach(self, feed: Feed[LogLine | LogEnded]) -> bool:
-        """Keep ``feed`` to close it later; False if the follow was stopped meanwhile."""
-        with self._lock:
-            if self.stopped.is_set():
-                return False
-            self._feed = feed
-            return True
-
-    def close(self) -> None:
-        """Stop: the worker wakes from its wait and the feed from its read."""
-        with self._lock:
-            self.stopped.set()
-            feed = self._feed
-        if feed is not None:
-            feed.close()
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -187,7 +162,7 @@ class LogPane(DetailPane, can_focus=False):
         self._followed: tuple[str, tuple[str, ...], int] | None = None
         """What :meth:`show_selection` followed: the key, its containers (ID and name), and
         the engine's session then."""
-        self._session: _Session | None = None
+        self._session: FeedSession | None = None
         self._worker: Worker[None] | None = None
         self._last_seen: dict[str, datetime] = {}
         """Container ID → timestamp of the last line shown from it."""
@@ -275,7 +250,7 @@ class LogPane(DetailPane, can_focus=False):
             self.buffer.add_source(source)
         self.view.add_sources(sources)
         self._state = "following"
-        session = self._session = _Session()
+        session = self._session = FeedSession()
         index = dict(self.buffer.source_index)
         self._worker = self.run_worker(
             partial(self._read, self.app, session, open_feed, sources, tail, since, index, after),
@@ -302,7 +277,7 @@ class LogPane(DetailPane, can_focus=False):
     def _read(
         self,
         app: App[Any],
-        session: _Session,
+        session: FeedSession,
         open_feed: OpenFeed,
         sources: Sequence[LogSource],
         tail: int | None,
@@ -365,7 +340,7 @@ class LogPane(DetailPane, can_focus=False):
         finally:
             feed.close()
 
-    def _deliver(self, session: _Session, batch: Batch) -> None:
+    def _deliver(self, session: FeedSession, batch: Batch) -> None:
         if session is not self._session:
             return
         for source in batch.new_sources:
@@ -374,7 +349,7 @@ class LogPane(DetailPane, can_focus=False):
         self.view.add(batch)
         self._update_status()
 
-    def _failed(self, session: _Session, error: ClawError, what: str) -> None:
+    def _failed(self, session: FeedSession, error: ClawError, what: str) -> None:
         if session is not self._session or self.key is None:
             return
         self._session = None
@@ -384,7 +359,7 @@ class LogPane(DetailPane, can_focus=False):
         self._update_status()
         self.post_message(self.FollowFailed(self.key, error))
 
-    def _ended(self, session: _Session) -> None:
+    def _ended(self, session: FeedSession) -> None:
         if session is not self._session:
             return
         self._session = None

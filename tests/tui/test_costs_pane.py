@@ -462,11 +462,11 @@ def test_a_read_that_was_stopped_adds_nothing() -> None:
     lines it holds: the new read gives them again."""
     from datetime import UTC
 
-    from clawtui.widgets.costs_pane import _Session
+    from clawtui.widgets._follow import FeedSession
 
     pane = CostsPane()
     source = source_of(proxy_record())
-    session = _Session(pane._lock)
+    session = FeedSession(pane._lock)
     assert pane._fold_items(session, [LogLine(source, TRAFFIC[1], "stdout", START)], UTC)
     assert pane.total().requests == 1
     session.close()

@@ -1,0 +1,37 @@
+"""What a pane's worker thread and the UI share while the worker reads a log feed."""
+
+from __future__ import annotations
+
+import threading
+
+from clawlib.engine import LogEnded, LogLine
+from clawtui.backend import Feed
+
+__all__ = ["FeedSession"]
+
+
+class FeedSession:
+    """One read of a log feed: the feed once the worker has opened it, and the flag that ends
+    it. ``lock`` guards both; a pane passes its own when the flag must also be set under it (so
+    that a stopped read never adds another line)."""
+
+    def __init__(self, lock: threading.Lock | None = None) -> None:
+        self.stopped = threading.Event()
+        self._lock = lock or threading.Lock()
+        self._feed: Feed[LogLine | LogEnded] | None = None
+
+    def attach(self, feed: Feed[LogLine | LogEnded]) -> bool:
+        """Keep ``feed`` to close it later; False if the read was stopped meanwhile."""
+        with self._lock:
+            if self.stopped.is_set():
+                return False
+            self._feed = feed
+            return True
+
+    def close(self) -> None:
+        """Stop: the worker wakes from its wait and the feed from its read."""
+        with self._lock:
+            self.stopped.set()
+            feed = self._feed
+        if feed is not None:
+            feed.close()
