@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
 
 from clawlib.engine import LogEnded, LogLine
 from clawtui.backend import Feed
@@ -35,3 +39,14 @@ class FeedSession:
             feed = self._feed
         if feed is not None:
             feed.close()
+
+    def to_ui(self, app: App[Any], callback: Callable[..., None], *args: Any) -> bool:
+        """From the worker: run ``callback(self, *args)`` on the UI thread; False, and nothing
+        run, once the read is stopped or the app has."""
+        if self.stopped.is_set():
+            return False
+        try:
+            app.call_from_thread(callback, self, *args)
+        except RuntimeError:  # the app has stopped
+            return False
+        return True

@@ -270,19 +270,10 @@ class CostsPane(DetailPane, can_focus=False):
         :data:`FLUSH_INTERVAL` seconds."""
         zone = self._now().tzinfo
 
-        def to_ui(callback: Callable[..., None], *args: Any) -> bool:
-            if session.stopped.is_set():
-                return False
-            try:
-                app.call_from_thread(callback, session, *args)
-            except RuntimeError:  # the app has stopped
-                return False
-            return True
-
         try:
             feed = open_feed(sources, None, since)
         except ClawError as exc:
-            to_ui(self._failed, f"cannot read the proxy's log: {exc}")
+            session.to_ui(app, self._failed, f"cannot read the proxy's log: {exc}")
             return
         if not session.attach(feed):
             feed.close()
@@ -295,16 +286,16 @@ class CostsPane(DetailPane, can_focus=False):
                 try:
                     items = feed.get_batch(READ_ITEMS, READ_TIMEOUT)
                 except ClawError as exc:
-                    to_ui(self._failed, f"the proxy's log was lost: {exc}")
+                    session.to_ui(app, self._failed, f"the proxy's log was lost: {exc}")
                     return
                 if items:
                     news |= self._fold_items(session, items, zone)
                 elif feed.finished:
-                    to_ui(self._delivered, self._end_text(sources))
+                    session.to_ui(app, self._delivered, self._end_text(sources))
                     return
                 now = time.monotonic()
                 if news and now >= due:
-                    if not to_ui(self._delivered, "following"):
+                    if not session.to_ui(app, self._delivered, "following"):
                         return
                     news, due = False, now + FLUSH_INTERVAL
         finally:

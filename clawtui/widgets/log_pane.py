@@ -291,19 +291,10 @@ class LogPane(DetailPane, can_focus=False):
         shown per container, for lines to skip (see :func:`~clawtui.logbuffer.prepare`).
         """
 
-        def to_ui(callback: Callable[..., None], *args: Any) -> bool:
-            if session.stopped.is_set():
-                return False
-            try:
-                app.call_from_thread(callback, session, *args)
-            except RuntimeError:  # the app has stopped
-                return False
-            return True
-
         try:
             feed = open_feed(sources, tail, since)
         except ClawError as exc:
-            to_ui(self._failed, exc, "cannot follow the logs")
+            session.to_ui(app, self._failed, exc, "cannot follow the logs")
             return
         if not session.attach(feed):
             feed.close()
@@ -318,20 +309,20 @@ class LogPane(DetailPane, can_focus=False):
                     items = feed.get_batch(READ_ITEMS, timeout)
                 except ClawError as exc:
                     if batch.texts:
-                        to_ui(self._deliver, batch)
-                    to_ui(self._failed, exc, "log stream lost")
+                        session.to_ui(app, self._deliver, batch)
+                    session.to_ui(app, self._failed, exc, "log stream lost")
                     return
                 if items:
                     prepare(items, batch, index, after)
                 elif feed.finished:
                     if batch.texts:
-                        to_ui(self._deliver, batch)
-                    to_ui(self._ended)
+                        session.to_ui(app, self._deliver, batch)
+                    session.to_ui(app, self._ended)
                     return
                 if batch.texts:
                     now = time.monotonic()
                     if now >= due:
-                        if not to_ui(self._deliver, batch):
+                        if not session.to_ui(app, self._deliver, batch):
                             return
                         batch = Batch()
                         due = now + FLUSH_INTERVAL
