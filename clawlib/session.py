@@ -146,10 +146,10 @@ class PodSession:
 
     def plan(self) -> Plan:
         """Load the pod file and plan it (:class:`~clawlib.errors.PodNotFoundError` when there
-        is none, :class:`~clawlib.errors.PodError` listing every problem of a bad one, those of
-        the pod file and of every later stage together). Images
-        are looked up in the engine; when it does not answer, claws are planned from their
-        Clawfiles and the plan's warnings say so once."""
+        is none, :class:`~clawlib.errors.PodError` listing every problem of a bad one: those of
+        the pod file and of every later stage together). Images are looked up in the engine;
+        when it does not answer, claws are planned from their Clawfiles and the plan's warnings
+        say so once."""
         from clawlib.pod import load_pod
 
         find_pod(self.pod)

@@ -4,8 +4,9 @@ A pod with problems can also be loaded *partially* (``load_pod(..., partial=True
 caller that goes on to find the problems of the later stages too (the planner): the services
 that loaded are kept, every problem is in :attr:`Pod.problems`. A service with a problem of its
 own is kept as a plain compose service (other services may name it) and is not a claw, so that
-no later stage checks what was not understood and reports the same mistake again; so is a claw
-that names a service that could not be loaded at all.
+no later stage checks what was not understood and reports the same mistake again. So is a claw
+naming (``service://``, ``allow_from_services``) a service that could not be loaded, or whose
+compose keys have a problem: it would read that service's ports or bot token.
 """
 
 from __future__ import annotations
