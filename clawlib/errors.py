@@ -111,7 +111,7 @@ class ClawfileError(ClawError):
     def __init__(self, path: str, problems: Sequence[Problem]) -> None:
         self.path = path
         self.problems = tuple(sorted(problems, key=lambda p: (p.line == 0, p.line, p.detail)))
-        super().__init__("\n".join(self._format(p) for p in self.problems))
+        super().__init__("\n".join(self.messages))
 
     @classmethod
     def at(cls, path: str, line: int, detail: str) -> ClawfileError:
@@ -122,6 +122,11 @@ class ClawfileError(ClawError):
     def line(self) -> int:
         """The line of the first problem."""
         return self.problems[0].line
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """Each problem as the message lists it (``path:line: detail``), in the same order."""
+        return tuple(self._format(p) for p in self.problems)
 
     def _format(self, problem: Problem) -> str:
         where = f"{self.path}:{problem.line}" if problem.line else self.path

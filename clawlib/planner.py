@@ -47,6 +47,7 @@ from clawlib.drivers import load_driver
 from clawlib.drivers.base import Driver, Materialised
 from clawlib.errors import (
     ClawError,
+    ClawfileError,
     DriverError,
     EngineUnavailableError,
     InvalidValueError,
@@ -304,7 +305,11 @@ def plan_pod(
     image changed since it was built (default: the engine when ``labels`` is, else not told);
     the governed claws named in ``rotate`` get new tokens instead of the ones kept on disk.
 
-    Raises :class:`PodError` listing every problem found.
+    Raises :class:`PodError` listing every problem found, those of a pod loaded with
+    ``partial`` (:attr:`~clawlib.pod.Pod.problems`) included. Each stage checks every claw it
+    can and carries on with the others: a claw is left out only of the stages that need what is
+    wrong with it (one without an image or a contract is not materialised by its driver), so
+    that one run reports every independent problem.
     """
     if labels is None:
         from clawlib.engine import DockerView, LocalImages
@@ -344,7 +349,7 @@ def plan_pod(
             unreachable.append(exc)
             return None
 
-    problems: list[PodProblem] = []
+    problems = list(pod.problems)
     try:
         project_name(pod)
     except InvalidValueError as exc:
@@ -357,6 +362,9 @@ def plan_pod(
             meta, build = _image_metadata(
                 pod, service, lookup, lambda: bool(unreachable), base_id if image_id else None
             )
+        except ClawfileError as exc:  # each of its problems, as one of the pod's
+            problems += [pod.problem(("services", service.name), m) for m in exc.messages]
+            continue
         except ClawError as exc:
             detail = exc.detail if isinstance(exc, InvalidValueError) else str(exc)
             problems.append(pod.problem(("services", service.name), detail))
@@ -383,17 +391,18 @@ def plan_pod(
                 "was looked up, claws are planned from their Clawfiles",
             )
         )
-    if problems:
-        raise PodError(pod.display, problems)
-    emitted = _emitted_skills(pod, lookup, extract or _engine_extract, warnings)
+    emitted = _emitted_skills(pod, metadata, lookup, extract or _engine_extract, warnings)
     resolution = resolve_pod(pod, metadata, emitted)
+    problems += resolution.problems
     warnings += resolution.warnings
     warnings += ignored_proxy_env(pod, resolution.claws)
-    governance = govern(pod, resolution.claws, tokens or new_token, rotate)
+    try:
+        governance = govern(pod, resolution.claws, tokens or new_token, rotate)
+    except PodError as exc:  # the claws are still materialised: their drivers may object too
+        problems += exc.problems
+        governance = None
     if governance is not None:
-        starved = _starvation(pod, governance.claws, metadata, image_env, unreachable)
-        if starved:
-            raise PodError(pod.display, starved)
+        problems += _starvation(pod, governance.claws, metadata, image_env, unreachable)
         warnings += _ungoverned(pod, resolution.claws, governance.claws)
     claws = dict(resolution.claws)
     files: list[PlannedFile] = []
@@ -631,19 +640,27 @@ _REMOTE_CONTEXT = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://|git@|github\.com/)")
 
 
 def _emitted_skills(
-    pod: Pod, lookup: LabelLookup, extract: FileExtractor, warnings: list[PodProblem]
+    pod: Pod,
+    metadata: Mapping[str, ImageMetadata],
+    lookup: LabelLookup,
+    extract: FileExtractor,
+    warnings: list[PodProblem],
 ) -> dict[str, EmittedSkill]:
-    """The skill each relevant image ships: the claws' own, and every service:// target's.
+    """The skill each relevant image ships: the claws' own, and every service:// target's
+    (a claw whose image could not be told, having no ``metadata``, ships none).
 
     A skill that cannot be read is a warning; the claw gets the generated fallback instead.
     """
-    wanted = {service.name for service in pod.claws}
-    for service in pod.claws:
+    claws = [service for service in pod.claws if service.name in metadata]
+    wanted = {service.name for service in claws}
+    for service in claws:
         assert service.claw is not None
         wanted |= {e.surface.target for e in service.claw.surfaces if e.surface.scheme == "service"}
     emitted: dict[str, EmittedSkill] = {}
     for name in sorted(wanted):
         service = pod.services[name]
+        if service.is_claw and name not in metadata:
+            continue
         image = service.compose.get("image")
         clawfile, _ = _clawfile_of(pod, service) if service.is_claw else (None, None)
         ref = str(image) if image else managed_image_name(pod.name, name) if clawfile else None

@@ -146,13 +146,15 @@ class PodSession:
 
     def plan(self) -> Plan:
         """Load the pod file and plan it (:class:`~clawlib.errors.PodNotFoundError` when there
-        is none, :class:`~clawlib.errors.PodError` listing every problem of a bad one). Images
-        are looked up in the engine; when it does not answer, claws are planned from their
-        Clawfiles and the plan's warnings say so once."""
+        is none, :class:`~clawlib.errors.PodError` listing every problem of a bad one: those of
+        the pod file and of every later stage together). Images are looked up in the engine;
+        when it does not answer, claws are planned from their Clawfiles and the plan's warnings
+        say so once."""
         from clawlib.pod import load_pod
 
         find_pod(self.pod)
-        pod = load_pod(self.pod)  # named as given, in messages
+        # Named as given, in messages; its problems are reported with the plan's own.
+        pod = load_pod(self.pod, partial=True)
         return self._plan(pod)
 
     def _plan(self, pod: Pod, rotate: Sequence[str] = ()) -> Plan:
@@ -174,7 +176,7 @@ class PodSession:
         from clawlib.runtime import agent_ids
 
         find_pod(self.pod)
-        pod = load_pod(self.pod)
+        pod = load_pod(self.pod, partial=True)
         plan = self._plan(pod, rotate=list(services) or list(pod.services))
         governed = {name: c for name, c in plan.claws.items() if c.proxy is not None}
         unknown = [name for name in services if name not in governed]

@@ -233,7 +233,8 @@ def _resolve_plain(value: str) -> Any:
 
 
 class _LoadError(Exception):
-    """A problem found while building values, raised up to :func:`load_yaml`."""
+    """A problem found while building values: recorded where a node can be left out (the
+    builder carries on, to find the others), raised up to :func:`load_yaml` where it cannot."""
 
     def __init__(self, path: YamlPath, line: int, detail: str) -> None:
         super().__init__(detail)
@@ -310,10 +311,16 @@ def _tag_name(tag: str) -> str:
 
 
 class _Builder:
-    """Builds plain values from composed nodes, recording the line of each path."""
+    """Builds plain values from composed nodes, recording the line of each path.
+
+    A node that cannot be built (an unsupported tag, an invalid tagged value, a duplicate key)
+    is recorded in :attr:`problems` and left out (a scalar builds as None), so that one load
+    reports every such node; only the guards against runaway documents stop it at once.
+    """
 
     def __init__(self) -> None:
         self.lines: dict[YamlPath, int] = {}
+        self.problems: list[PodProblem] = []
         self.nodes = 0
         self.depth = 0
         self.constructor = SafeConstructor()
@@ -324,7 +331,11 @@ class _Builder:
             raise _LoadError(path, _line(node), "document expands to too many nodes")
         self.lines.setdefault(path, _line(node))
         if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
+            try:
+                return self.scalar(node, path)
+            except _LoadError as exc:
+                self.problems.append(exc.problem)
+                return None
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -342,8 +353,10 @@ class _Builder:
         raise _LoadError(path, _line(node), "unsupported YAML node")
 
     def check_tag(self, node: Node, expected: str, path: YamlPath) -> None:
+        """Record an unsupported tag on a collection (its items are still built and checked)."""
         if node.tag != expected:
-            raise _LoadError(path, _line(node), f'unsupported tag "{_tag_name(node.tag)}"')
+            detail = f'unsupported tag "{_tag_name(node.tag)}"'
+            self.problems.append(PodProblem(format_path(path), _line(node), detail))
 
     def scalar(self, node: ScalarNode, path: YamlPath) -> Any:
         surrogate = _SURROGATE.search(node.value)
@@ -383,12 +396,16 @@ class _Builder:
             if key_node.tag == _MERGE_TAG:
                 entries.append(self.merge_sources(value_node, path, _line(key_node)))
                 continue
-            key = self.key(key_node, path)
+            try:
+                key = self.key(key_node, path)
+            except _LoadError as exc:
+                self.problems.append(exc.problem)
+                continue
             line = _line(key_node)
             if key in first_line:
-                raise _LoadError(
-                    path, line, f'duplicate key "{key}" (first on line {first_line[key]})'
-                )
+                detail = f'duplicate key "{key}" (first on line {first_line[key]})'
+                self.problems.append(PodProblem(format_path(path), line, detail))
+                continue
             first_line[key] = line
             # A mapping value is located at its key's line (a nested block starts below it).
             self.lines[(*path, key)] = line
@@ -429,7 +446,9 @@ class _Builder:
             finally:
                 lines, self.lines = self.lines, outer
             if not isinstance(value, dict):
-                raise _LoadError(path, line, "<< merges mappings only (or a list of them)")
+                detail = "<< merges mappings only (or a list of them)"
+                self.problems.append(PodProblem(format_path(path), line, detail))
+                continue
             sources.append((value, lines))
         return sources
 
@@ -450,7 +469,9 @@ def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> PodProblem:
 def load_yaml(text: str, source: str) -> YamlDocument:
     """Load one YAML document read as compose reads it; ``source`` names the file in errors.
 
-    An empty document loads as ``None``. Any YAML problem raises :class:`PodError` with its line.
+    An empty document loads as ``None``. Any YAML problem raises :class:`PodError` with its
+    line: the first syntax error (nothing after it can be read), or every node that cannot be
+    built.
     """
     try:
         loader = _Loader(text)  # the reader rejects unprintable characters right away
@@ -472,7 +493,9 @@ def load_yaml(text: str, source: str) -> YamlDocument:
     try:
         data = builder.build(root, ())
     except _LoadError as exc:
-        raise PodError(source, [exc.problem]) from None
+        raise PodError(source, [*builder.problems, exc.problem]) from None
+    if builder.problems:
+        raise PodError(source, builder.problems)
     return YamlDocument(data, builder.lines)
 
 

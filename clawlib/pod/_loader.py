@@ -1,8 +1,18 @@
-"""Load a claw-pod.yml: compose passes through, ``x-claw`` is validated, every problem at once."""
+"""Load a claw-pod.yml: compose passes through, ``x-claw`` is validated, every problem at once.
+
+A pod with problems can also be loaded *partially* (``load_pod(..., partial=True)``), for a
+caller that goes on to find the problems of the later stages too (the planner): the services
+that loaded are kept, every problem is in :attr:`Pod.problems`. A service with a problem of its
+own is kept as a plain compose service (other services may name it) and is not a claw, so that
+no later stage checks what was not understood and reports the same mistake again. So is a claw
+naming (``service://``, ``allow_from_services``) a service that could not be loaded, or whose
+compose keys have a problem: it would read that service's ports or bot token.
+"""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import re
@@ -110,6 +120,10 @@ class Pod:
     document: YamlDocument = field(default_factory=lambda: YamlDocument(None))
     display: str = POD_FILE
     """How messages name the pod file (as the user gave it)."""
+    problems: tuple[PodProblem, ...] = ()
+    """What is wrong in the pod file, for a pod loaded with ``partial`` (empty otherwise). Such
+    a pod is incomplete: :func:`~clawlib.planner.plan_pod` reports these problems with its own
+    and never plans it."""
 
     def problem(self, path: tuple[str | int, ...], detail: str) -> PodProblem:
         """A problem at ``path`` in this pod file, with its line."""
@@ -125,13 +139,19 @@ class Pod:
         return [service for service in self.services.values() if service.is_claw]
 
 
-def load_pod(path: str | Path, *, environ: Mapping[str, str] | None = None) -> Pod:
+def load_pod(
+    path: str | Path, *, environ: Mapping[str, str] | None = None, partial: bool = False
+) -> Pod:
     """Load the pod at ``path`` (a claw-pod.yml, or a directory holding one).
 
     ``${VAR}`` placeholders in x-claw values are resolved from the pod's ``.env`` and
     ``environ`` (default: the process environment), which wins; ``cllama-env`` values are left
     for compose to resolve, so that provider keys never land in generated files. Raises
     :class:`PodError` listing every problem, each with its YAML path and line.
+
+    With ``partial``, a pod whose services have problems is returned all the same, holding the
+    services that loaded and every problem in :attr:`Pod.problems` (see the module docstring);
+    a file that cannot be read or parsed, or is no mapping, still raises.
     """
     file = pod_path(path)
     display = str(path if Path(path).name == file.name else file)
@@ -152,7 +172,7 @@ def load_pod(path: str | Path, *, environ: Mapping[str, str] | None = None) -> P
     except UnreadableFileError as exc:
         raise PodError.at(str(file.parent / ".env"), "", 0, exc.reason) from exc
     env = {**dotenv.values, **(os.environ if environ is None else environ)}
-    return _Loader(display, document, env).load(file.resolve(), dotenv)
+    return _Loader(display, document, env).load(file.resolve(), dotenv, partial=partial)
 
 
 class _Loader:
@@ -164,11 +184,20 @@ class _Loader:
         self.warnings: list[PodProblem] = []
         self.partial: dict[str, list[tuple[int, SurfaceEntry]]] = {}
         """Surfaces of claw services whose x-claw has problems elsewhere."""
+        self.unreliable: set[str] = set()
+        """Services whose compose keys others cannot rely on: left out (no mapping, an invalid
+        name), or with a problem in them (a claw naming one reads its ports or its token)."""
+        self.troubled: set[str] = set()
+        """Services with a problem of their own, or naming an unreliable service."""
 
     def problem(self, path: Path_, detail: str) -> None:
         self.problems.append(PodProblem(format_path(path), self.document.line_of(path), detail))
+        if len(path) > 1 and path[0] == "services":
+            self.troubled.add(str(path[1]))
+            if len(path) == 2 or path[2] != "x-claw":
+                self.unreliable.add(str(path[1]))
 
-    def load(self, file: Path, dotenv: Any) -> Pod:
+    def load(self, file: Path, dotenv: Any, *, partial: bool = False) -> Pod:
         for line, reason in dotenv.problems:
             self.warnings.append(PodProblem("", 0, f".env line {line} ignored: {reason}"))
         data = self.document.data
@@ -194,8 +223,14 @@ class _Loader:
             if service is not None:
                 services[service.name] = service
         self.check_references(services)
-        if self.problems:
+        if self.problems and not partial:
             raise PodError(self.display, self.problems)
+        services = {
+            name: dataclasses.replace(service, claw=None)
+            if name in self.troubled and service.claw is not None
+            else service
+            for name, service in services.items()
+        }
         compose = {key: value for key, value in data.items() if key != "x-claw"}
         compose["services"] = {name: service.compose for name, service in services.items()}
         return Pod(
@@ -208,6 +243,7 @@ class _Loader:
             warnings=tuple(self.warnings),
             document=self.document,
             display=self.display,
+            problems=tuple(self.problems),
         )
 
     def pod_claw(self, raw: Any) -> PodClaw:
@@ -232,7 +268,8 @@ class _Loader:
         claw_path = (*path, "x-claw")
         if not isinstance(block, dict):
             self.problem(claw_path, "x-claw is a mapping (agent, surfaces, handles, ...)")
-            return None
+            # Still a service others may name, as a plain one.
+            return PodService(name, compose, None, line, bot_id)
         block = self.resolve_placeholders(block, claw_path)
         if "handles" in block:
             block["handles"] = self.merged_handles(
@@ -345,6 +382,8 @@ class _Loader:
                         f'unsupported surface scheme "{surface.scheme}" '
                         f"(valid: {', '.join(SURFACE_SCHEMES)})",
                     )
+                elif surface.scheme == "service" and surface.target in self.unreliable:
+                    self.troubled.add(service.name)  # its problem is the target's own
                 elif surface.scheme == "service" and surface.target not in services:
                     self.problem(
                         where,
@@ -357,7 +396,9 @@ class _Loader:
                     )
                 if entry.routing is not None:
                     for other in entry.routing.allow_from_services:
-                        if other not in services:
+                        if other in self.unreliable:
+                            self.troubled.add(service.name)
+                        elif other not in services:
                             self.problem(
                                 where,
                                 f'allow_from_services names unknown service "{other}" '

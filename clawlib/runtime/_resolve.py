@@ -1,8 +1,10 @@
 """Resolve every claw of a pod: image metadata + x-claw → :class:`ResolvedClaw`.
 
 Pure given the image metadata (the caller reads labels from the engine, or parses the Clawfile
-when the image is not built yet). Every problem of every claw is collected and raised at once as
-a :class:`PodError`, each with the YAML path it concerns.
+when the image is not built yet). Every problem of every claw is collected, each with the YAML
+path it concerns, and returned with the claws resolved (:attr:`Resolution.problems`) for the
+caller to report with the problems of the other stages: one claw's missing contract does not hide
+another's driver problem.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Literal
 
 from clawlib._files import read_regular
 from clawlib.clawfile import ClawImageInfo, Surface
-from clawlib.errors import InvalidValueError, PodError, PodProblem, UnreadableFileError
+from clawlib.errors import InvalidValueError, PodProblem, UnreadableFileError
 from clawlib.generated import RUNTIME_DIR
 from clawlib.limits import MAX_PERSONA_BYTES, MAX_PERSONA_FILES
 from clawlib.pod import ChannelRouting, Handle, Pod, PodService
@@ -47,10 +49,17 @@ class ImageMetadata:
 
 @dataclass(frozen=True)
 class Resolution:
-    """Every claw resolved, with the warnings resolution produced."""
+    """Every claw resolved, with the problems and warnings resolution produced.
+
+    A claw without a contract (or whose image has no claw type) is left out of ``claws``; one
+    whose other inputs have problems (a skill, an include, a persona file) is resolved without
+    them, so that its driver can still be asked about the rest. With ``problems``, the
+    resolution is incomplete: report them, never plan from it.
+    """
 
     claws: Mapping[str, ResolvedClaw]
     warnings: tuple[PodProblem, ...] = ()
+    problems: tuple[PodProblem, ...] = ()
 
 
 @dataclass
@@ -72,7 +81,8 @@ def resolve_pod(
     metadata: Mapping[str, ImageMetadata],
     emitted: Mapping[str, EmittedSkill] | None = None,
 ) -> Resolution:
-    """Resolve every claw service of ``pod``; ``metadata`` maps service name → its image's.
+    """Resolve every claw service of ``pod``; ``metadata`` maps service name → its image's
+    (a claw without an entry is not resolved: the caller could not tell its image, and said why).
 
     ``emitted`` maps a service name to the skill its image ships (``claw.skill.emit``): a claw
     gets its own image's, and every claw with a ``service://`` surface to that service gets it
@@ -88,14 +98,11 @@ def resolve_pod(
     for service in pod.claws:
         meta = metadata.get(service.name)
         if meta is None:
-            context.problem(("services", service.name), "no image metadata (internal error)")
             continue
         resolved = _resolve(context, service, meta, handles)
         if resolved is not None:
             claws[service.name] = resolved
-    if context.problems:
-        raise PodError(pod.display, context.problems)
-    return Resolution(claws, tuple(context.warnings))
+    return Resolution(claws, tuple(context.warnings), tuple(context.problems))
 
 
 def _resolve(

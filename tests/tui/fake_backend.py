@@ -152,7 +152,7 @@ class FakeBackend:
 
     def plan(self, pod_file: Path) -> Plan:
         self.calls.append(("plan", pod_file))
-        return plan_pod(load_pod(pod_file), lambda ref: None)
+        return plan_pod(load_pod(pod_file, partial=True), lambda ref: None)  # as PodSession
 
     def ping(self) -> None:
         self.calls.append(("ping",))

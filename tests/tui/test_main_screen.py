@@ -315,6 +315,32 @@ async def test_pod_file_problems_open_a_panel(demo: Path, backend: FakeBackend) 
         await pilot_wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
 
 
+async def test_the_problems_panel_lists_those_of_every_stage(
+    demo: Path, backend: FakeBackend
+) -> None:
+    demo.write_text(demo.read_text().replace("count: 2", "count: zero"))
+    (demo.parent / "agents" / "reviewer" / "AGENTS.md").unlink()
+    clawfile = demo.parent / "agents" / "assistant" / "Clawfile"
+    clawfile.write_text(clawfile.read_text().replace("openrouter/openai/gpt-4o-mini", "openai/"))
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        problems = [str(s.render()) for s in app.screen.query(".problem")]
+        assert problems == [
+            "demo/claw-pod.yml:8  services.assistant\nMODEL fallback: model reference "
+            '"openai/" is not provider/model (write provider/model, e.g. '
+            "anthropic/claude-sonnet-4)",
+            "demo/claw-pod.yml:28  services.researcher.x-claw.count\nmust be a whole number, "
+            'got "zero"',
+            "demo/claw-pod.yml:37  services.reviewer.x-claw.agent\ncontract "
+            f'"./agents/reviewer/AGENTS.md" not found (looked for {demo.parent}/agents/reviewer/'
+            "AGENTS.md) (no contract, no start)",
+        ]
+        assert "demo/claw-pod.yml: 3 problems" in str(
+            app.screen.query_one("#problems-title").render()
+        )
+
+
 async def test_editing_the_pod_files_marks_the_plan_out_of_date(
     demo: Path, backend: FakeBackend
 ) -> None:

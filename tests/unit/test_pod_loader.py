@@ -481,6 +481,62 @@ def test_document_shape_problems(tmp_path: Path) -> None:
     ]
 
 
+def test_a_partial_load_keeps_what_loaded_and_lists_the_rest(tmp_path: Path) -> None:
+    text = """
+        services:
+          web: 5
+          "bad name":
+            image: x
+          api:
+            image: x
+            environment: 7
+          bot:
+            image: x
+            x-claw: {agent: ./AGENTS.md, count: two}
+          block:
+            image: x
+            x-claw: [agent]
+          peer:
+            image: x
+            x-claw:
+              surfaces:
+                - service://web
+                - channel://discord:
+                    allow_from_services: ["bad name"]
+          linked:
+            image: x
+            x-claw: {surfaces: [service://block, service://bot]}
+          needy:
+            image: x
+            x-claw: {surfaces: [service://api]}
+          fine:
+            image: x
+            x-claw: {agent: ./AGENTS.md}
+        """
+    expected = [
+        "claw-pod.yml:2: services.web: a service is a mapping of compose keys",
+        'claw-pod.yml:3: services["bad name"]: service name is not valid: "bad name"; a service '
+        'name starts with a letter or a digit and holds only letters, digits, "_", "." and "-"',
+        "claw-pod.yml:7: services.api.environment: must be a mapping of NAME: value, or a list "
+        'of "NAME=value" strings, got 7 (a number)',
+        'claw-pod.yml:10: services.bot.x-claw.count: must be a whole number, got "two"',
+        "claw-pod.yml:13: services.block.x-claw: x-claw is a mapping (agent, surfaces, handles, "
+        "...)",
+    ]
+    assert errors(tmp_path, text) == expected
+    pod = load_pod(tmp_path, environ={}, partial=True)
+    assert str(PodError(pod.display, pod.problems)).replace(f"{tmp_path}/", "").splitlines() == (
+        expected
+    )
+    # Services that are no mapping or badly named are left out; the others are kept, and only
+    # the claws without a problem of their own, or in the compose keys of a service they name,
+    # stay claws (a claw reads the ports of its service:// targets, not their x-claw).
+    assert list(pod.services) == ["api", "bot", "block", "peer", "linked", "needy", "fine"]
+    assert [service.name for service in pod.claws] == ["linked", "fine"]
+    assert pod.services["bot"].compose == {"image": "x"}
+    assert load(tmp_path, "services:\n  a:\n    image: x\n").problems == ()
+
+
 def test_missing_pod_file(tmp_path: Path) -> None:
     with pytest.raises(PodError) as caught:
         load_pod(tmp_path)

@@ -9,8 +9,8 @@ import pytest
 
 from clawlib.clawfile import ClawImageInfo
 from clawlib.errors import PodError
-from clawlib.pod import load_pod
-from clawlib.runtime import ImageMetadata, Invocation, resolve_pod
+from clawlib.pod import Pod, load_pod
+from clawlib.runtime import ImageMetadata, Invocation, Resolution, resolve_pod
 
 POD = """
     x-claw:
@@ -58,6 +58,11 @@ def pod_dir(tmp_path: Path) -> Path:
     (tmp_path / "skills" / "override" / "surface-api.md").write_text("custom api\n")
     (tmp_path / "skills" / "image.md").write_text("image skill\n")
     return tmp_path
+
+
+def problems(resolution: Resolution, pod: Pod) -> str:
+    """The resolution's problems as a PodError lists them."""
+    return str(PodError(pod.display, resolution.problems))
 
 
 def metadata(**labels: dict[str, str]) -> dict[str, ImageMetadata]:
@@ -119,9 +124,9 @@ def test_every_problem_with_its_path(pod_dir: Path) -> None:
     (pod_dir / "AGENTS.md").unlink()
     (pod_dir / "skills" / "image.md").unlink()
     pod = load_pod(pod_dir, environ={})
-    with pytest.raises(PodError) as caught:
-        resolve_pod(pod, metadata(bot=BOT_LABELS, peer={"claw.type": "generic"}))
-    assert str(caught.value).replace(f"{pod_dir}/", "").splitlines() == [
+    resolution = resolve_pod(pod, metadata(bot=BOT_LABELS, peer={"claw.type": "generic"}))
+    assert resolution.claws == {}
+    assert problems(resolution, pod).replace(f"{pod_dir}/", "").splitlines() == [
         'claw-pod.yml:8: services.bot: skill "./skills/image.md" not found (looked for '
         "skills/image.md)",
         'claw-pod.yml:11: services.bot.x-claw.agent: contract "./AGENTS.md" not found (looked '
@@ -133,11 +138,29 @@ def test_every_problem_with_its_path(pod_dir: Path) -> None:
 
 def test_image_without_claw_type(pod_dir: Path) -> None:
     pod = load_pod(pod_dir, environ={})
-    with pytest.raises(PodError) as caught:
-        resolve_pod(pod, metadata(bot={}, peer=PEER_LABELS))
-    assert str(caught.value).endswith(
+    resolution = resolve_pod(pod, metadata(bot={}, peer=PEER_LABELS))
+    assert problems(resolution, pod).endswith(
         'services.bot: image "bot:1" has no claw.type label (build it from a Clawfile)'
     )
+    assert list(resolution.claws) == ["peer"]
+
+
+def test_each_claw_is_resolved_on_its_own(pod_dir: Path) -> None:
+    """A claw's problems keep neither the others from resolving, nor itself when its driver
+    can still be asked (a missing skill); one without metadata is left to the caller."""
+    (pod_dir / "skills" / "method.md").unlink()
+    (pod_dir / "PEER.md").unlink()
+    pod = load_pod(pod_dir, environ={})
+    resolution = resolve_pod(pod, metadata(bot=BOT_LABELS, peer=PEER_LABELS))
+    assert [(p.line, p.yaml_path) for p in resolution.problems] == [
+        (23, "services.bot.x-claw.skills[0]"),
+        (26, "services.peer"),
+    ]
+    assert list(resolution.claws) == ["bot"]
+    assert "method.md" not in [skill.name for skill in resolution.claws["bot"].skills]
+    only_peer = resolve_pod(pod, metadata(peer={"claw.type": "generic", "claw.agent.file": "x"}))
+    assert list(only_peer.claws) == []
+    assert [p.yaml_path for p in only_peer.problems] == ["services.peer"]
 
 
 OPENCLAW = {"claw.type": "openclaw"}
@@ -264,9 +287,8 @@ def test_local_persona_files(tmp_path: Path) -> None:
 )
 def test_persona_problems(tmp_path: Path, ref: str, message: str) -> None:
     pod = load_pod(persona_pod(tmp_path, ref), environ={})
-    with pytest.raises(PodError) as caught:
-        resolve_pod(pod, metadata(bot=OPENCLAW))
-    assert f"services.bot.x-claw.persona: {message}" in str(caught.value)
+    resolution = resolve_pod(pod, metadata(bot=OPENCLAW))
+    assert f"services.bot.x-claw.persona: {message}" in problems(resolution, pod)
 
 
 def test_persona_with_a_symlink_is_refused(tmp_path: Path) -> None:
@@ -274,9 +296,7 @@ def test_persona_with_a_symlink_is_refused(tmp_path: Path) -> None:
     (tmp_path / "personas" / "p").mkdir(parents=True)
     (tmp_path / "personas" / "p" / "link").symlink_to(tmp_path / "AGENTS.md")
     pod = load_pod(tmp_path, environ={})
-    with pytest.raises(PodError) as caught:
-        resolve_pod(pod, metadata(bot=OPENCLAW))
-    assert str(caught.value).endswith(
+    assert problems(resolve_pod(pod, metadata(bot=OPENCLAW)), pod).endswith(
         'services.bot.x-claw.persona: persona "file://personas/p" contains a symlink (link); '
         "copy the file"
     )

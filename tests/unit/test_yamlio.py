@@ -364,6 +364,32 @@ def test_keys_equal_as_written_strings_are_duplicates() -> None:
     assert error.problems == (PodProblem("guilds", 3, 'duplicate key "1" (first on line 2)'),)
 
 
+def test_every_node_that_cannot_be_built_at_once() -> None:
+    text = (
+        "services:\n"
+        "  web:\n"
+        "    image: a\n"
+        "    image: b\n"
+        "  bot:\n"
+        "    x-claw: !custom {agent: ./A.md, count: !!int ten}\n"
+        "    labels:\n"
+        "      ? [x]\n"
+        "      : 1\n"
+        '      note: "\\ud800"\n'
+        "  api:\n"
+        "    <<: 5\n"
+        "    image: c\n"
+    )
+    assert [(p.line, p.yaml_path, p.detail[:30]) for p in _error(text).problems] == [
+        (4, "services.web", 'duplicate key "image" (first o'),
+        (6, "services.bot.x-claw", 'unsupported tag "!custom"'),
+        (6, "services.bot.x-claw.count", '"ten" is not a valid !!int'),
+        (8, "services.bot.labels", "mapping keys must be scalars"),
+        (10, "services.bot.labels.note", 'invalid escape "\\ud800": half '),
+        (12, "services.api", "<< merges mappings only (or a "),
+    ]
+
+
 # Anchors, aliases, merge keys ------------------------------------------------------------------
 
 
