@@ -82,10 +82,12 @@ PUBLIC_API: dict[str, list[str]] = {
         "ComposeDocument",
         "ProxyService",
         "check_project_name",
+        "env_file_values",
         "normalise_project_name",
         "project_name",
         "render_compose",
         "same_value",
+        "service_changes",
         "service_names",
     ],
     "clawlib.costs": [
