@@ -120,8 +120,8 @@ def print_impact(impact: Impact, out: TextIO) -> None:
         out.write(f"  note: {printable(note)}\n")
 
 
-def _as_json(result: Plan, diff: PlanDiff, impact: Impact) -> dict[str, Any]:
-    return {
+def _as_json(result: Plan, diff: PlanDiff, impact: Impact | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = {
         "pod": result.pod.name,
         "changed": diff.changed,
         "summary": diff.summary(),
@@ -132,7 +132,18 @@ def _as_json(result: Plan, diff: PlanDiff, impact: Impact) -> dict[str, Any]:
             "removed": list(diff.services_removed),
             "reasons": {name: list(why) for name, why in diff.service_reasons.items()},
         },
-        "containers": {
+        "notes": list(diff.notes),
+        "governed": sorted(name for name, claw in result.claws.items() if claw.proxy),
+        "images": [
+            {"service": b.service, "image": b.image, "reason": b.reason, "context": str(b.context)}
+            for b in result.images
+        ],
+        "warnings": [
+            {"path": w.yaml_path, "line": w.line, "detail": w.detail} for w in result.warnings
+        ],
+    }
+    if impact is not None:
+        found["containers"] = {
             "known": impact.known,
             "planned": impact.planned,
             "running": impact.running,
@@ -147,14 +158,5 @@ def _as_json(result: Plan, diff: PlanDiff, impact: Impact) -> dict[str, Any]:
                 for s in impact.services
             ],
             "notes": list(impact.notes),
-        },
-        "notes": list(diff.notes),
-        "governed": sorted(name for name, claw in result.claws.items() if claw.proxy),
-        "images": [
-            {"service": b.service, "image": b.image, "reason": b.reason, "context": str(b.context)}
-            for b in result.images
-        ],
-        "warnings": [
-            {"path": w.yaml_path, "line": w.line, "detail": w.detail} for w in result.warnings
-        ],
-    }
+        }
+    return found

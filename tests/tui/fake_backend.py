@@ -22,8 +22,15 @@ from clawlib.errors import (
     EngineDisconnectedError,
     EngineUnavailableError,
 )
-from clawlib.lifecycle import ApplyReport, ContainerHealth, Progress
-from clawlib.planner import Plan
+from clawlib.lifecycle import (
+    CONFIG_HASH_LABEL,
+    ApplyReport,
+    ContainerHealth,
+    Impact,
+    Progress,
+    assess_impact,
+)
+from clawlib.planner import Plan, PlanDiff
 from clawtui.backend import Action
 
 T = TypeVar("T")
@@ -93,8 +100,10 @@ def record(
     health: str | None = None,
     image: str | None = None,
     started: datetime = START,
+    config_hash: str | None = None,
 ) -> ContainerRecord:
-    """A container of ``service`` as the engine would list it."""
+    """A container of ``service`` as the engine would list it (``config_hash``: the label
+    compose stamps it with)."""
     name = f"{project}-{service}-{number}"
     return ContainerRecord(
         id=f"{name}-id".ljust(64, "0"),
@@ -108,7 +117,8 @@ def record(
         claw_type=claw_type,
         claw_service=claw_service or service,
         started_at=started if state == "running" else None,
-        labels={"claw.pod": project},
+        labels={"claw.pod": project}
+        | ({CONFIG_HASH_LABEL: config_hash} if config_hash is not None else {}),
     )
 
 
@@ -134,6 +144,8 @@ class FakeBackend:
     apply_gate: threading.Event | None = None
     """When set, apply waits for it after its steps (lets a test look at the progress)."""
     action_error: BaseException | None = None
+    hashes: dict[str, str] | None = None
+    """compose's config hash of each planned service, for :meth:`impact` (None: not known)."""
     calls: list[tuple[Any, ...]] = dataclasses.field(default_factory=list)
     event_feeds: list[FakeFeed[EngineEvent]] = dataclasses.field(default_factory=list)
     log_feeds: list[tuple[tuple[LogSource, ...], FakeFeed[LogLine | LogEnded]]] = dataclasses.field(
@@ -153,6 +165,15 @@ class FakeBackend:
     def plan(self, pod_file: Path) -> Plan:
         self.calls.append(("plan", pod_file))
         return plan_pod(load_pod(pod_file), lambda ref: None)
+
+    def impact(self, plan: Plan, diff: PlanDiff, project: str) -> Impact:
+        """From the containers held, with :attr:`hashes` for compose's."""
+        self.calls.append(("impact", project))
+        if not self.engine_up:
+            note = f"the Docker engine at {HOST} does not answer: connection refused"
+            return assess_impact(plan, diff, None, project=project, notes=(note,))
+        found = [r for r in self.records.values() if r.project == project]
+        return assess_impact(plan, diff, found, self.hashes, project=project)
 
     def ping(self) -> None:
         self.calls.append(("ping",))
