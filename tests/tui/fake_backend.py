@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from clawlib import load_pod, plan_pod
-from clawlib.engine import ContainerRecord, EngineEvent, LogEnded, LogLine, LogSource
+from clawlib.engine import (
+    ContainerRecord,
+    EngineEvent,
+    LogEnded,
+    LogLine,
+    LogSource,
+    describe_state,
+)
 from clawlib.errors import (
     ContainerNotFoundError,
     EngineDisconnectedError,
@@ -221,7 +228,7 @@ class FakeBackend:
         now = datetime.now(UTC)
         results = []
         for c in containers:
-            status, detail = self.health.get(c.name, ("healthy", "ok"))
+            status, detail = self.health.get(c.name, _judged(c, now))
             source = "driver" if c.claw_type else "state"
             results.append(ContainerHealth(c, status, detail, source, now))  # type: ignore[arg-type]
         return tuple(results)
@@ -303,6 +310,15 @@ class FakeBackend:
             feed.fail(EngineDisconnectedError(HOST, "connection reset"))
         for _, log_feed in self.log_feeds:
             log_feed.fail(EngineDisconnectedError(HOST, "connection reset"))
+
+
+def _judged(container: ContainerRecord, now: datetime) -> tuple[str, str]:
+    """The verdict clawlib gives a container from its state alone; a running one: healthy."""
+    if container.running:
+        return "healthy", "ok"
+    if container.stopped:
+        return "stopped", describe_state(container, now)
+    return "unhealthy", f"container is not running ({describe_state(container, now)})"
 
 
 def event(kind: str, container: ContainerRecord, **extra: Any) -> EngineEvent:

@@ -7,10 +7,11 @@ import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from clawlib.errors import ComposeFailedError, EngineDisconnectedError
 from clawlib.planner import Plan, PlanDiff
@@ -632,3 +633,56 @@ async def test_the_governance_proxy_leads_the_tree(tmp_path: Path) -> None:
 
         await pilot_wait_for(pilot, lambda: governance() != "")
         assert governance() == "governed by cllama (passthrough), token ••••"
+
+
+async def test_a_container_stopped_on_purpose_is_stopped_not_unhealthy(
+    demo: Path, backend: FakeBackend
+) -> None:
+    """``S`` stops the reviewer: it exits 0. The tree and the health pane say stopped, with no
+    problem mark; a crash (non-zero exit, no restart policy) stays one."""
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        reviewer = backend.records[record("reviewer", claw_type="generic").id]
+        backend.emit(event("die", reviewer, exit_code=0))
+        await pilot_wait_for(
+            pilot, lambda: "    demo-reviewer-1  stopped" in "\n".join(tree_lines(app))
+        )
+        await pilot.press("H")
+        await pilot_wait_for(
+            pilot, lambda: "    demo-reviewer-1  stopped  ■ stopped" in tree_lines(app)
+        )
+        assert "  reviewer  generic  stopped  ■  claw-local/demo-reviewer:latest" in tree_lines(app)
+        assert "unhealthy" not in "\n".join(tree_lines(app))
+        screen = main_screen(app)
+        tree = screen.query_one(PodTree)
+        tree.move_cursor(next(n for n in tree_nodes(tree) if n.data == "service:reviewer"))
+        await pilot.press("2")
+        pane = screen.query_one(HealthPane)
+        await pilot_wait_for(pilot, lambda: "stopped" in pane_text(pane))
+        assert "1 stopped · probes every 10 s" in pane_text(pane)
+        assert "stopped (exit code 0)" in pane_text(pane)
+        assert "unhealthy" not in pane_text(pane)
+
+        assistant = backend.records[record("assistant").id]
+        backend.emit(event("die", assistant, exit_code=2))
+        await pilot.press("H")
+        await pilot_wait_for(
+            pilot, lambda: "    demo-assistant-1  exited (2)  ✗ unhealthy" in tree_lines(app)
+        )
+
+
+def tree_nodes(tree: PodTree) -> list[Any]:
+    found = []
+
+    def walk(node: Any) -> None:
+        found.append(node)
+        for child in node.children:
+            walk(child)
+
+    walk(tree.root)
+    return found
+
+
+def pane_text(pane: HealthPane) -> str:
+    return "\n".join(str(s.render()) for s in pane.query(Static))
