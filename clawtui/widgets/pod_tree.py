@@ -119,6 +119,9 @@ class PodTree(Tree[str]):
             for row in group.rows:
                 self._by_key[row.key] = node.add_leaf(row.service, data=row.key)
         target = self._by_key.get(selected or POD_KEY, self.root)
+        # A new node has no line until the tree's lines are built (on the next idle): moving
+        # the cursor to it before that would put it on the root, and the selection with it.
+        self._tree_lines  # noqa: B018 (the property builds them)
         self.move_cursor(target)
 
     def _colour(self, name: str) -> Style:
