@@ -650,10 +650,7 @@ async def test_a_container_stopped_on_purpose_is_stopped_not_unhealthy(
         await pilot_wait_for(
             pilot, lambda: "    demo-reviewer-1  stopped" in "\n".join(tree_lines(app))
         )
-        await pilot.press("H")
-        await pilot_wait_for(
-            pilot, lambda: "    demo-reviewer-1  stopped  ■ stopped" in tree_lines(app)
-        )
+        await probed(pilot, app, "    demo-reviewer-1  stopped  ■ stopped")
         assert "  reviewer  generic  stopped  ■  claw-local/demo-reviewer:latest" in tree_lines(app)
         assert "unhealthy" not in "\n".join(tree_lines(app))
         screen = main_screen(app)
@@ -668,10 +665,20 @@ async def test_a_container_stopped_on_purpose_is_stopped_not_unhealthy(
 
         assistant = backend.records[record("assistant").id]
         backend.emit(event("die", assistant, exit_code=2))
+        await probed(pilot, app, "    demo-assistant-1  exited (2)  ✗ unhealthy")
+
+
+async def probed(pilot: Pilot[None], app: ClawApp, line: str) -> None:
+    """Probe (H) until the tree shows ``line``: a round started before the change may still
+    answer after it."""
+    for _ in range(5):
         await pilot.press("H")
-        await pilot_wait_for(
-            pilot, lambda: "    demo-assistant-1  exited (2)  ✗ unhealthy" in tree_lines(app)
-        )
+        try:
+            await pilot_wait_for(pilot, lambda: line in tree_lines(app), timeout=2)
+        except AssertionError:
+            continue
+        return
+    raise AssertionError(f"the tree never showed {line!r}: {tree_lines(app)}")
 
 
 def tree_nodes(tree: PodTree) -> list[Any]:
