@@ -41,7 +41,7 @@ from clawlib.compose import (
     ComposeDocument,
     project_name,
     render_compose,
-    same_value,
+    service_changes,
 )
 from clawlib.drivers import load_driver
 from clawlib.drivers.base import Driver, Materialised
@@ -143,13 +143,21 @@ class FileChange:
 @dataclass(frozen=True)
 class PlanDiff:
     """Every file change, which compose services are added, changed or removed, and notes on
-    what stands in the way on disk (a symbolic link, a named pipe...) that writing replaces."""
+    what stands in the way on disk (a symbolic link, a named pipe...) that writing replaces.
+
+    A service is changed when its definition as compose runs it changes: a line of its block in
+    the compose file, or a variable of a generated env file it names (the handle variables
+    reach every service that way). :attr:`service_reasons` says what changed in each
+    (``environment changed: CLAW_HANDLE_DISCORD_USERNAME``, ``volumes changed``), naming
+    variables, never their values."""
 
     files: tuple[FileChange, ...]
     services_added: tuple[str, ...] = ()
     services_changed: tuple[str, ...] = ()
     services_removed: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    service_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Changed service → what changed in its definition, in words."""
 
     @property
     def changed(self) -> bool:
@@ -255,8 +263,12 @@ class Plan:
             changes.append(FileChange(path, "remove", _unified(path, entry, None, False)))
         compose = found.get(COMPOSE_FILE)
         old_compose = compose.content if compose is not None and compose.kind == "file" else None
-        added, changed, removed = _service_changes(old_compose, self.compose)
-        return PlanDiff(tuple(changes), added, changed, removed, tuple(notes.values()))
+        old_env = {path: entry.content for path, entry in {**old_files, **found}.items()}
+        new_env = {path: item.content for path, item in planned.items()}
+        added, changed, removed, reasons = _service_changes(
+            old_compose, self.compose, old_env, new_env
+        )
+        return PlanDiff(tuple(changes), added, changed, removed, tuple(notes.values()), reasons)
 
     def write(self, *, keep_previous: bool = False) -> PlanDiff:
         """Switch the disk to this plan as one step: every changed file written, stale runtime
@@ -821,20 +833,52 @@ def _text(content: bytes | None) -> tuple[list[str], list[str]]:
     return lines, shown
 
 
-def _service_changes(old: bytes | None, new: ComposeDocument) -> tuple[tuple[str, ...], ...]:
+def _service_changes(
+    old: bytes | None,
+    new: ComposeDocument,
+    old_files: Mapping[str, bytes | None],
+    new_files: Mapping[str, bytes],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]:
     """The services added, changed and removed from the compose file on disk (``old``: its
-    bytes, None when there is none) to ``new``. The file on disk is parsed once, and only when
-    its bytes differ; one that cannot be read counts as holding no services."""
-    if old is not None and old == new.text.encode():
-        return (), (), ()
+    bytes, None when there is none) to ``new``, and what changed in each changed one. The env
+    files of the generated tree that services name are compared by what they set: their
+    content on disk (``old_files``, by path) and as planned (``new_files``). The file on disk
+    is parsed once; one that cannot be read counts as holding no services."""
     before: Mapping[str, Any] = {}
-    if old is not None:
+    if old is not None and old == new.text.encode():
+        before = new.services
+    elif old is not None:
         with contextlib.suppress(PodError):
             before = ComposeDocument.parse(old.decode("utf-8", "replace"), COMPOSE_FILE).services
     after = new.services
+    named = {
+        path
+        for services in (before, after)
+        for definition in services.values()
+        for path in _env_file_names(definition)
+    }
+    env_before: dict[str, str | None] = {}
+    env_after: dict[str, str | None] = {}
+    for path in named:
+        relative = os.path.normpath(path).replace(os.sep, "/")
+        if relative.split("/")[0] != RUNTIME_DIR:
+            continue  # the pod's own env files: the same file before and after
+        content = old_files.get(relative)
+        env_before[path] = content.decode("utf-8", "replace") if content is not None else None
+        planned = new_files.get(relative)
+        env_after[path] = planned.decode("utf-8", "replace") if planned is not None else None
     added = tuple(sorted(set(after) - set(before)))
     removed = tuple(sorted(set(before) - set(after)))
-    changed = tuple(
-        sorted(n for n in set(before) & set(after) if not same_value(before[n], after[n]))
-    )
-    return added, changed, removed
+    reasons = service_changes(before, after, env_before, env_after)
+    return added, tuple(sorted(reasons)), removed, dict(sorted(reasons.items()))
+
+
+def _env_file_names(definition: Mapping[str, Any]) -> list[str]:
+    value = definition.get("env_file")
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    names = []
+    for item in items:
+        path = item.get("path") if isinstance(item, dict) else item
+        if isinstance(path, str):
+            names.append(path)
+    return names

@@ -3,9 +3,9 @@
 ``claw`` and the TUI are thin adapters over :class:`PodSession`: it finds the pod the way both
 accept it (a pod file, or a directory holding ``claw-pod.yml``), plans it with one image-lookup
 policy (the engine's labels; an unreachable engine makes the plan come from the Clawfiles, said
-once in its warnings: see :func:`~clawlib.planner.plan_pod`), and applies it, brings it down,
-acts on its services, rolls it back, reports its status and what its model requests cost, all
-through one :class:`~clawlib.engine.DockerView`.
+once in its warnings: see :func:`~clawlib.planner.plan_pod`), says what applying it would do to
+the containers, applies it, brings it down, acts on its services, rolls it back, reports its
+status and what its model requests cost, all through one :class:`~clawlib.engine.DockerView`.
 
 A session opens no connection until a verb needs the engine, and closes the view it made when
 it is closed (``with open_pod(...) as pod:``); a view passed in stays the caller's.
@@ -36,8 +36,8 @@ from clawlib.labels import CLAW_ROLE
 from clawlib.pod import find_pod, pod_path
 
 if TYPE_CHECKING:
-    from clawlib.lifecycle import ApplyReport, ContainerHealth, PodTarget, Progress
-    from clawlib.planner import Plan
+    from clawlib.lifecycle import ApplyReport, ContainerHealth, Impact, PodTarget, Progress
+    from clawlib.planner import Plan, PlanDiff
     from clawlib.pod import Pod
 
 __all__ = ["Action", "PodSession", "PodStatus", "ProxyCosts", "open_pod"]
@@ -189,6 +189,49 @@ class PodSession:
         chosen = sorted(services or governed)
         changed = tuple(a for s in chosen for a in agent_ids(s, governed[s].count))
         return plan, changed
+
+    def impact(self, plan: Plan, diff: PlanDiff) -> Impact:
+        """What applying ``plan`` (``diff``: its diff against the disk) does to the project's
+        containers: which are recreated, created, started or removed, and why (see
+        :func:`~clawlib.lifecycle.assess_impact`). Never raises for the engine: when it does not
+        answer the impact says so, and when compose cannot hash the services it is judged from
+        the generated files alone, with a note."""
+        from clawlib.errors import ComposeFailedError, ComposeNotFoundError, EngineUnavailableError
+        from clawlib.generated import COMPOSE_FILE
+        from clawlib.lifecycle import assess_impact, compose_hashes
+
+        project = self.project or plan.project
+        try:
+            containers = self.view.containers(project)
+        except EngineUnavailableError as exc:
+            note = f"the Docker engine at {exc.host} does not answer: {exc.reason}"
+            return assess_impact(plan, diff, None, project=project, notes=(note,))
+        if not containers:
+            return assess_impact(plan, diff, containers, project=project)
+        notes: list[str] = []
+        hashes: dict[str, str] | None
+        try:
+            compose = ComposeProject(
+                find_compose(self.runner), project, plan.directory / COMPOSE_FILE, self.runner
+            )
+            hashes = compose_hashes(plan, compose)
+        except (ComposeNotFoundError, ComposeFailedError) as exc:
+            hashes = None
+            notes.append(
+                f"compose could not hash the services ({exc}): what is recreated is judged "
+                "from the generated files alone"
+            )
+        local = LocalImages(self.view)
+        images: dict[str, str | None] = {}
+        try:
+            for definition in plan.compose.services.values():
+                image = definition.get("image")
+                if isinstance(image, str) and "$" not in image and image not in images:
+                    images[image] = local.id(image)
+        except EngineUnavailableError as exc:
+            notes.append(f"images not looked up: {exc.reason}")
+            images = {}
+        return assess_impact(plan, diff, containers, hashes, images, project=project, notes=notes)
 
     # What runs.
 

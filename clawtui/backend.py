@@ -25,8 +25,8 @@ from clawlib.engine import (
 from clawlib.session import PodSession
 
 if TYPE_CHECKING:
-    from clawlib.lifecycle import ApplyReport, ContainerHealth, Progress
-    from clawlib.planner import Plan
+    from clawlib.lifecycle import ApplyReport, ContainerHealth, Impact, Progress
+    from clawlib.planner import Plan, PlanDiff
 
 __all__ = [
     "Action",
@@ -57,6 +57,11 @@ class PodBackend(Protocol):
 
     def plan(self, pod_file: Path) -> Plan:
         """Load and plan the pod (raises :class:`~clawlib.errors.PodError` for a bad pod)."""
+        ...
+
+    def impact(self, plan: Plan, diff: PlanDiff, project: str) -> Impact:
+        """What applying ``plan`` does to ``project``'s containers (never raises for the
+        engine: see :meth:`clawlib.session.PodSession.impact`)."""
         ...
 
     def ping(self) -> None:
@@ -133,6 +138,9 @@ class EngineBackend:
 
     def plan(self, pod_file: Path) -> Plan:
         return self._session(pod_file).plan()
+
+    def impact(self, plan: Plan, diff: PlanDiff, project: str) -> Impact:
+        return self._session(plan.pod.file, project).impact(plan, diff)
 
     def ping(self) -> None:
         self.view.ping()

@@ -24,6 +24,8 @@ class FakeRunner:
     )
     streamed: dict[tuple[str, ...], tuple[int, list[str]]] = field(default_factory=dict)
     calls: list[tuple[tuple[str, ...], Mapping[str, str] | None]] = field(default_factory=list)
+    inputs: list[str | None] = field(default_factory=list)
+    """The standard input of each ``run`` call, in order."""
     image_id: str | None = None
     """Written to the ``--iidfile`` of a successful streamed ``docker build``, like docker does."""
 
@@ -42,9 +44,11 @@ class FakeRunner:
         *,
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        input: str | None = None,
     ) -> CommandResult:
         args = tuple(argv)
         self.calls.append((args, env))
+        self.inputs.append(input)
         return self._answer(args)
 
     def stream(

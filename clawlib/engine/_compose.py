@@ -98,6 +98,49 @@ class ComposeProject:
         args += ["--no-deps", *services] if services else ["--remove-orphans"]
         self._stream("up", args, on_line)
 
+    def config_hashes(self, text: str) -> dict[str, str]:
+        """The config hash ``up`` would stamp (label ``com.docker.compose.config-hash``) on the
+        containers of each service of the compose file ``text``, read in place of :attr:`file`
+        (its relative paths and env files resolved against that file's directory).
+
+        ``up`` hashes each service as it runs it, what its env files set merged into its
+        environment, and ``config --hash`` alone does not merge them: so the file is resolved
+        by ``config`` first (as ``up`` resolves it), then hashed. Raises
+        :class:`ComposeFailedError` when compose cannot load it.
+        """
+        base = (
+            *self.command.argv,
+            "-p",
+            self.project,
+            "--project-directory",
+            str(self.file.parent),
+            "-f",
+            "-",
+            "config",
+        )
+        resolved = self.runner.run(base, input=text, timeout=_TIMEOUT)
+        if resolved.ok:
+            hashed = self.runner.run(
+                (*base, "--hash", "*"), input=resolved.stdout, timeout=_TIMEOUT
+            )
+        else:
+            hashed = resolved
+        if not hashed.ok:
+            output = hashed.stderr or hashed.stdout
+            raise ComposeFailedError(
+                hashed.argv,
+                hashed.returncode,
+                output,
+                action="config",
+                services=blamed_services(output, self.project),
+            )
+        hashes = {}
+        for line in hashed.stdout.splitlines():
+            name, _, digest = line.strip().rpartition(" ")
+            if name and digest:
+                hashes[name] = digest
+        return hashes
+
     def down(
         self, *, volumes: bool = False, on_line: Callable[[str], None] = lambda line: None
     ) -> None:

@@ -37,6 +37,7 @@ __all__ = [
 CRASH_LOOP_RESTARTS = 2
 """Restarts after which a container that keeps dying young counts as crash-looping."""
 _YOUNG_SECONDS = 60.0
+_SIGTERM_EXIT = 128 + 15
 _FRACTION = re.compile(r"(\.\d+)")
 
 
@@ -79,6 +80,11 @@ class ContainerRecord:
     ports: tuple[str, ...] = ()
     """Published ports, as ``0.0.0.0:8080->80/tcp``."""
     labels: Mapping[str, str] = field(default_factory=dict)
+    restart_policy: str | None = None
+    """The engine's restart policy (``always``, ``unless-stopped``, ``on-failure``), None for
+    none or when not known."""
+    restart_limit: int = 0
+    """``on-failure``'s most restarts (0: no limit)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
@@ -106,6 +112,23 @@ class ContainerRecord:
             return f"proxy ({self.labels.get(CLAW_PROXY_TYPE) or '?'})"
         return self.role or "-"
 
+    @property
+    def stopped(self) -> bool:
+        """Exited and left so on purpose (``docker stop``, compose's stop), not crashed: with
+        exit code 0, or 143 (ended by the SIGTERM a stop sends), or under a restart policy
+        that would have restarted a crash (the engine does not restart a container it was told
+        to stop). Not after an out-of-memory kill, nor once ``on-failure`` used up its
+        restarts."""
+        if self.state != "exited" or self.oom_killed:
+            return False
+        if self.exit_code in (0, _SIGTERM_EXIT):
+            return True
+        if self.restart_policy in ("always", "unless-stopped"):
+            return True
+        if self.restart_policy == "on-failure":
+            return not self.restart_limit or self.restart_count < self.restart_limit
+        return False
+
     def uptime(self, now: datetime) -> float | None:
         """Seconds since it started, while it runs; None otherwise."""
         if not self.running or self.started_at is None:
@@ -129,6 +152,7 @@ class ContainerRecord:
         labels = {str(k): str(v) for k, v in (config.get("Labels") or {}).items()}
         health = state.get("Health") or {}
         number = labels.get(COMPOSE_NUMBER, "")
+        policy = (data.get("HostConfig") or {}).get("RestartPolicy") or {}
         return cls(
             id=str(data.get("Id", "")),
             name=str(data.get("Name", "")).lstrip("/"),
@@ -148,6 +172,8 @@ class ContainerRecord:
             oom_killed=bool(state.get("OOMKilled")),
             ports=_ports(data.get("NetworkSettings") or {}),
             labels=labels,
+            restart_policy=_policy(policy.get("Name")),
+            restart_limit=int(policy.get("MaximumRetryCount") or 0),
         )
 
 
@@ -163,6 +189,11 @@ def parse_engine_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _policy(name: object) -> str | None:
+    text = str(name or "")
+    return text if text not in ("", "no") else None
 
 
 def _last_output(health: Mapping[str, Any]) -> str | None:

@@ -42,8 +42,10 @@ class ProcessRunner(Protocol):
         *,
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        input: str | None = None,
     ) -> CommandResult:
-        """Run ``argv`` to completion and capture its output.
+        """Run ``argv`` to completion and capture its output; ``input`` is its standard input
+        (none: it reads nothing).
 
         A missing program gives return code 127 with the reason in ``stderr``; a time-out gives
         return code -9 with the reason in ``stderr``. Never raises for either.
@@ -73,6 +75,7 @@ class SubprocessRunner:
         *,
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        input: str | None = None,
     ) -> CommandResult:
         args = tuple(argv)
         try:
@@ -83,7 +86,8 @@ class SubprocessRunner:
                 errors="replace",
                 env=_environ(env),
                 timeout=timeout,
-                stdin=subprocess.DEVNULL,
+                input=input,
+                stdin=subprocess.DEVNULL if input is None else None,
                 check=False,
             )
         except FileNotFoundError:

@@ -27,10 +27,13 @@ def format_duration(seconds: float) -> str:
 
 
 def state_word(container: ContainerRecord, now: datetime) -> str:
-    """The state in a word or two, for a column or a tree row: ``running``, ``exited (137)``,
-    ``crash-looping`` (restarting, or dying young again and again), ``created``, ``paused``..."""
+    """The state in a word or two, for a column or a tree row: ``running``, ``stopped`` (on
+    purpose: see :attr:`ContainerRecord.stopped`), ``exited (137)``, ``crash-looping``
+    (restarting, or dying young again and again), ``created``, ``paused``..."""
     if container.crash_looping(now):
         return "crash-looping"
+    if container.stopped:
+        return "stopped"
     if container.state == "exited":
         return f"exited ({container.exit_code})"
     return container.state
@@ -50,6 +53,8 @@ def describe_state(container: ContainerRecord, now: datetime, *, uptime: bool = 
     if container.crash_looping(now):
         text = f"crash-looping: restarted {_times(restarts)}"
         return text if container.running else f"{text}, last exit code {container.exit_code}"
+    if container.stopped:
+        return f"stopped (exit code {container.exit_code})"
     if container.state == "exited":
         return f"exited ({container.exit_code})"
     text = container.state

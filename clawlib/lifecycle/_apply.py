@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from clawlib.api import build_image
-from clawlib.compose import RUNTIME_DIR, check_project_name, service_names
+from clawlib.compose import check_project_name
 from clawlib.drivers import load_driver
 from clawlib.drivers.base import Driver
 from clawlib.engine import (
@@ -47,6 +47,8 @@ from clawlib.images import ensure_proxy_image, is_local_proxy_image
 from clawlib.labels import CLAW_SERVICE
 from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
 from clawlib.runtime import PASSTHROUGH
+
+from ._impact import runtime_changes
 
 __all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply"]
 
@@ -150,7 +152,7 @@ def apply(
 
         stale = [
             service
-            for service in _changed_claw_services(plan, diff)
+            for service in runtime_changes(plan, diff)
             if after.get(service) and _ids(after[service]) == _ids(before.get(service, ()))
         ]
         if stale:
@@ -273,21 +275,6 @@ def _pull_missing(
             raise ImagePullError(
                 argv, result.returncode, result.stdout, image=image, services=users
             )
-
-
-def _changed_claw_services(plan: Plan, diff: PlanDiff) -> list[str]:
-    """Compose names of the claw services whose runtime files were added, changed or removed."""
-    touched = set()
-    for change in diff.files:
-        parts = PurePosixPath(change.path).parts
-        if len(parts) > 2 and parts[0] == RUNTIME_DIR and parts[1] in plan.claws:
-            touched.add(parts[1])
-    names = []
-    for base in sorted(touched):
-        service = plan.pod.services[base]
-        count = service.claw.count if service.claw is not None else 1
-        names += service_names(base, count)
-    return names
 
 
 def _verify(

@@ -24,13 +24,15 @@ __all__ = ["ContainerHealth", "probe_health", "run_concurrently"]
 T = TypeVar("T")
 _LIMIT = 15.0
 """Seconds a probe may take when its driver does not say."""
-HealthState = Literal["healthy", "unhealthy", "starting", "error"]
+HealthState = Literal["healthy", "unhealthy", "starting", "stopped", "error"]
 
 
 @dataclass(frozen=True, slots=True)
 class ContainerHealth:
-    """A container's health: ``error`` when it could not be judged (unknown driver, engine
-    error), with the reason in ``detail``; ``source`` says who judged."""
+    """A container's health: ``stopped`` when it was stopped on purpose (not a problem, not
+    healthy either: see :attr:`~clawlib.engine.ContainerRecord.stopped`), ``error`` when it
+    could not be judged (unknown driver, engine error), with the reason in ``detail``;
+    ``source`` says who judged."""
 
     container: ContainerRecord
     status: HealthState
@@ -50,7 +52,8 @@ def probe_health(
 
     Claw containers (``claw.type`` label) are judged by their driver: its probe command run with
     ``docker exec`` while the container runs, else its state. Other containers: running, and
-    their compose healthcheck's verdict. ``timeout`` overrides each driver's probe time limit.
+    their compose healthcheck's verdict. A container stopped on purpose is ``stopped`` whoever
+    runs it; a crash-looping one is unhealthy. ``timeout`` overrides each driver's probe time limit.
     """
     drivers: dict[str, Driver | ClawError] = {}
     for kind in {c.claw_type for c in containers if c.claw_type}:
@@ -94,6 +97,8 @@ def _judge(
     if current.crash_looping(now):
         detail = describe_state(current, now, uptime=False)
         return ContainerHealth(current, "unhealthy", detail, "state", now)
+    if current.stopped:
+        return ContainerHealth(current, "stopped", describe_state(current, now), "state", now)
     if driver is None:
         result = state_health(current)
         source: Literal["healthcheck", "state"] = "healthcheck" if current.health else "state"

@@ -7,13 +7,14 @@ import os
 import sys
 from typing import Any, TextIO
 
+from clawlib.lifecycle import Impact
 from clawlib.planner import Plan, PlanDiff
 from clawlib.session import PodSession, open_pod
 
 from ._args import add_pod_arguments
 from ._output import print_json, printable
 
-__all__ = ["configure", "planned", "print_diff"]
+__all__ = ["configure", "planned", "print_diff", "print_impact"]
 
 _SYMBOLS = {"add": "+", "change": "~", "remove": "-"}
 _COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "~": "\x1b[33m"}
@@ -23,7 +24,11 @@ _RESET = "\x1b[0m"
 def configure(verb: str, parser: argparse.ArgumentParser) -> None:
     add_pod_arguments(parser, project=False)
     if verb == "plan":
-        parser.description = "Show what claw would generate for a pod, as a diff."
+        parser.description = (
+            "Show what claw would generate for a pod, as a diff, and what applying it would do "
+            "to the running containers (which are recreated, created, started or removed, and "
+            "why). Exit status 2 when a generated file would change, else 0."
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a diff")
         parser.set_defaults(run=_run_plan)
     else:
@@ -46,10 +51,11 @@ def _run_plan(args: argparse.Namespace) -> int:
     with open_pod(args.file) as pod:
         result = planned(pod)
         diff = result.diff()
+        impact = pod.impact(result, diff)
     if args.json:
-        print_json(_as_json(result, diff))
+        print_json(_as_json(result, diff, impact))
     else:
-        print_diff(result, diff, sys.stdout)
+        print_diff(result, diff, sys.stdout, impact)
     return 2 if diff.changed else 0
 
 
@@ -67,7 +73,9 @@ def _run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
+def print_diff(result: Plan, diff: PlanDiff, out: TextIO, impact: Impact | None = None) -> None:
+    """The plan's images, notes, summary, what it does to the containers (``impact``) and each
+    file's diff."""
     colour = out.isatty()
 
     def paint(line: str) -> str:
@@ -88,18 +96,32 @@ def print_diff(result: Plan, diff: PlanDiff, out: TextIO) -> None:
         out.write("No changes: the generated files match the pod.\n")
         if governance is not None:
             out.write(governance + "\n")
+        if impact is not None:
+            print_impact(impact, out)
         return
     out.write(diff.summary() + "\n")
     if governance is not None:
         out.write(governance + "\n")
+    if impact is not None:
+        print_impact(impact, out)
     for change in diff.files:
         out.write("\n" + paint(f"{_SYMBOLS[change.kind]} {change.path}") + "\n")
         for line in change.diff.splitlines():
             out.write(paint(printable(line)) + "\n")
 
 
-def _as_json(result: Plan, diff: PlanDiff) -> dict[str, Any]:
-    return {
+def print_impact(impact: Impact, out: TextIO) -> None:
+    """``Containers: 3 of 5 running; apply recreates 2.``, a line per service apply acts on
+    and the notes on what could not be judged."""
+    out.write(impact.summary() + "\n")
+    for service in impact.changes:
+        out.write(f"  {printable(service.line())}\n")
+    for note in impact.notes:
+        out.write(f"  note: {printable(note)}\n")
+
+
+def _as_json(result: Plan, diff: PlanDiff, impact: Impact | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = {
         "pod": result.pod.name,
         "changed": diff.changed,
         "summary": diff.summary(),
@@ -108,6 +130,7 @@ def _as_json(result: Plan, diff: PlanDiff) -> dict[str, Any]:
             "added": list(diff.services_added),
             "changed": list(diff.services_changed),
             "removed": list(diff.services_removed),
+            "reasons": {name: list(why) for name, why in diff.service_reasons.items()},
         },
         "notes": list(diff.notes),
         "governed": sorted(name for name, claw in result.claws.items() if claw.proxy),
@@ -119,3 +142,21 @@ def _as_json(result: Plan, diff: PlanDiff) -> dict[str, Any]:
             {"path": w.yaml_path, "line": w.line, "detail": w.detail} for w in result.warnings
         ],
     }
+    if impact is not None:
+        found["containers"] = {
+            "known": impact.known,
+            "planned": impact.planned,
+            "running": impact.running,
+            "summary": impact.summary(),
+            "services": [
+                {
+                    "service": s.service,
+                    "action": s.action,
+                    "reasons": list(s.reasons),
+                    "containers": list(s.containers),
+                }
+                for s in impact.services
+            ],
+            "notes": list(impact.notes),
+        }
+    return found

@@ -64,7 +64,8 @@ def _run_up(args: argparse.Namespace) -> int:
         plan = planned(pod)
         started = datetime.now(UTC)
         if args.plan:
-            print_diff(plan, plan.diff(), sys.stdout)
+            diff = plan.diff()
+            print_diff(plan, diff, sys.stdout, pod.impact(plan, diff))
             if not args.yes and not _confirm("Apply this plan?", "--plan asks before applying"):
                 return 1
         report = pod.apply(plan, _show_progress)

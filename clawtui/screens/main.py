@@ -499,6 +499,9 @@ class MainScreen(Screen[None]):
         if self.project is None:
             self.notify("The pod has not been applied yet: press p to plan and apply.")
             return
+        if action != "rebuild" and self.state.engine_up and not selection.containers:
+            self._offer_to_apply(action, title)
+            return
 
         def run(confirmed: bool | None = True) -> None:
             if confirmed:
@@ -520,6 +523,30 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             ConfirmScreen(f"{action.capitalize()} {title}?", body, action.capitalize()), run
         )
+
+    def _offer_to_apply(self, action: Action, title: str) -> None:
+        """compose starts, stops and restarts containers that exist: the node has none (the pod
+        is down, or the service was never created), so say so and offer the plan and apply
+        that creates them."""
+        from .confirm import ConfirmScreen
+
+        planned = sum(len(group.rows) for group in self.state.groups if group.planned)
+        if not self.state.containers:
+            heading = f"Project {self.project} is down"
+            why = f"none of the pod's {planned} containers exists"
+        else:
+            heading = f"{title} has no container"
+            why = f"{len(self.state.containers)} of the pod's {planned} containers exist"
+        body = (
+            f"{title} has no container to {action}: {why}. Plan and apply the pod (as claw up "
+            "does) to create them?"
+        )
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.action_plan()
+
+        self.app.push_screen(ConfirmScreen(heading, body, "Plan"), done)
 
     @work(thread=True, group="actions", exit_on_error=False)
     def run_compose_action(self, action: Action, title: str, services: tuple[str, ...]) -> None:

@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from clawlib.errors import ClawError, OutputWriteError, PodError
-from clawlib.lifecycle import PREVIOUS_DIR, ApplyReport, Progress, has_previous
+from clawlib.lifecycle import PREVIOUS_DIR, ApplyReport, Impact, Progress, has_previous
 from clawlib.planner import Plan, PlanDiff
 from clawlib.secrets import StreamMasker, mask_secrets
 from clawtui.backend import PodBackend
@@ -46,6 +46,19 @@ STAGES = ("check", "build", "pull", "write", "up", "recreate", "verify")
 """The stages of an apply, in the order they run (:class:`clawlib.lifecycle.Progress`)."""
 
 _KIND_STYLES = {"add": "$success", "change": "$warning", "remove": "$error"}
+_IMPACT_LABELS: tuple[tuple[Literal["recreate", "create", "start", "remove"], str], ...] = (
+    ("recreate", "recreated"),
+    ("create", "created"),
+    ("start", "started"),
+    ("remove", "removed"),
+)
+_IMPACT_STYLES = {
+    "recreate": "$warning",
+    "create": "$success",
+    "start": "$success",
+    "remove": "$error",
+    "keep": "$text-muted",
+}
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _NO_CHANGES = "No changes: the generated files match the pod."
 _OUTPUT_LINES = 5000  # of the commands' output kept on screen (a build can print far more)
@@ -120,12 +133,14 @@ class PlanScreen(Screen[ApplyReport | None]):
     """Where the screen is: the bindings on offer follow it."""
 
     class Planned(Message, bubble=False):
-        """A plan worker finished: ``plan`` and its ``diff`` against the disk."""
+        """A plan worker finished: ``plan``, its ``diff`` against the disk and its ``impact``
+        on the containers."""
 
-        def __init__(self, plan: Plan, diff: PlanDiff) -> None:
+        def __init__(self, plan: Plan, diff: PlanDiff, impact: Impact | None = None) -> None:
             super().__init__()
             self.plan = plan
             self.diff = diff
+            self.impact = impact
 
     class Failed(Message, bubble=False):
         """Something the screen ran raised ``error`` (a :class:`ClawError`, or a bug)."""
@@ -171,6 +186,8 @@ class PlanScreen(Screen[ApplyReport | None]):
         self.project = project
         self.plan: Plan | None = None
         self.diff: PlanDiff | None = None
+        self.impact: Impact | None = None
+        """What applying the plan does to the containers (None: not judged)."""
         self.report: ApplyReport | None = None
         """The last apply's report: what the screen dismisses with."""
         self._stages: dict[str, str] = {}
@@ -219,14 +236,20 @@ class PlanScreen(Screen[ApplyReport | None]):
         except ClawError as exc:
             message: Message = self.PlanFailed(exc)
         else:
-            message = self.Planned(plan, diff)
+            try:
+                impact: Impact | None = self.backend.impact(
+                    plan, diff, self.project or plan.project
+                )
+            except ClawError:
+                impact = None  # the plan stands without it
+            message = self.Planned(plan, diff, impact)
         if not get_current_worker().is_cancelled:
             self.post_message(message)
 
     def on_plan_screen_planned(self, message: Planned) -> None:
-        self.plan, self.diff = message.plan, message.diff
+        self.plan, self.diff, self.impact = message.plan, message.diff, message.impact
         self.query_one("#plan-body").loading = False
-        self._summary(self._plan_summary(message.plan, message.diff))
+        self._summary(self._plan_summary(message.plan, message.diff, message.impact))
         files = self.query_one("#files", OptionList)
         files.disabled = False
         files.clear_options()
@@ -253,7 +276,7 @@ class PlanScreen(Screen[ApplyReport | None]):
             view.focus()
 
     def on_plan_screen_plan_failed(self, message: PlanFailed) -> None:
-        self.plan, self.diff = None, None
+        self.plan, self.diff, self.impact = None, None, None
         self.query_one("#plan-body").loading = False
         error = message.error
         rows = self._problem_rows(error)
@@ -451,7 +474,7 @@ class PlanScreen(Screen[ApplyReport | None]):
     def action_apply(self) -> None:
         if self.plan is None or self.diff is None:
             return
-        title, body = self._confirm_text(self.plan, self.diff)
+        title, body = self._confirm_text(self.plan, self.diff, self.impact)
         self.app.push_screen(
             ConfirmScreen(title, body, confirm_label="Apply"), callback=self._start_apply
         )
@@ -520,7 +543,7 @@ class PlanScreen(Screen[ApplyReport | None]):
                 return clean_text(str(path))
         return clean_text(str(candidate))
 
-    def _plan_summary(self, plan: Plan, diff: PlanDiff) -> Content:
+    def _plan_summary(self, plan: Plan, diff: PlanDiff, impact: Impact | None = None) -> Content:
         lines: list[Content] = []
         if diff.changed:
             counts = _counts(diff)
@@ -538,6 +561,13 @@ class PlanScreen(Screen[ApplyReport | None]):
                 services += ["  ", (f"{symbol} {clean_text(name)}", style)]
         if services:
             lines.append(Content.assemble("Services:", *services))
+        if impact is not None:
+            lines.append(Content.styled(clean_text(impact.summary()), "bold"))
+            for service in impact.changes:
+                style = _IMPACT_STYLES[service.action]
+                lines.append(Content.styled(clean_text(f"  {service.line()}"), style))
+            for note in impact.notes:
+                lines.append(Content.styled(clean_text(f"  note: {note}"), "$text-muted"))
         governance = plan.governance()
         if governance is not None:
             lines.append(Content(clean_text(governance)))
@@ -577,22 +607,30 @@ class PlanScreen(Screen[ApplyReport | None]):
         text = str(error) if isinstance(error, ClawError) else f"{type(error).__name__}: {error}"
         return _lines(text).splitlines()
 
-    def _confirm_text(self, plan: Plan, diff: PlanDiff) -> tuple[str, str]:
+    def _confirm_text(
+        self, plan: Plan, diff: PlanDiff, impact: Impact | None = None
+    ) -> tuple[str, str]:
         """``Apply to project demo?`` and what that does: ``0 files to add, 1 to change, 0 to
-        remove; services recreated: assistant. ...``"""
+        remove. Containers (7 of 7 running): recreated: demo-assistant-1. ...``"""
         title = f"Apply to project {self.target_project}?"
         if diff.changed:
-            parts = [_counts(diff)]
+            body = _counts(diff) + "."
         else:
-            parts = ["No file changes: this starts the pod or verifies that it runs as planned"]
-        for label, names in (
-            ("services created", diff.services_added),
-            ("services recreated", diff.services_changed),
-            ("services removed", diff.services_removed),
-        ):
-            if names:
-                parts.append(f"{label}: {', '.join(names)}")
-        body = "; ".join(parts) + "."
+            body = "No file changes: this starts the pod or verifies that it runs as planned."
+        if impact is not None and impact.known:
+            acts = []
+            for action, label in _IMPACT_LABELS:
+                names = [
+                    name
+                    for service in impact.acting(action)
+                    for name in (service.containers or (service.service,))
+                ]
+                if names:
+                    acts.append(f"{label}: {', '.join(names)}")
+            counts = f"{impact.running} of {impact.planned} running"
+            body += f" Containers ({counts}): {'; '.join(acts) or 'none changed'}."
+        elif impact is not None:
+            body += f" {impact.summary()}"
         images = sorted({build.image for build in plan.images})
         if images:
             body += f" Images built first: {', '.join(images)}."

@@ -40,14 +40,15 @@ __all__ = [
     "pretty_detail",
 ]
 
-_CELLS = {"healthy": "█", "starting": "▄", "unhealthy": "▁", "error": "░"}
+_CELLS = {"healthy": "█", "starting": "▄", "unhealthy": "▁", "stopped": "·", "error": "░"}
 _COLOURS = {
     "healthy": "$success",
     "unhealthy": "$error",
     "starting": "$warning",
+    "stopped": "$text-muted",
     "error": "$text-muted",
 }
-_ORDER = ("healthy", "unhealthy", "starting", "error", "not probed", "not running")
+_ORDER = ("healthy", "unhealthy", "starting", "stopped", "error", "not probed", "not running")
 _DETAIL_LINES = 60
 """Longest detail shown; the rest is cut with a count (a probe's stderr can run long)."""
 
@@ -63,7 +64,7 @@ class HealthEntry:
 
     @property
     def verdict(self) -> str:
-        """healthy, unhealthy, starting, error, ``not probed`` or ``not running``."""
+        """healthy, unhealthy, starting, stopped, error, ``not probed`` or ``not running``."""
         if self.container is None:
             return "not running"
         return self.history[-1].status if self.history else "not probed"
@@ -171,9 +172,9 @@ class HealthPane(DetailPane):
     """Health of a node's containers, fed by the app through :meth:`show`.
 
     Each card: the container, its latest verdict as a badge (class ``-healthy``,
-    ``-unhealthy``, ``-starting``, ``-error``, ``-not-probed`` or ``-not-running``), its state,
-    who judged it and when, a strip of its recent probes and the probe's detail (JSON
-    pretty-printed, secrets masked).
+    ``-unhealthy``, ``-starting``, ``-stopped``, ``-error``, ``-not-probed`` or ``-not-running``),
+    its state, who judged it and when, a strip of its recent probes and the probe's detail
+    (JSON pretty-printed, secrets masked).
     """
 
     DEFAULT_CSS = """
@@ -188,7 +189,8 @@ class HealthPane(DetailPane):
     HealthPane .badge.-healthy { color: $success; background: $success 15%; }
     HealthPane .badge.-unhealthy { color: $error; background: $error 15%; }
     HealthPane .badge.-starting { color: $warning; background: $warning 15%; }
-    HealthPane .badge.-error, HealthPane .badge.-not-probed, HealthPane .badge.-not-running {
+    HealthPane .badge.-error, HealthPane .badge.-not-probed, HealthPane .badge.-not-running,
+    HealthPane .badge.-stopped {
         color: $text-muted; background: $surface;
     }
     HealthPane .health-card .state { width: 1fr; color: $text-muted; }

@@ -24,6 +24,7 @@ _STATE_COLOURS = {
     "missing": "muted",
     "unknown": "muted",
     "created": "muted",
+    "stopped": "muted",
     "paused": "warning",
     "restarting": "warning",
     "crash-looping": "error",
@@ -32,11 +33,12 @@ _HEALTH_COLOURS = {
     "healthy": "ok",
     "unhealthy": "error",
     "starting": "warning",
+    "stopped": "muted",
     "error": "muted",
 }
 _ROLE_MARKS = {"proxy": "◆ "}
 """A mark before the kind of a service claw adds to the pod for a role (the governance proxy)."""
-_HEALTH_MARKS = {"healthy": "♥", "unhealthy": "✗", "starting": "…", "error": "?"}
+_HEALTH_MARKS = {"healthy": "♥", "unhealthy": "✗", "starting": "…", "stopped": "■", "error": "?"}
 
 
 class PodTree(Tree[str]):
@@ -117,6 +119,9 @@ class PodTree(Tree[str]):
             for row in group.rows:
                 self._by_key[row.key] = node.add_leaf(row.service, data=row.key)
         target = self._by_key.get(selected or POD_KEY, self.root)
+        # A new node has no line until the tree's lines are built (on the next idle): moving
+        # the cursor to it before that would put it on the root, and the selection with it.
+        self._tree_lines  # noqa: B018 (the property builds them)
         self.move_cursor(target)
 
     def _colour(self, name: str) -> Style:
@@ -185,11 +190,20 @@ def _name(row: ContainerRow) -> str:
 
 def _state_colour(state: str) -> str:
     if state.startswith("exited"):
-        return "error" if state != "exited (0)" else "muted"
+        return "error"
     return _STATE_COLOURS.get(state, "muted")
 
 
-_STATE_ORDER = ("crash-looping", "restarting", "exited", "missing", "unknown", "paused", "created")
+_STATE_ORDER = (
+    "crash-looping",
+    "restarting",
+    "exited",
+    "missing",
+    "unknown",
+    "paused",
+    "stopped",
+    "created",
+)
 
 
 def _worst_state(states: Sequence[str]) -> str:
@@ -201,7 +215,7 @@ def _worst_state(states: Sequence[str]) -> str:
 
 
 def _worst_health(verdicts: Sequence[str]) -> str | None:
-    for worst in ("unhealthy", "starting", "error", "healthy"):
+    for worst in ("unhealthy", "starting", "error", "stopped", "healthy"):
         if worst in verdicts:
             return worst
     return None

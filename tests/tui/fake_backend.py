@@ -16,14 +16,28 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from clawlib import load_pod, plan_pod
-from clawlib.engine import ContainerRecord, EngineEvent, LogEnded, LogLine, LogSource
+from clawlib.engine import (
+    ContainerRecord,
+    EngineEvent,
+    LogEnded,
+    LogLine,
+    LogSource,
+    describe_state,
+)
 from clawlib.errors import (
     ContainerNotFoundError,
     EngineDisconnectedError,
     EngineUnavailableError,
 )
-from clawlib.lifecycle import ApplyReport, ContainerHealth, Progress
-from clawlib.planner import Plan
+from clawlib.lifecycle import (
+    CONFIG_HASH_LABEL,
+    ApplyReport,
+    ContainerHealth,
+    Impact,
+    Progress,
+    assess_impact,
+)
+from clawlib.planner import Plan, PlanDiff
 from clawtui.backend import Action
 
 T = TypeVar("T")
@@ -93,8 +107,10 @@ def record(
     health: str | None = None,
     image: str | None = None,
     started: datetime = START,
+    config_hash: str | None = None,
 ) -> ContainerRecord:
-    """A container of ``service`` as the engine would list it."""
+    """A container of ``service`` as the engine would list it (``config_hash``: the label
+    compose stamps it with)."""
     name = f"{project}-{service}-{number}"
     return ContainerRecord(
         id=f"{name}-id".ljust(64, "0"),
@@ -108,7 +124,8 @@ def record(
         claw_type=claw_type,
         claw_service=claw_service or service,
         started_at=started if state == "running" else None,
-        labels={"claw.pod": project},
+        labels={"claw.pod": project}
+        | ({CONFIG_HASH_LABEL: config_hash} if config_hash is not None else {}),
     )
 
 
@@ -134,6 +151,8 @@ class FakeBackend:
     apply_gate: threading.Event | None = None
     """When set, apply waits for it after its steps (lets a test look at the progress)."""
     action_error: BaseException | None = None
+    hashes: dict[str, str] | None = None
+    """compose's config hash of each planned service, for :meth:`impact` (None: not known)."""
     calls: list[tuple[Any, ...]] = dataclasses.field(default_factory=list)
     event_feeds: list[FakeFeed[EngineEvent]] = dataclasses.field(default_factory=list)
     log_feeds: list[tuple[tuple[LogSource, ...], FakeFeed[LogLine | LogEnded]]] = dataclasses.field(
@@ -153,6 +172,15 @@ class FakeBackend:
     def plan(self, pod_file: Path) -> Plan:
         self.calls.append(("plan", pod_file))
         return plan_pod(load_pod(pod_file, partial=True), lambda ref: None)  # as PodSession
+
+    def impact(self, plan: Plan, diff: PlanDiff, project: str) -> Impact:
+        """From the containers held, with :attr:`hashes` for compose's."""
+        self.calls.append(("impact", project))
+        if not self.engine_up:
+            note = f"the Docker engine at {HOST} does not answer: connection refused"
+            return assess_impact(plan, diff, None, project=project, notes=(note,))
+        found = [r for r in self.records.values() if r.project == project]
+        return assess_impact(plan, diff, found, self.hashes, project=project)
 
     def ping(self) -> None:
         self.calls.append(("ping",))
@@ -200,7 +228,7 @@ class FakeBackend:
         now = datetime.now(UTC)
         results = []
         for c in containers:
-            status, detail = self.health.get(c.name, ("healthy", "ok"))
+            status, detail = self.health.get(c.name, _judged(c, now))
             source = "driver" if c.claw_type else "state"
             results.append(ContainerHealth(c, status, detail, source, now))  # type: ignore[arg-type]
         return tuple(results)
@@ -282,6 +310,15 @@ class FakeBackend:
             feed.fail(EngineDisconnectedError(HOST, "connection reset"))
         for _, log_feed in self.log_feeds:
             log_feed.fail(EngineDisconnectedError(HOST, "connection reset"))
+
+
+def _judged(container: ContainerRecord, now: datetime) -> tuple[str, str]:
+    """The verdict clawlib gives a container from its state alone; a running one: healthy."""
+    if container.running:
+        return "healthy", "ok"
+    if container.stopped:
+        return "stopped", describe_state(container, now)
+    return "unhealthy", f"container is not running ({describe_state(container, now)})"
 
 
 def event(kind: str, container: ContainerRecord, **extra: Any) -> EngineEvent:

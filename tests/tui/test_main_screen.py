@@ -3,18 +3,21 @@ engine loss and reconnect, pod-file problems, help and the command palette."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from clawlib.errors import ComposeFailedError, EngineDisconnectedError
 from clawlib.planner import Plan, PlanDiff
 from clawtui.app import ClawApp, make_app
+from clawtui.screens.confirm import ConfirmScreen
 from clawtui.screens.help import HelpScreen
 from clawtui.screens.main import MainScreen, editor_argv
 from clawtui.screens.plan import PlanScreen
@@ -658,3 +661,127 @@ async def test_the_governance_proxy_leads_the_tree(tmp_path: Path) -> None:
 
         await pilot_wait_for(pilot, lambda: governance() != "")
         assert governance() == "governed by cllama (passthrough), token ••••"
+
+
+async def test_a_container_stopped_on_purpose_is_stopped_not_unhealthy(
+    demo: Path, backend: FakeBackend
+) -> None:
+    """``S`` stops the reviewer: it exits 0. The tree and the health pane say stopped, with no
+    problem mark; a crash (non-zero exit, no restart policy) stays one."""
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        reviewer = backend.records[record("reviewer", claw_type="generic").id]
+        backend.emit(event("die", reviewer, exit_code=0))
+        await pilot_wait_for(
+            pilot, lambda: "    demo-reviewer-1  stopped" in "\n".join(tree_lines(app))
+        )
+        await probed(pilot, app, "    demo-reviewer-1  stopped  ■ stopped")
+        assert "  reviewer  generic  stopped  ■  claw-local/demo-reviewer:latest" in tree_lines(app)
+        assert "unhealthy" not in "\n".join(tree_lines(app))
+        screen = main_screen(app)
+        tree = screen.query_one(PodTree)
+        tree.move_cursor(next(n for n in tree_nodes(tree) if n.data == "service:reviewer"))
+        await pilot.press("2")
+        pane = screen.query_one(HealthPane)
+        await pilot_wait_for(pilot, lambda: "stopped" in pane_text(pane))
+        assert "1 stopped · probes every 10 s" in pane_text(pane)
+        assert "stopped (exit code 0)" in pane_text(pane)
+        assert "unhealthy" not in pane_text(pane)
+
+        assistant = backend.records[record("assistant").id]
+        backend.emit(event("die", assistant, exit_code=2))
+        await probed(pilot, app, "    demo-assistant-1  exited (2)  ✗ unhealthy")
+
+
+async def probed(pilot: Pilot[None], app: ClawApp, line: str) -> None:
+    """Probe (H) until the tree shows ``line``: a round started before the change may still
+    answer after it."""
+    for _ in range(5):
+        await pilot.press("H")
+        try:
+            await pilot_wait_for(pilot, lambda: line in tree_lines(app), timeout=2)
+        except AssertionError:
+            continue
+        return
+    raise AssertionError(f"the tree never showed {line!r}: {tree_lines(app)}")
+
+
+def tree_nodes(tree: PodTree) -> list[Any]:
+    found = []
+
+    def walk(node: Any) -> None:
+        found.append(node)
+        for child in node.children:
+            walk(child)
+
+    walk(tree.root)
+    return found
+
+
+def pane_text(pane: HealthPane) -> str:
+    return "\n".join(str(s.render()) for s in pane.query(Static))
+
+
+async def test_start_on_a_pod_that_is_down_offers_to_plan_and_apply(
+    demo: Path, backend: FakeBackend
+) -> None:
+    """After D the containers are gone: ``u`` has nothing to start, and says so, offering the
+    plan and apply that creates them (what ``claw up`` does)."""
+    (demo.parent / "compose.generated.yml").write_text("name: demo\nservices: {}\n")
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("D")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await pilot_wait_for(pilot, lambda: ("act", "down", "demo", ()) in backend.calls)
+        for container in list(backend.records.values()):
+            backend.emit(event("destroy", container))
+        await pilot_wait_for(pilot, lambda: "    reviewer  missing" in tree_lines(app))
+        await pilot.press("down", "down", "down", "down", "down", "down", "u")
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.title_text == "Project demo is down"
+        assert confirm.body_text == (
+            "reviewer has no container to start: none of the pod's 5 containers exists. "
+            "Plan and apply the pod (as claw up does) to create them?"
+        )
+        await pilot.press("y")
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        assert not any(c[:2] == ("act", "start") for c in backend.calls)
+
+
+async def test_the_selection_survives_recreated_containers(
+    demo: Path, backend: FakeBackend
+) -> None:
+    """An apply, a rebuild or a rollback recreates containers: compose creates the new one
+    beside the old (the tree gains a row, then loses one) and renames it. The same node stays
+    selected throughout, by its stable key."""
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("down", "down", "down", "down", "down")
+        screen = main_screen(app)
+        tree = screen.query_one(PodTree)
+        assert screen.selected == "container:researcher-1#1"
+        old = backend.records[record("researcher-1", claw_service="researcher").id]
+        new = dataclasses.replace(
+            old, id="f" * 64, name=f"{old.id[:12]}_{old.name}", state="created"
+        )
+        backend.add(new)
+        backend.emit(event("create", new))
+        await pilot_wait_for(pilot, lambda: len(tree_lines(app)) == 11, message="two rows")
+        backend.emit(event("destroy", old))
+        renamed = dataclasses.replace(new, name=old.name, state="running")
+        backend.add(renamed)
+        backend.emit(event("rename", renamed))
+        backend.emit(event("start", renamed))
+        await pilot_wait_for(pilot, lambda: len(tree_lines(app)) == 10, message="one row again")
+        await pilot.pause()
+        assert screen.selected == "container:researcher-1#1"
+        assert tree.cursor_node is not None
+        assert tree.cursor_node.data == "container:researcher-1#1"
+        assert screen.selection.container is not None
+        assert screen.selection.container.id == new.id

@@ -23,7 +23,7 @@ from clawtui.widgets.diff_view import DiffView
 from tests.generations import keep_current
 from tests.polling import pilot_wait_for
 
-from .fake_backend import FakeBackend
+from .fake_backend import FakeBackend, record
 
 DEMO = Path(__file__).parents[2] / "tests" / "fixtures" / "pods" / "demo"
 SIZE = (120, 40)
@@ -53,6 +53,19 @@ def change_demo(text: str) -> str:
     return text.replace(
         "\nvolumes:", "\n  cache:\n    image: claw-base/busybox:latest\n\nvolumes:", 1
     )
+
+
+DEMO_SERVICES = ("assistant", "researcher-0", "researcher-1", "reviewer", "notes-web")
+
+
+def running_demo(backend: FakeBackend, *, changed: tuple[str, ...] = ()) -> None:
+    """The demo's containers running, each stamped with the hash compose gives its service now
+    but those of ``changed``, whose definitions changed since."""
+    backend.hashes = {service: f"hash-{service}" for service in DEMO_SERVICES}
+    for service in DEMO_SERVICES:
+        stamped = "old" if service in changed else f"hash-{service}"
+        group = service.partition("-")[0] if service.startswith("researcher") else service
+        backend.add(record(service, claw_service=group, config_hash=stamped))
 
 
 class PlanApp(App[None]):
@@ -97,12 +110,19 @@ def options(screen: PlanScreen) -> list[str]:
 
 async def test_summary_and_file_list_of_a_changed_pod(tmp_path: Path) -> None:
     backend = FakeBackend()
+    running_demo(backend, changed=("assistant",))
     app = PlanApp(backend, demo_copy(tmp_path, change_demo))
     async with app.run_test(size=SIZE) as pilot:
         screen = await planned(pilot)
         assert text_of(screen, "#summary").splitlines() == [
             "Plan: 0 files to add, 1 to change, 0 to remove",
             "Services:  + cache  ~ assistant",
+            "Containers: 5 of 6 running; apply recreates 4, creates 1.",
+            "  ~ assistant: recreate (environment changed: API_KEY, STUB_LOG_RATE; image rebuilt)",
+            "  ~ researcher-0: recreate (image rebuilt)",
+            "  ~ researcher-1: recreate (image rebuilt)",
+            "  ~ reviewer: recreate (image rebuilt)",
+            "  + cache: create (new service)",
             "image claw-local/demo-assistant:latest (assistant): not built yet, planned from "
             "agents/assistant/Clawfile",
             "image claw-local/demo-researcher:latest (researcher): not built yet, planned from "
@@ -115,7 +135,7 @@ async def test_summary_and_file_list_of_a_changed_pod(tmp_path: Path) -> None:
         assert view.change is not None
         assert view.change.path == "compose.generated.yml"
         assert view.border_title == "~ compose.generated.yml"
-        assert backend.calls == [("plan", app.pod_file)]
+        assert backend.calls == [("plan", app.pod_file), ("impact", "demo")]
 
 
 async def test_a_link_planted_in_the_generated_files_is_named_and_never_shown(
@@ -328,6 +348,7 @@ def stage_rows(screen: PlanScreen) -> list[str]:
 
 async def test_cancelling_the_confirmation_applies_nothing(tmp_path: Path) -> None:
     backend = FakeBackend()
+    running_demo(backend, changed=("assistant",))
     app = PlanApp(backend, demo_copy(tmp_path, change_demo))
     async with app.run_test(size=SIZE) as pilot:
         screen = await planned(pilot)
@@ -336,8 +357,9 @@ async def test_cancelling_the_confirmation_applies_nothing(tmp_path: Path) -> No
         assert isinstance(confirm, ConfirmScreen)
         assert confirm.title_text == "Apply to project demo?"
         assert confirm.body_text == (
-            "0 files to add, 1 to change, 0 to remove; services created: cache; services "
-            "recreated: assistant. Images built first: claw-local/demo-assistant:latest, "
+            "0 files to add, 1 to change, 0 to remove. Containers (5 of 6 running): recreated: "
+            "demo-assistant-1, demo-researcher-0-1, demo-researcher-1-1, demo-reviewer-1; "
+            "created: cache. Images built first: claw-local/demo-assistant:latest, "
             "claw-local/demo-researcher:latest, claw-local/demo-reviewer:latest. The files "
             "replaced are kept in .claw-runtime/.previous."
         )
@@ -613,7 +635,9 @@ async def test_the_confirm_screen_answers_yes_and_no() -> None:
 
 
 def _snapshot_app(tmp_path: Path) -> PlanApp:
-    return PlanApp(FakeBackend(), demo_copy(tmp_path, change_demo))
+    backend = FakeBackend()
+    running_demo(backend, changed=("assistant",))
+    return PlanApp(backend, demo_copy(tmp_path, change_demo))
 
 
 def test_plan_snapshot_unified(snap_compare, tmp_path: Path) -> None:

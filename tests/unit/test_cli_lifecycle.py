@@ -31,7 +31,8 @@ def test_up_plan_on_a_non_terminal_applies_nothing(
     captured = capsys.readouterr()
     assert captured.out.startswith(
         "Plan: 1 files to add, 0 to change, 0 to remove; services: 1 added, 0 changed, "
-        "0 removed.\n\n+ compose.generated.yml\n"
+        "0 removed.\nContainers: 0 of 1 running; apply creates 1.\n  + web: create (new service)\n"
+        "\n+ compose.generated.yml\n"
     )
     assert captured.err == (
         "error: --plan asks before applying, but standard input is not a terminal; nothing was "

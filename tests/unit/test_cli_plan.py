@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from clawlib.errors import EngineUnavailableError
 from clawtui.cli import main
 
 
@@ -29,6 +30,7 @@ def pod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "worker" / "Clawfile").write_text("FROM x\nCLAW_TYPE generic\n")
     (tmp_path / "AGENTS.md").write_text("# Worker\n")
     monkeypatch.setattr("clawlib.engine.LocalImages.get", lambda self, ref: None)
+    monkeypatch.setattr("clawlib.engine.DockerView.containers", lambda self, project: ())
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -55,6 +57,49 @@ def test_plan_then_generate_then_nothing(pod: Path, capsys: pytest.CaptureFixtur
     assert oct((pod / ".claw-runtime").stat().st_mode & 0o777) == "0o700"
     assert main(["plan"]) == 0
     assert "No changes" in capsys.readouterr().out
+
+
+def test_a_plan_with_no_changes_says_that_nothing_runs(
+    pod: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After ``claw down`` the files match the pod: the plan still says what applying does."""
+    assert main(["generate"]) == 0
+    capsys.readouterr()
+    assert main(["plan"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "image claw-local/tiny-worker:latest (worker): not built yet, planned from "
+        "worker/Clawfile; build it with: claw build -t claw-local/tiny-worker:latest worker",
+        "No changes: the generated files match the pod.",
+        "Containers: 0 of 1 running; apply creates 1.",
+        "  + worker: create (no container yet)",
+    ]
+
+
+def test_without_an_engine_the_plan_says_the_containers_are_not_known(
+    pod: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(self: object, project: str) -> tuple[()]:
+        raise EngineUnavailableError("unix:///var/run/docker.sock", "connection refused")
+
+    monkeypatch.setattr("clawlib.engine.DockerView.containers", down)
+    assert main(["plan"]) == 2
+    assert (
+        "Containers: not known (the Docker engine at unix:///var/run/docker.sock does not "
+        "answer: connection refused).\n" in capsys.readouterr().out
+    )
+    assert main(["plan", "--json"]) == 2
+    containers = json.loads(capsys.readouterr().out)["containers"]
+    assert containers == {
+        "known": False,
+        "planned": 0,
+        "running": 0,
+        "summary": "Containers: not known (the Docker engine at unix:///var/run/docker.sock "
+        "does not answer: connection refused).",
+        "services": [],
+        "notes": [
+            "the Docker engine at unix:///var/run/docker.sock does not answer: connection refused"
+        ],
+    }
 
 
 def test_plan_json(pod: Path, capsys: pytest.CaptureFixture[str]) -> None:

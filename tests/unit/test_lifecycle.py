@@ -18,9 +18,12 @@ from clawlib.engine import (
     ComposeCommand,
     ComposeProject,
     ContainerRecord,
+    DockerView,
     blamed_services,
+    describe_state,
     format_duration,
     parse_engine_time,
+    state_word,
 )
 from clawlib.errors import (
     ComposeFailedError,
@@ -35,6 +38,7 @@ from clawlib.lifecycle import (
     check_project_name,
     has_previous,
     locate,
+    probe_health,
     roll_back,
     run_concurrently,
 )
@@ -674,3 +678,61 @@ def test_a_failed_down_that_leaves_no_container_is_still_a_failure(tmp_path: Pat
         "docker compose down failed with exit status 1:\n"
         "network pod_claw-internal has active endpoints"
     )
+
+
+def test_a_container_stopped_on_purpose_is_stopped_not_unhealthy() -> None:
+    """``docker stop`` (the TUI's S): exit code 0, or 143 by SIGTERM, or any code under a
+    restart policy that would have restarted a crash. A crash stays a problem."""
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+
+    def container(policy: str = "", limit: int = 0, **state: Any) -> ContainerRecord:
+        document = inspect_doc(Running=False, **state)
+        document["HostConfig"] = {"RestartPolicy": {"Name": policy, "MaximumRetryCount": limit}}
+        return ContainerRecord.from_inspect(document)
+
+    stopped = [
+        container(Status="exited", ExitCode=0),
+        container(Status="exited", ExitCode=143),
+        container("on-failure", Status="exited", ExitCode=137),
+        container("unless-stopped", Status="exited", ExitCode=2),
+    ]
+    crashed = [
+        container(Status="exited", ExitCode=1),
+        container("on-failure", 3, Status="exited", ExitCode=1, restarts=3),
+        container("on-failure", Status="exited", ExitCode=137, OOMKilled=True),
+        container("on-failure", Status="restarting", ExitCode=1, restarts=1),
+    ]
+    assert [c.restart_policy for c in stopped] == [None, None, "on-failure", "unless-stopped"]
+    assert [c.stopped for c in stopped] == [True] * 4
+    assert [c.stopped for c in crashed] == [False] * 4
+    assert [state_word(c, now) for c in stopped] == ["stopped"] * 4
+    assert [state_word(c, now) for c in crashed] == [
+        "exited (1)",
+        "crash-looping",
+        "exited (137)",
+        "crash-looping",
+    ]
+    assert describe_state(stopped[1], now) == "stopped (exit code 143)"
+
+    class View(DockerView):
+        """Answers with the container being judged (they all share one ID)."""
+
+        judged: ContainerRecord
+
+        def container(self, ref: str) -> ContainerRecord:
+            return self.judged
+
+    view = View()
+    for record in (stopped[0], stopped[2], crashed[0]):
+        view.judged = record
+        [health] = probe_health(view, [record])
+        assert health.container is record
+        if record is crashed[0]:
+            assert (health.status, health.detail) == (
+                "unhealthy",
+                "container is not running (status: exited, exit code 1)",
+            )
+        else:
+            assert (health.status, health.source) == ("stopped", "state")
+            assert health.detail == f"stopped (exit code {record.exit_code})"
+            assert not health.ok

@@ -478,3 +478,42 @@ def test_a_service_holding_nan_is_unchanged_when_it_is(pod_dir: Path) -> None:
     diff = plan_pod(load_pod(pod_dir, environ={}), no_images).diff()
     assert [c.path for c in diff.files] == ["compose.generated.yml"]
     assert diff.services_changed == ("worker",)
+
+
+def test_a_changed_handle_changes_every_service_reading_the_handles_file(pod_dir: Path) -> None:
+    """The handle variables reach every service through the generated env file: a new
+    username changes no line of the compose file, yet every service's environment."""
+    plan_pod(load_pod(pod_dir, environ={}), no_images).write()
+    pod_file = pod_dir / "claw-pod.yml"
+    pod_file.write_text(
+        pod_file.read_text().replace(
+            'handles: {discord: "111"}', 'handles: {discord: {id: "111", username: bot}}'
+        )
+    )
+    diff = plan_pod(load_pod(pod_dir, environ={}), no_images).diff()
+    assert [(c.path, c.kind) for c in diff.files] == [
+        (".claw-runtime/handles.env", "change"),
+        (".claw-runtime/worker/CLAWDAPUS.md", "change"),
+        (".claw-runtime/worker/skills/handle-discord.md", "change"),
+    ]
+    assert diff.services_changed == ("api", "worker")
+    changed = (
+        "environment changed: CLAW_HANDLE_WORKER_DISCORD_JSON, CLAW_HANDLE_WORKER_DISCORD_USERNAME"
+    )
+    assert diff.service_reasons == {"api": (changed,), "worker": (changed,)}
+    assert diff.summary() == (
+        "Plan: 0 files to add, 3 to change, 0 to remove; services: 0 added, 2 changed, 0 removed."
+    )
+
+
+def test_service_reasons_name_what_changed_in_a_definition(pod_dir: Path) -> None:
+    plan_pod(load_pod(pod_dir, environ={}), no_images).write()
+    pod_file = pod_dir / "claw-pod.yml"
+    pod_file.write_text(
+        pod_file.read_text().replace(
+            'expose: ["8080"]', 'expose: ["8081"]\n    environment: {MODE: fast}'
+        )
+    )
+    diff = plan_pod(load_pod(pod_dir, environ={}), no_images).diff()
+    assert diff.services_changed == ("api",)
+    assert diff.service_reasons == {"api": ("environment changed: MODE", "expose changed")}

@@ -102,7 +102,7 @@ def test_container_states() -> None:
     assert container_state(ContainerRow("a", None, None, True), now) == "missing"
     assert container_state(ContainerRow("a", None, None, True), now, known=False) == "unknown"
     assert state() == "running"
-    assert state(state="exited") == "exited (0)"
+    assert state(state="exited") == "stopped"
     assert state(state="restarting") == "crash-looping"
     assert state(state="created") == "created"
 
