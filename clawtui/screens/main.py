@@ -104,6 +104,9 @@ class MainScreen(Screen[None]):
         Binding("b", "act('rebuild')", "Rebuild", id="main.rebuild"),
         Binding("s", "shell", "Shell", id="main.shell"),
         Binding("D", "down", "Down", tooltip="Bring the whole pod down", id="main.down"),
+        # The Config pane's own keys, from wherever the focus is while its tab shows.
+        Binding("left_square_bracket", "config_file(-1)", "Previous file", show=False),
+        Binding("right_square_bracket", "config_file(1)", "Next file", show=False),
         *(
             Binding(
                 str(number),
@@ -411,7 +414,21 @@ class MainScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated, "#detail")
     def _tab_activated(self) -> None:
+        self._focus_visible()
         self._show_visible()
+
+    def _focus_visible(self) -> None:
+        """Keep the focus out of hidden tabs: from a pane whose tab was left, to the shown pane's
+        first widget that takes it (the tree when it has none), at once."""
+        focused = self.focused
+        detail = self.query_one(TabbedContent)
+        if focused is None or detail not in focused.ancestors:
+            return
+        pane = self._panes.get(detail.active)
+        if pane is not None and pane in focused.ancestors_with_self:
+            return
+        chain = [w for w in self.focus_chain if pane is not None and pane in w.ancestors]
+        self.set_focus(chain[0] if chain else self.query_one(PodTree))
 
     def _show_detail(self) -> None:
         """The selection, or what it covers, changed: tell the panes that follow it, and the
@@ -446,10 +463,18 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "problems":
             return self.state.plan_error is not None
+        if action == "config_file":
+            return self.query_one(TabbedContent).active == "config"
         return True
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_visible()  # before the next key, not when the tab says it was activated
+
+    def action_config_file(self, step: int) -> None:
+        pane = self._panes["config"]
+        if isinstance(pane, ConfigPane):
+            pane.step(step)
 
     def action_plan(self) -> None:
         from .plan import PlanScreen
@@ -517,9 +542,10 @@ class MainScreen(Screen[None]):
             "start": f"Starts the stopped containers of {what}.",
             "restart": f"Restarts the containers of {what}.",
         }[action]
-        self.app.push_screen(
-            ConfirmScreen(f"{action.capitalize()} {title}?", body, action.capitalize()), run
-        )
+        # Stopping, restarting or recreating running containers: enter alone does not confirm.
+        danger = action != "start"
+        label = action.capitalize()
+        self.app.push_screen(ConfirmScreen(f"{label} {title}?", body, label, danger=danger), run)
 
     @work(thread=True, group="actions", exit_on_error=False)
     def run_compose_action(self, action: Action, title: str, services: tuple[str, ...]) -> None:
