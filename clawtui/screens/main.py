@@ -14,9 +14,7 @@ so it shows the pod even with no engine at all. The detail tabs are declared in
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +37,7 @@ from clawlib.lifecycle import ApplyReport, ContainerHealth, locate
 from clawlib.planner import Plan, PlanDiff
 
 from ..backend import Action, Feed, PodBackend
+from ..editor import editor_argv
 from ..model import PlannedService, planned_services
 from ..state import HEALTH_INTERVAL, POD_KEY, PodState, Selection
 from ..watch import (
@@ -508,12 +507,22 @@ class MainScreen(Screen[None]):
         error = self.state.plan_error
         if isinstance(error, PodError) and error.problems:
             line = error.problems[0].line
-        argv = editor_argv(self.pod_file, line)
+        try:
+            argv = editor_argv(self.pod_file, line)
+        except ValueError as exc:
+            self.notify(str(exc), title="Cannot open the editor", severity="error")
+            return
         if argv is None:
             self.notify("Set $EDITOR to edit the pod file from here.", severity="warning")
             return
-        if not self._hand_over(argv, "an editor"):
+        status = self._hand_over(argv, "the editor")
+        if status is None:
             return
+        if status != 0:
+            self.notify(
+                f"The editor failed: {shlex.join(argv)} exited with status {status}",
+                severity="error",
+            )
         self._shown_problems = False
         self.replan()
 
@@ -602,41 +611,30 @@ class MainScreen(Screen[None]):
             self.notify("Select a running container to open a shell in.", severity="warning")
             return
         argv = self.backend.shell_argv(container)
+        # The shell's exit status is its last command's: not a failure to report.
         self._hand_over(argv, "a shell", f"Shell in {container.name}; exit to return to claw.")
 
-    def _hand_over(self, argv: list[str], what: str, intro: str = "") -> bool:
-        """Run ``argv`` on the terminal while the app is suspended; False (and said why) if it
-        could not run."""
+    def _hand_over(self, argv: list[str], what: str, intro: str = "") -> int | None:
+        """Run ``argv`` on the terminal while the app is suspended: its exit status, or None
+        (and said why, with the command) if it could not run."""
         failure = ""
+        status: int | None = None
         try:
             with self.app.suspend():
                 # Nothing may escape this block: the app resumes only when it ends normally.
                 try:
                     if intro:
                         print(intro, flush=True)
-                    subprocess.run(argv, check=False)
-                except OSError as exc:
-                    failure = f"Cannot run {argv[0]}: {exc.strerror or exc}"
+                    status = subprocess.run(argv, check=False).returncode
+                except (OSError, ValueError) as exc:  # not found, not executable, a NUL byte
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                    failure = f"Cannot run {what}: {shlex.join(argv)}: {reason}"
         except SuspendNotSupported:
             failure = f"This terminal cannot hand over to {what}."
         if failure:
             self.notify(failure, severity="error")
-        return not failure
-
-
-def editor_argv(path: Path, line: int = 0) -> list[str] | None:
-    """The command that opens ``path`` (at ``line`` when > 0) in the user's editor."""
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if command:
-        argv = shlex.split(command)
-    else:
-        found = next((e for e in ("sensible-editor", "nano", "vi") if shutil.which(e)), None)
-        if found is None:
             return None
-        argv = [found]
-    if line > 0:
-        argv.append(f"+{line}")
-    return [*argv, str(path)]
+        return status
 
 
 def _running(records: tuple[ContainerRecord, ...]) -> set[tuple[str, str, str | None]]:

@@ -4,6 +4,9 @@ and the focus follow what is visible."""
 
 from __future__ import annotations
 
+import contextlib
+import shlex
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +45,8 @@ def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The commands the pod view tried to run on the terminal (editor, shell)."""
     handed: list[list[str]] = []
 
-    def record_hand_over(self: MainScreen, argv: list[str], *args: Any, **kwargs: Any) -> bool:
+    def record_hand_over(self: MainScreen, argv: list[str], *args: Any, **kwargs: Any) -> None:
         handed.append(argv)
-        return False
 
     monkeypatch.setattr(MainScreen, "_hand_over", record_hand_over)
     return handed
@@ -254,3 +256,52 @@ async def test_switching_tabs_takes_the_focus_to_the_visible_pane(
             pilot, lambda: app.focused is not None and app.focused is not pane.view
         )
         assert config in app.focused.ancestors_with_self or isinstance(app.focused, PodTree)
+
+
+# The editor.
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app can hand the terminal over (the test's headless driver cannot)."""
+
+    @contextlib.contextmanager
+    def suspend(self: ClawApp) -> Iterator[None]:
+        yield
+
+    monkeypatch.setattr(ClawApp, "suspend", suspend)
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("false", "The editor failed: false {pod} exited with status 1"),
+        (
+            "/nonexistent/claw-editor --wait",
+            "Cannot run the editor: /nonexistent/claw-editor --wait {pod}: No such file or "
+            "directory",
+        ),
+        (
+            'vim "my file',
+            "$EDITOR is not a valid command (No closing quotation): 'vim \"my file'",
+        ),
+    ],
+)
+async def test_an_editor_that_fails_is_reported(
+    demo: Path,
+    backend: FakeBackend,
+    monkeypatch: pytest.MonkeyPatch,
+    terminal: None,
+    command: str,
+    said: str,
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", command)
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert said.format(pod=shlex.quote(str(demo))) in messages
+        assert app.is_running

@@ -16,7 +16,7 @@ from clawlib.errors import ComposeFailedError, EngineDisconnectedError
 from clawlib.planner import Plan, PlanDiff
 from clawtui.app import ClawApp, make_app
 from clawtui.screens.help import HelpScreen
-from clawtui.screens.main import MainScreen, editor_argv
+from clawtui.screens.main import MainScreen
 from clawtui.screens.plan import PlanScreen
 from clawtui.screens.problems import ProblemsScreen
 from clawtui.state import PodState, Selection
@@ -377,16 +377,6 @@ async def test_number_keys_switch_tabs(demo: Path, backend: FakeBackend) -> None
         ):
             await pilot.press(key)
             assert tabs.active == tab
-
-
-def test_editor_command(monkeypatch, tmp_path: Path) -> None:
-    pod = tmp_path / "claw-pod.yml"
-    monkeypatch.setenv("EDITOR", "code --wait")
-    monkeypatch.delenv("VISUAL", raising=False)
-    assert editor_argv(pod, 12) == ["code", "--wait", "+12", str(pod)]
-    assert editor_argv(pod) == ["code", "--wait", str(pod)]
-    monkeypatch.setenv("VISUAL", "vim")
-    assert editor_argv(pod, 3) == ["vim", "+3", str(pod)]
 
 
 async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
