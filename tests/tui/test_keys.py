@@ -305,3 +305,32 @@ async def test_an_editor_that_fails_is_reported(
         messages = [str(n.message) for n in app._notifications]
         assert said.format(pod=shlex.quote(str(demo))) in messages
         assert app.is_running
+
+
+async def test_the_focused_pane_has_a_border_in_the_themes_colour(
+    demo: Path, backend: FakeBackend
+) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        screen = main_screen(app)
+        tree, detail = screen.query_one(PodTree), screen.query_one(TabbedContent)
+        primary = app.current_theme.primary
+
+        def edges(widget: Any) -> set[tuple[str, str]]:
+            """The border's (type, colour) on every side."""
+            border = widget.styles.border
+            return {(kind, color.hex.upper()) for kind, color in border}
+
+        await pilot.pause()
+        assert app.focused is tree
+        assert edges(tree) == {("round", primary.upper())}
+        assert primary.upper() not in {c for _, c in edges(detail)}
+        assert {kind for kind, _ in edges(detail)} == {"round"}  # the same room, focused or not
+        await pilot.press("tab")
+        await pilot.pause()
+        assert edges(detail) == {("round", primary.upper())}
+        assert primary.upper() not in {c for _, c in edges(tree)}
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert edges(detail) == {("round", app.current_theme.primary.upper())}

@@ -470,7 +470,7 @@ async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) 
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         screen = main_screen(app)
-        await pilot.click("#tree", offset=(6, 3))  # the row of researcher
+        await pilot.click("#tree", offset=(6, 4))  # the row of researcher, under the frame
         await pilot_wait_for(pilot, lambda: screen.selected == "service:researcher")
         await pilot.click("Tab#--content-tab-health")
         assert screen.query_one(TabbedContent).active == "health"
