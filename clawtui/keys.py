@@ -10,8 +10,11 @@ container, opened the editor and a shell. Giving the input the focus at once can
 keys are already on their way to the old focus.
 
 :class:`OrderedKeysApp` sends a key (or a paste) on only once the one before it is through: a
-:class:`KeyHandled` follows the key up the path it takes and tells the app when it arrives. So
-each key meets the focus, the screen and the bindings its predecessor left, whatever the speed.
+:class:`KeyHandled` follows the key up the path it takes and tells the app when it arrives, and
+the next key goes after the following refresh. So each key meets the focus, the screen and the
+bindings its predecessor's action left, whatever the speed. (What that action only set going in
+other widgets' queues may still be on its way: Enter in a log search closes it from the input's
+message, so a key sent together with that Enter may still land in the input, never in a command.)
 A key whose widget goes away on its way (it closed its own screen) holds the next one back for at
 most :data:`KEY_TIMEOUT`.
 """
@@ -67,8 +70,7 @@ class OrderedKeysApp(App[ReturnType]):
         message.stop()
         if self._on_its_way is not None and self._on_its_way[0] is message.event:
             self._on_its_way = None
-            # Once what the key set going has run too (a focus given with ``focus()``, the
-            # messages its action posted) and the screen shows it.
+            # After what the key's action queued (a focus given with ``focus()``) and a refresh.
             self.call_after_refresh(self._send_typed)
 
     def _busy(self) -> bool:
