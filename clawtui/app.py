@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -15,14 +15,16 @@ from textual.screen import Screen
 from clawlib.pod import find_pod
 
 from .backend import EngineBackend, PodBackend
+from .keys import OrderedKeysApp
 from .screens.help import HelpScreen, bindings_by_group, key_label
 from .screens.main import MainScreen
 
 __all__ = ["ClawApp", "make_app"]
 
 
-class ClawApp(App[None]):
-    """The claw terminal UI for one pod."""
+class ClawApp(OrderedKeysApp[None]):
+    """The claw terminal UI for one pod; keys are handled in the order typed, each once the one
+    before it is through (:mod:`clawtui.keys`)."""
 
     TITLE = "claw"
     CSS_PATH = Path(__file__).parent / "app.tcss"

@@ -14,9 +14,7 @@ so it shows the pod even with no engine at all. The detail tabs are declared in
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +37,7 @@ from clawlib.lifecycle import ApplyReport, ContainerHealth, locate
 from clawlib.planner import Plan, PlanDiff
 
 from ..backend import Action, Feed, PodBackend
+from ..editor import editor_argv
 from ..model import PlannedService, planned_services
 from ..state import HEALTH_INTERVAL, POD_KEY, PodState, Selection
 from ..watch import (
@@ -104,6 +103,9 @@ class MainScreen(Screen[None]):
         Binding("b", "act('rebuild')", "Rebuild", id="main.rebuild"),
         Binding("s", "shell", "Shell", id="main.shell"),
         Binding("D", "down", "Down", tooltip="Bring the whole pod down", id="main.down"),
+        # The Config pane's own keys, from wherever the focus is while its tab shows.
+        Binding("left_square_bracket", "config_file(-1)", "Previous file", show=False),
+        Binding("right_square_bracket", "config_file(1)", "Next file", show=False),
         *(
             Binding(
                 str(number),
@@ -411,7 +413,21 @@ class MainScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated, "#detail")
     def _tab_activated(self) -> None:
+        self._focus_visible()
         self._show_visible()
+
+    def _focus_visible(self) -> None:
+        """Keep the focus out of hidden tabs: from a pane whose tab was left, to the shown pane's
+        first widget that takes it (the tree when it has none), at once."""
+        focused = self.focused
+        detail = self.query_one(TabbedContent)
+        if focused is None or detail not in focused.ancestors:
+            return
+        pane = self._panes.get(detail.active)
+        if pane is not None and pane in focused.ancestors_with_self:
+            return
+        chain = [w for w in self.focus_chain if pane is not None and pane in w.ancestors]
+        self.set_focus(chain[0] if chain else self.query_one(PodTree))
 
     def _show_detail(self) -> None:
         """The selection, or what it covers, changed: tell the panes that follow it, and the
@@ -446,10 +462,18 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "problems":
             return self.state.plan_error is not None
+        if action == "config_file":
+            return self.query_one(TabbedContent).active == "config"
         return True
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_visible()  # before the next key, not when the tab says it was activated
+
+    def action_config_file(self, step: int) -> None:
+        pane = self._panes["config"]
+        if isinstance(pane, ConfigPane):
+            pane.step(step)
 
     def action_plan(self) -> None:
         from .plan import PlanScreen
@@ -483,12 +507,22 @@ class MainScreen(Screen[None]):
         error = self.state.plan_error
         if isinstance(error, PodError) and error.problems:
             line = error.problems[0].line
-        argv = editor_argv(self.pod_file, line)
+        try:
+            argv = editor_argv(self.pod_file, line)
+        except ValueError as exc:
+            self.notify(str(exc), title="Cannot open the editor", severity="error")
+            return
         if argv is None:
             self.notify("Set $EDITOR to edit the pod file from here.", severity="warning")
             return
-        if not self._hand_over(argv, "an editor"):
+        status = self._hand_over(argv, "the editor")
+        if status is None:
             return
+        if status != 0:
+            self.notify(
+                f"The editor failed: {shlex.join(argv)} exited with status {status}",
+                severity="error",
+            )
         self._shown_problems = False
         self.replan()
 
@@ -520,9 +554,10 @@ class MainScreen(Screen[None]):
             "start": f"Starts the stopped containers of {what}.",
             "restart": f"Restarts the containers of {what}.",
         }[action]
-        self.app.push_screen(
-            ConfirmScreen(f"{action.capitalize()} {title}?", body, action.capitalize()), run
-        )
+        # Stopping, restarting or recreating running containers: enter alone does not confirm.
+        danger = action != "start"
+        label = action.capitalize()
+        self.app.push_screen(ConfirmScreen(f"{label} {title}?", body, label, danger=danger), run)
 
     def _offer_to_apply(self, action: Action, title: str) -> None:
         """compose starts, stops and restarts containers that exist: the node has none (the pod
@@ -603,41 +638,30 @@ class MainScreen(Screen[None]):
             self.notify("Select a running container to open a shell in.", severity="warning")
             return
         argv = self.backend.shell_argv(container)
+        # The shell's exit status is its last command's: not a failure to report.
         self._hand_over(argv, "a shell", f"Shell in {container.name}; exit to return to claw.")
 
-    def _hand_over(self, argv: list[str], what: str, intro: str = "") -> bool:
-        """Run ``argv`` on the terminal while the app is suspended; False (and said why) if it
-        could not run."""
+    def _hand_over(self, argv: list[str], what: str, intro: str = "") -> int | None:
+        """Run ``argv`` on the terminal while the app is suspended: its exit status, or None
+        (and said why, with the command) if it could not run."""
         failure = ""
+        status: int | None = None
         try:
             with self.app.suspend():
                 # Nothing may escape this block: the app resumes only when it ends normally.
                 try:
                     if intro:
                         print(intro, flush=True)
-                    subprocess.run(argv, check=False)
-                except OSError as exc:
-                    failure = f"Cannot run {argv[0]}: {exc.strerror or exc}"
+                    status = subprocess.run(argv, check=False).returncode
+                except (OSError, ValueError) as exc:  # not found, not executable, a NUL byte
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                    failure = f"Cannot run {what}: {shlex.join(argv)}: {reason}"
         except SuspendNotSupported:
             failure = f"This terminal cannot hand over to {what}."
         if failure:
             self.notify(failure, severity="error")
-        return not failure
-
-
-def editor_argv(path: Path, line: int = 0) -> list[str] | None:
-    """The command that opens ``path`` (at ``line`` when > 0) in the user's editor."""
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if command:
-        argv = shlex.split(command)
-    else:
-        found = next((e for e in ("sensible-editor", "nano", "vi") if shutil.which(e)), None)
-        if found is None:
             return None
-        argv = [found]
-    if line > 0:
-        argv.append(f"+{line}")
-    return [*argv, str(path)]
+        return status
 
 
 def _running(records: tuple[ContainerRecord, ...]) -> set[tuple[str, str, str | None]]:

@@ -2,7 +2,8 @@
 
 Passive: the app hands over (display path, text) pairs through :meth:`ConfigPane.show` (as the
 pod view's Config tab, the node's planned files through :meth:`ConfigPane.show_selection`); a list
-on the left picks the file (arrow keys, mouse, or ``[`` and ``]`` from anywhere in the pane).
+on the left picks the file (arrow keys, mouse, or ``[`` and ``]`` from anywhere in the pane; the
+pod view sends those on from wherever its focus is while the tab shows).
 """
 
 from __future__ import annotations
@@ -194,12 +195,13 @@ class ConfigPane(DetailPane):
             self._render_file(self._current, reset_scroll=False)
 
     def action_previous_file(self) -> None:
-        self._step(-1)
+        self.step(-1)
 
     def action_next_file(self) -> None:
-        self._step(+1)
+        self.step(+1)
 
-    def _step(self, delta: int) -> None:
+    def step(self, delta: int) -> None:
+        """Show the file ``delta`` places down the list (up when negative), going round."""
         if not self._files:
             return
         index = self.paths.index(self._current) if self._current in self.paths else 0

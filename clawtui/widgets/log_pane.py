@@ -390,10 +390,11 @@ class LogPane(DetailPane, can_focus=False):
                 other.remove_class("-open")
         field.value = value
         field.add_class("-open")
-        field.focus()
+        # At once, not after a refresh as focus() does: the next key typed goes into the field.
+        self.screen.set_focus(field)
 
     def _close_input(self, field: Input) -> None:
-        self.view.focus()
+        self.screen.set_focus(self.view)
         field.remove_class("-open")
 
     # Status.

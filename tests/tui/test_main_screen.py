@@ -19,7 +19,7 @@ from clawlib.planner import Plan, PlanDiff
 from clawtui.app import ClawApp, make_app
 from clawtui.screens.confirm import ConfirmScreen
 from clawtui.screens.help import HelpScreen
-from clawtui.screens.main import MainScreen, editor_argv
+from clawtui.screens.main import MainScreen
 from clawtui.screens.plan import PlanScreen
 from clawtui.screens.problems import ProblemsScreen
 from clawtui.state import PodState, Selection
@@ -408,16 +408,6 @@ async def test_number_keys_switch_tabs(demo: Path, backend: FakeBackend) -> None
             assert tabs.active == tab
 
 
-def test_editor_command(monkeypatch, tmp_path: Path) -> None:
-    pod = tmp_path / "claw-pod.yml"
-    monkeypatch.setenv("EDITOR", "code --wait")
-    monkeypatch.delenv("VISUAL", raising=False)
-    assert editor_argv(pod, 12) == ["code", "--wait", "+12", str(pod)]
-    assert editor_argv(pod) == ["code", "--wait", str(pod)]
-    monkeypatch.setenv("VISUAL", "vim")
-    assert editor_argv(pod, 3) == ["vim", "+3", str(pod)]
-
-
 async def test_a_worker_that_breaks_is_reported_and_the_engine_watched_again(
     demo: Path, backend: FakeBackend, monkeypatch
 ) -> None:
@@ -509,7 +499,7 @@ async def test_the_mouse_picks_nodes_and_tabs(demo: Path, backend: FakeBackend) 
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         screen = main_screen(app)
-        await pilot.click("#tree", offset=(6, 3))  # the row of researcher
+        await pilot.click("#tree", offset=(6, 4))  # the row of researcher, under the frame
         await pilot_wait_for(pilot, lambda: screen.selected == "service:researcher")
         await pilot.click("Tab#--content-tab-health")
         assert screen.query_one(TabbedContent).active == "health"

@@ -609,21 +609,30 @@ async def test_an_unexpected_error_is_shown_not_raised(tmp_path: Path) -> None:
         assert app.is_running
 
 
-async def test_the_confirm_screen_answers_yes_and_no() -> None:
+@pytest.mark.parametrize(
+    ("danger", "answers_to_enter"), [(True, False), (False, True)], ids=["danger", "plain"]
+)
+async def test_the_confirm_screen_answers_yes_and_no(danger: bool, answers_to_enter: bool) -> None:
+    """y and n answer whatever has the focus; enter presses the focused button, which is the
+    cancel button in a dangerous question."""
     answers: list[bool | None] = []
 
     class ConfirmApp(App[None]):
         def on_mount(self) -> None:
             self.push_screen(
-                ConfirmScreen("Down the pod?", "Containers go.", confirm_label="Down", danger=True),
+                ConfirmScreen("Down the pod?", "Containers go.", "Down", danger=danger),
                 callback=answers.append,
             )
 
     for keys, expected in (
         (("y",), True),
-        (("enter",), True),
+        (("enter",), answers_to_enter),
         (("n",), False),
         (("escape",), False),
+        (("tab", "y"), True),
+        (("left", "enter"), not answers_to_enter),  # the other button
+        (("left", "right", "enter"), answers_to_enter),
+        (("left", "n"), False),
     ):
         app = ConfirmApp()
         async with app.run_test(size=(80, 20)) as pilot:
@@ -631,7 +640,7 @@ async def test_the_confirm_screen_answers_yes_and_no() -> None:
             assert str(app.screen.query_one("#confirm", Button).label) == "Down (y)"
             await pilot.press(*keys)
             await pilot.pause()
-        assert answers[-1] is expected
+        assert answers[-1] is expected, keys
 
 
 def _snapshot_app(tmp_path: Path) -> PlanApp:
