@@ -292,9 +292,12 @@ class LogStream(Feed[LogItem]):
             pause = wait if pause is None else min(pause, wait)
             lines = follower.parser.feed(data)
             if lines:
-                if not self._put(lines):
-                    return False
                 follower.delivered += len(lines)
+                handed: Sequence[LogItem] = lines
+                if follower.pending is not None:
+                    handed = follower.place_marker(lines)
+                if not self._put(handed):
+                    return False
         now = time.monotonic()
         for follower in followers:
             if follower.retry_at is not None and follower.retry_at <= now:
@@ -356,22 +359,26 @@ class LogStream(Feed[LogItem]):
         marker, read on, wait for it to run again, follow its replacement, or end the source.
         A new run is told by the engine's start time, whatever the state says now (a crash
         restarted by the restart policy may never be seen stopped)."""
+        # A marker still waiting for the new run's first line: no such line came.
+        items: list[LogItem] = [follower.pending] if follower.pending is not None else []
+        follower.pending = None
         if record is None or record.state == "removing":
-            return self._replace(follower)
-        items: list[LogItem] = []
+            return (not items or self._put(items)) and self._replace(follower)
         started = record.started_at
         first = not follower.known
         new_run = not first and started is not None and started != follower.run
+        replaced = follower.previous is not None
         if new_run:
-            if follower.run is not None or follower.previous is not None:
-                items.append(
-                    LogRestarted(
-                        follower.source,
-                        started,
-                        follower.exit_code,
-                        follower.finished_at or (None if follower.previous else record.finished_at),
-                        follower.previous,
-                    )
+            if replaced:  # the replacement's first run: its log from the start
+                items.append(LogRestarted(follower.source, started, previous=follower.previous))
+            elif follower.run is not None:
+                # Placed before the first line of the new run: lines of the old one may
+                # still come (the engine can end a body before sending the last of them).
+                follower.pending = LogRestarted(
+                    follower.source,
+                    started,
+                    follower.exit_code,
+                    follower.finished_at or record.finished_at,
                 )
             follower.new_run()
         follower.known = True
@@ -385,6 +392,10 @@ class LogStream(Feed[LogItem]):
             resume = follower.parser.restart()
             if resume is not None:
                 follower.tail, follower.since = None, resume
+            elif new_run and not replaced and started is not None:
+                # Nothing read yet: the new run from the end of the one before.
+                follower.tail = None
+                follower.since = since_param(record.finished_at or started)
             follower.looking = False
             if first or new_run or follower.delivered:
                 follower.retry = _RETRY_FIRST
@@ -471,6 +482,8 @@ class _Follower:
         """Its stop was told (:class:`LogExited`)."""
         self.previous: LogSource | None = None
         """The container it replaced, until the replacement's first run is told."""
+        self.pending: LogRestarted | None = None
+        """The marker of a new run, to hand over before its first line."""
         # The history.
         self.queue: list[LogLine] = []
         self.plain = True
@@ -496,6 +509,20 @@ class _Follower:
             except TypeError:  # a line without a time
                 self.plain = False
         self.queue += lines
+
+    def place_marker(self, lines: list[LogLine]) -> list[LogLine | LogRestarted]:
+        """``lines`` with the :attr:`pending` marker before the first line of the new run, if
+        one is there (the marker waits otherwise). The new run's lines are those after the
+        old run ended: its first line can be stamped before the engine notes its start."""
+        marker = self.pending
+        assert marker is not None
+        start = marker.finished_at or marker.started_at
+        assert start is not None
+        for index, line in enumerate(lines):
+            if line.timestamp is not None and line.timestamp > start:
+                self.pending = None
+                return [*lines[:index], marker, *lines[index:]]
+        return list(lines)
 
     def stopped(self, record: ContainerRecord) -> None:
         """The run followed was seen ended (or about to be restarted)."""

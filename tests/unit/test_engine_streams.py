@@ -678,6 +678,58 @@ def test_a_restart_by_the_restart_policy_is_told_by_the_start_time() -> None:
     ]
 
 
+def test_the_marker_goes_before_the_first_line_of_the_new_run() -> None:
+    # The engine ended the body before sending the old run's last line, and the new run's first
+    # line is stamped before the engine noted its start (at 30): the boundary is the old end.
+    view = FakeEngineView(
+        logs={
+            "a": [
+                FakeBody([log_frame(stamp(1), "one\n")]),
+                FakeBody(
+                    [
+                        log_frame(stamp(1), "one\n")
+                        + log_frame(stamp(2), "last words\n")
+                        + log_frame(stamp(29), "first words\n")
+                        + log_frame(stamp(31), "two\n")
+                    ]
+                ),
+            ]
+        },
+        states={
+            "a": [running("a", 0), running("a", 30, finished=at(28)), ContainerNotFoundError("a")]
+        },
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        items = drain(stream)
+    assert texts(items) == [
+        "one",
+        "last words",
+        "— restarted 05:20:30 —",
+        "first words",
+        "two",
+        "end: container removed",
+    ]
+
+
+def test_a_new_run_before_any_line_is_read_from_the_end_of_the_last() -> None:
+    view = FakeEngineView(
+        logs={"a": [FakeBody([]), FakeBody([log_frame(stamp(29), "first words\n")])]},
+        states={
+            "a": [running("a", 0), running("a", 30, finished=at(28)), ContainerNotFoundError("a")]
+        },
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        assert texts(drain(stream)) == [
+            "— restarted 05:20:30 —",
+            "first words",
+            "end: container removed",
+        ]
+    assert view.log_calls == [
+        ("a", True, 0, None),
+        ("a", True, None, f"{EPOCH_0535 - 7}.123456000"),
+    ]
+
+
 def test_a_removed_container_is_followed_into_its_replacement() -> None:
     # compose recreates: the replacement is created under a temporary name, the old container
     # removed, the replacement renamed and started.
