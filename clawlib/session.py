@@ -274,7 +274,7 @@ class PodSession:
             )
             raise NoProxyError(target.project, service)
         fold = CostFold(since)
-        sources = [LogSource(c.id, c.name, c.service) for c in proxies]
+        sources = [LogSource.of(c) for c in proxies]
         with self.view.logs(sources, follow=False, since=since) as stream:
             for item in stream:
                 if isinstance(item, LogLine):

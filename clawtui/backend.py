@@ -18,8 +18,7 @@ from clawlib.engine import (
     ContainerRecord,
     DockerView,
     EngineEvent,
-    LogEnded,
-    LogLine,
+    LogItem,
     LogSource,
 )
 from clawlib.session import PodSession
@@ -82,8 +81,10 @@ class PodBackend(Protocol):
 
     def logs(
         self, sources: Sequence[LogSource], *, tail: int | None, since: datetime | None
-    ) -> Feed[LogLine | LogEnded]:
-        """The followed logs of ``sources``, started."""
+    ) -> Feed[LogItem]:
+        """The followed logs of ``sources``, started (see :class:`~clawlib.engine.LogStream`:
+        the history merged by time, then across restarts and recreations until each
+        container is removed)."""
         ...
 
     def probe(self, containers: Sequence[ContainerRecord]) -> tuple[ContainerHealth, ...]: ...
@@ -159,7 +160,7 @@ class EngineBackend:
 
     def logs(
         self, sources: Sequence[LogSource], *, tail: int | None, since: datetime | None
-    ) -> Feed[LogLine | LogEnded]:
+    ) -> Feed[LogItem]:
         return self.view.logs(sources, tail=tail, since=since).start()
 
     def probe(self, containers: Sequence[ContainerRecord]) -> tuple[ContainerHealth, ...]:

@@ -18,7 +18,7 @@ from datetime import datetime
 from itertools import accumulate, islice
 from unicodedata import east_asian_width
 
-from clawlib.engine import LogEnded, LogLine, LogSource
+from clawlib.engine import LogEnded, LogExited, LogItem, LogLine, LogRestarted, LogSource
 
 __all__ = [
     "BAR",
@@ -120,7 +120,7 @@ class Batch:
 
 
 def prepare(
-    items: Iterable[LogLine | LogEnded],
+    items: Iterable[LogItem],
     batch: Batch,
     index: dict[str, int],
     after: dict[str, datetime],
@@ -132,8 +132,11 @@ def prepare(
     ``after`` maps a container ID to the timestamp of the last line already shown from it (when
     following again after a reconnect): that source's lines up to and including it are skipped,
     and the source leaves ``after`` at its first newer line (one source's lines come in order).
-    Text that cannot be shown as is goes through :func:`clean_text`; an ended log becomes a
-    marker line ``── name: reason ──``.
+    Text that cannot be shown as is goes through :func:`clean_text`. What became of a
+    container becomes a marker line: ``── name: container exited (code 0) ──`` (stamped with
+    when it stopped), ``── name: restarted 12:03:04, exit code 137 ──`` (with when it started
+    again; ``recreated 12:03:04`` for a replacement, whose lines then come under its own
+    container ID), ``── name: reason ──`` for the end of its log.
     """
     add_text, add_meta, add_stamp = batch.texts.append, batch.metas.append, batch.stamps.append
     last_seen = batch.last_seen
@@ -146,10 +149,14 @@ def prepare(
             slot = index[cid] = len(index)
             batch.new_sources.append(source)
         if type(item) is not LogLine:
-            assert isinstance(item, LogEnded)
-            add_text(f"── {source.name}: {item.reason} ──")
+            if isinstance(item, LogRestarted):
+                add_text(f"── {source.name}: {clean_text(item.describe())} ──")
+                add_stamp(item.started_at)
+            else:
+                assert isinstance(item, LogExited | LogEnded)
+                add_text(f"── {source.name}: {clean_text(item.reason)} ──")
+                add_stamp(item.finished_at if isinstance(item, LogExited) else None)
             add_meta(slot * 4 + MARKER)
-            add_stamp(None)
             continue
         when = item.timestamp
         if after and cid in after:

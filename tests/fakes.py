@@ -8,6 +8,7 @@ import struct
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -137,10 +138,21 @@ def chunked(*payloads: bytes, end: bool = True) -> bytes:
     return body + (b"0\r\n\r\n" if end else b"")
 
 
-def container_state(ref: str, state: str, exit_code: int = 0) -> ContainerRecord:
+def container_state(
+    ref: str,
+    state: str,
+    exit_code: int = 0,
+    *,
+    started: datetime | None = None,
+    finished: datetime | None = None,
+    name: str | None = None,
+    project: str = "p",
+    service: str = "s",
+    number: int = 1,
+) -> ContainerRecord:
     return ContainerRecord(
-        id=ref, name=ref, project="p", service="s", number=1, image="i", state=state,
-        exit_code=exit_code,
+        id=ref, name=name or ref, project=project, service=service, number=number, image="i",
+        state=state, exit_code=exit_code, started_at=started, finished_at=finished,
     )  # fmt: skip
 
 
@@ -233,6 +245,7 @@ class FakeEngineView(DockerView):
         self.listings = listings or []
         """What each call of :meth:`containers` answers in turn (the last one repeats)."""
         self.listed: list[str] = []
+        self.checked: list[str] = []
         self.log_calls: list[tuple[str, bool, int | None, str | None]] = []
         self.event_calls: list[tuple[dict[str, list[str]], str | None]] = []
 
@@ -259,6 +272,7 @@ class FakeEngineView(DockerView):
         return answer.open()
 
     def check_container(self, ref: str) -> ContainerRecord:
+        self.checked.append(ref)
         script = self.states.get(ref) or [ContainerNotFoundError(ref)]
         answer = script.pop(0) if len(script) > 1 else script[0]
         if isinstance(answer, Exception):

@@ -14,7 +14,7 @@ from ._events import EngineEvent, EventKind, EventStream
 from ._extract import extract_image_file
 from ._http import RawBody
 from ._images import LocalImages
-from ._logs import LogEnded, LogLine, LogSource, LogStream
+from ._logs import LogEnded, LogExited, LogItem, LogLine, LogRestarted, LogSource, LogStream
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
 from ._wording import describe_state, format_duration, state_word
 
@@ -33,7 +33,10 @@ __all__ = [
     "ImageRecord",
     "LocalImages",
     "LogEnded",
+    "LogExited",
+    "LogItem",
     "LogLine",
+    "LogRestarted",
     "LogSource",
     "LogStream",
     "ProcessRunner",

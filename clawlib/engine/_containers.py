@@ -39,6 +39,9 @@ CRASH_LOOP_RESTARTS = 2
 _YOUNG_SECONDS = 60.0
 _SIGTERM_EXIT = 128 + 15
 _FRACTION = re.compile(r"(\.\d+)")
+_TEMPORARY = re.compile(r"[0-9a-f]{12}_(.+)")
+"""Compose's momentary name for a container it recreates: the old container's short ID, an
+underscore, and the name (the new container is created so, then renamed once the old is gone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,22 @@ class ContainerRecord:
     @property
     def short_id(self) -> str:
         return self.id[:12]
+
+    @property
+    def stable_name(self) -> str:
+        """The name to show for the container: compose's ``<project>-<service>-<number>`` from
+        its labels, the same across a recreate, where the engine's name is for a moment
+        compose's temporary ``<old short ID>_<name>``. A name set with ``container_name`` is
+        kept (without the temporary prefix); a container without compose's labels keeps the
+        engine's name."""
+        if not (self.project and self.service and self.number):
+            return self.name
+        temporary = _TEMPORARY.fullmatch(self.name)
+        base = temporary.group(1) if temporary else self.name
+        derived = f"{self.project}-{self.service}-{self.number}"
+        if base in (derived, f"{self.project}_{self.service}_{self.number}"):
+            return derived
+        return base
 
     @property
     def running(self) -> bool:

@@ -5,6 +5,10 @@ three zero bytes, big-endian payload length) and the payload. With timestamps as
 line starts with the engine's RFC 3339 time. :class:`FrameParser` turns bytes cut anywhere into
 :class:`LogLine` objects, joins lines the engine split over several frames, and remembers the
 last line delivered so that a reconnect can skip what it sends again.
+
+The items a log stream hands out are here too: :class:`LogLine`, and the news about a source
+between its lines (:class:`LogExited`, :class:`LogRestarted`, :class:`LogEnded`), together
+:data:`LogItem`.
 """
 
 from __future__ import annotations
@@ -12,10 +16,22 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, Literal
 
-__all__ = ["FrameParser", "LogEnded", "LogLine", "LogSource", "since_param"]
+if TYPE_CHECKING:
+    from ._containers import ContainerRecord
+
+__all__ = [
+    "FrameParser",
+    "LogEnded",
+    "LogExited",
+    "LogItem",
+    "LogLine",
+    "LogRestarted",
+    "LogSource",
+    "since_param",
+]
 
 _HEADER = struct.Struct(">BxxxL")
 """A frame header: stream (1 stdout, 2 stderr), three zero bytes, big-endian payload length."""
@@ -31,6 +47,22 @@ class LogSource:
     """The container's name, e.g. ``demo-assistant-1``."""
     service: str
     """Its compose service."""
+    project: str = ""
+    """Its compose project ("" when not known: a container removed is then not replaced)."""
+    number: int = 0
+    """Its compose container number (0 when not known)."""
+
+    @classmethod
+    def of(cls, container: ContainerRecord) -> LogSource:
+        """The source for ``container``, named by its stable name
+        (:attr:`~._containers.ContainerRecord.stable_name`), never the engine's momentary one."""
+        return cls(
+            container.id,
+            container.stable_name,
+            container.service,
+            container.project,
+            container.number,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +79,64 @@ class LogLine:
 
 @dataclass(frozen=True, slots=True)
 class LogEnded:
-    """One source's log ended for good; ``reason`` says why (``container exited (code 0)``,
-    ``container removed``, ``end of log`` when not following)."""
+    """One source's log ended for good; ``reason`` says why (``container removed`` and not
+    replaced, ``log unreadable: ...``, ``end of log`` when not following)."""
 
     source: LogSource
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogExited:
+    """A followed container stopped (exited, or dead). Its log is not over: it is followed
+    again when the container runs again (a :class:`LogRestarted` comes then), or its
+    replacement when it is recreated."""
+
+    source: LogSource
+    exit_code: int
+    finished_at: datetime | None
+
+    @property
+    def reason(self) -> str:
+        """``container exited (code 137)``."""
+        return f"container exited (code {self.exit_code})"
+
+
+@dataclass(frozen=True, slots=True)
+class LogRestarted:
+    """A followed container runs again, or was recreated: the lines after this come from the
+    new run. ``source`` is the container followed from now on: for a recreated one, its
+    replacement (another container ID, the same stable name), and ``previous`` the container
+    it replaced."""
+
+    source: LogSource
+    started_at: datetime | None
+    """When the new run started (None if the engine did not say)."""
+    exit_code: int | None = None
+    """How the previous run ended, when that was seen (None: it stopped and started again
+    between two looks, or the container was replaced)."""
+    finished_at: datetime | None = None
+    """When the previous run ended, when known."""
+    previous: LogSource | None = None
+    """The container replaced; None when the same container ran again."""
+
+    @property
+    def recreated(self) -> bool:
+        return self.previous is not None
+
+    def describe(self, zone: tzinfo | None = None) -> str:
+        """``restarted 12:03:04, exit code 137`` or ``recreated 12:03:04``: the start of the new
+        run in ``zone`` (None: local time)."""
+        word = "recreated" if self.recreated else "restarted"
+        if self.started_at is not None:
+            word += f" {self.started_at.astimezone(zone):%H:%M:%S}"
+        if self.exit_code is not None and not self.recreated:
+            word += f", exit code {self.exit_code}"
+        return word
+
+
+LogItem = LogLine | LogExited | LogRestarted | LogEnded
+"""What a log stream hands out: lines, and between them what became of their container."""
 
 
 def _slot_setters() -> tuple[Callable[[Any, Any], None], ...]:
@@ -88,6 +173,9 @@ class FrameParser:
         """How many lines handed out carry exactly :attr:`last_stamp`."""
         self._replay: tuple[int, int] | None = None
         """After a reconnect: skip lines before this nanosecond time, and this many at it."""
+        self._flushed: set[tuple[int, str]] = set()
+        """(stream, timestamp) of the cut lines :meth:`flush` handed out: after a reconnect the
+        engine sends them again, still cut, and they are skipped."""
 
     def feed(self, data: bytes) -> list[LogLine]:
         """The lines completed by ``data``, in order."""
@@ -140,6 +228,11 @@ class FrameParser:
 
     def _frame(self, lines: list[LogLine], kind: int, payload: bytes) -> None:
         """A frame off the usual path: part of a long line, or maybe a repeat after reconnect."""
+        if self._flushed and kind not in self._held:
+            key = (kind, payload.partition(b" ")[0].decode("ascii", "replace"))
+            if key in self._flushed:
+                self._flushed.discard(key)
+                return
         joined = self._join(kind, payload)
         if joined is None:
             return
@@ -181,10 +274,13 @@ class FrameParser:
         return stamp_text, text[:-1].decode("utf-8", "replace")
 
     def flush(self) -> list[LogLine]:
-        """Lines still incomplete when the log ended for good (a last line without newline)."""
+        """Lines still incomplete when the log ended (a last line without newline). Should the
+        log be read again (the container runs again), the engine sends them again, cut as
+        they were: they are skipped then."""
         lines: list[LogLine] = []
         for kind, (stamp, text) in sorted(self._held.items()):
             self._emit(lines, kind, stamp, text.decode("utf-8", "replace"))
+            self._flushed.add((kind, stamp))
         self._held.clear()
         self._rest = b""
         return lines

@@ -52,3 +52,8 @@ class StreamSource(Protocol):
         stream asks when a body ended, to tell a removed or exited container from a lost
         engine."""
         ...
+
+    def containers(self, project: str) -> tuple[ContainerRecord, ...]:
+        """Every container of the compose project ``project``: where a log stream looks for
+        the replacement of a container that was removed."""
+        ...

@@ -1,9 +1,11 @@
 """``claw logs [-f POD] [SERVICE...] [--follow] [--tail N] [--since T] [--timestamps]``.
 
 The logs of the pod's containers merged into one stream, each line prefixed with its container
-(the project prefix dropped, as compose does) and coloured by container on a terminal. Without
-``--follow`` the lines of all containers are merged in time order; with it they are printed as
-they arrive, and a container that stops says so.
+(its stable name, the project prefix dropped, as compose does) and coloured by container on a
+terminal. The lines already logged come merged in time order; with ``--follow`` new lines are
+then printed as they arrive. Unlike ``docker compose logs -f``, following does not stop at a
+container that exits: it says so, waits for the container to run again (or for compose's
+replacement of a recreated one) and goes on after a marker line, until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from clawlib.engine import ContainerRecord, LogEnded, LogLine, LogSource, LogStream
+from clawlib.engine import (
+    ContainerRecord,
+    LogEnded,
+    LogExited,
+    LogItem,
+    LogLine,
+    LogRestarted,
+    LogSource,
+    LogStream,
+)
 from clawlib.errors import ClawError, InvalidValueError
 from clawlib.session import PodSession, open_pod
 
@@ -86,16 +97,8 @@ def _run_logs(args: argparse.Namespace) -> int:
             view, [_source(c) for c in containers], follow=args.follow, tail=args.tail, since=since
         )
         try:
-            with stream:
-                if args.follow or len(containers) == 1:
-                    _follow(stream, printer, show_ends=args.follow)
-                else:
-                    # Merging needs every line first; one container's log is streamed as read.
-                    lines = [item for item in stream if isinstance(item, LogLine)]
-                    lines.sort(key=_time_of)  # stable: each container keeps its own order
-                    for line in lines:
-                        printer.show(line)
-                    printer.flush()
+            with stream:  # the stream merges the containers' lines by time
+                _follow(stream, printer, show_ends=args.follow)
         except KeyboardInterrupt:
             return 0
     return 0
@@ -127,7 +130,9 @@ def follow_until_interrupted(pod: PodSession, project: str, since: datetime) -> 
 
 def _follow(stream: LogStream, printer: _Printer, *, show_ends: bool = True) -> None:
     """Print batches as they come (one flush per batch, not per line) until every container's
-    log has ended; an engine that goes away ends it with an EngineError."""
+    log has ended (following: every container was removed and not replaced); an engine that
+    goes away ends it with an EngineError. ``show_ends`` prints what became of the containers
+    (stopped, restarted, recreated, ended) between their lines."""
     while True:
         batch = stream.get_batch(2000, timeout=0.5)
         for item in batch:
@@ -159,11 +164,7 @@ def _select(
 
 
 def _source(container: ContainerRecord) -> LogSource:
-    return LogSource(container.id, container.name, container.service)
-
-
-def _time_of(line: LogLine) -> datetime:
-    return line.timestamp or datetime.min.replace(tzinfo=UTC)
+    return LogSource.of(container)
 
 
 class _Printer:
@@ -180,7 +181,7 @@ class _Printer:
     ) -> None:
         self.out = out
         self.timestamps = timestamps
-        names = {c.id: c.name.removeprefix(f"{project}-") for c in containers}
+        names = {c.id: c.stable_name.removeprefix(f"{project}-") for c in containers}
         width = max((len(n) for n in names.values()), default=0)
         self.prefix = {}
         for index, (container_id, name) in enumerate(names.items()):
@@ -189,9 +190,18 @@ class _Printer:
                 label = f"\x1b[{_PALETTE[index % len(_PALETTE)]}m{label}{_RESET}"
             self.prefix[container_id] = label
 
-    def show(self, item: LogLine | LogEnded) -> None:
+    def show(self, item: LogItem) -> None:
+        """Print a line, or what became of its container: ``(container exited (code 0))``,
+        ``— restarted 12:03:04, exit code 137 —`` (local time), ``(container removed)``."""
+        if isinstance(item, LogRestarted) and item.previous is not None:
+            # A replacement is printed as the container it replaced (the same stable name).
+            known = self.prefix.get(item.previous.container_id)
+            if known is not None:
+                self.prefix.setdefault(item.source.container_id, known)
         prefix = self.prefix.get(item.source.container_id, f"{item.source.name} | ")
-        if isinstance(item, LogEnded):
+        if isinstance(item, LogRestarted):
+            self.out.write(f"{prefix}— {printable(item.describe())} —\n")
+        elif isinstance(item, LogEnded | LogExited):
             self.out.write(f"{prefix}({printable(item.reason)})\n")
         else:
             stamp = ""

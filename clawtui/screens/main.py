@@ -31,7 +31,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs, Tree
 from textual.worker import Worker, WorkerState
 
-from clawlib.engine import ContainerRecord, LogEnded, LogLine, LogSource
+from clawlib.engine import ContainerRecord, LogItem, LogSource
 from clawlib.errors import ClawError, PodError
 from clawlib.lifecycle import ApplyReport, ContainerHealth, locate
 from clawlib.planner import Plan, PlanDiff
@@ -69,7 +69,7 @@ def _log_feed(backend: PodBackend) -> OpenFeed:
 
     def open_feed(
         sources: Sequence[LogSource], tail: int | None, since: datetime | None
-    ) -> Feed[LogLine | LogEnded]:
+    ) -> Feed[LogItem]:
         return backend.logs(sources, tail=tail, since=since)
 
     return open_feed

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.app import App
 
-from clawlib.engine import LogEnded, LogLine
+from clawlib.engine import LogItem
 from clawtui.backend import Feed
 
 __all__ = ["FeedSession"]
@@ -22,9 +22,9 @@ class FeedSession:
     def __init__(self, lock: threading.Lock | None = None) -> None:
         self.stopped = threading.Event()
         self._lock = lock or threading.Lock()
-        self._feed: Feed[LogLine | LogEnded] | None = None
+        self._feed: Feed[LogItem] | None = None
 
-    def attach(self, feed: Feed[LogLine | LogEnded]) -> bool:
+    def attach(self, feed: Feed[LogItem]) -> bool:
         """Keep ``feed`` to close it later; False if the read was stopped meanwhile."""
         with self._lock:
             if self.stopped.is_set():

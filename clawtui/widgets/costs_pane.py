@@ -34,7 +34,7 @@ from textual.widgets import DataTable, Log, Sparkline, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from clawlib.costs import CostFold, CostRow, CostTotals, ProxyRecord, format_usd, parse_record
-from clawlib.engine import LogEnded, LogLine, LogSource, describe_state
+from clawlib.engine import LogEnded, LogItem, LogLine, LogSource, describe_state
 from clawlib.errors import ClawError
 from clawtui.costview import (
     REQUEST_HEADER,
@@ -233,7 +233,7 @@ class CostsPane(DetailPane, can_focus=False):
             return
         if self._open_feed is None:
             return
-        sources = [LogSource(c.id, c.name, c.service) for c in scope.proxies]
+        sources = [LogSource.of(c) for c in scope.proxies]
         with self._lock:
             for source in sources:
                 self._fold.resume(source.container_id)
@@ -301,9 +301,7 @@ class CostsPane(DetailPane, can_focus=False):
         finally:
             feed.close()
 
-    def _fold_items(
-        self, session: FeedSession, items: list[LogLine | LogEnded], zone: tzinfo | None
-    ) -> bool:
+    def _fold_items(self, session: FeedSession, items: list[LogItem], zone: tzinfo | None) -> bool:
         """Parse and format (outside the lock), then fold (under it) a batch; whether anything
         changed."""
         parsed: list[tuple[str, datetime | None, ProxyRecord | None, str]] = []
@@ -313,8 +311,10 @@ class CostsPane(DetailPane, can_focus=False):
                 record = parse_record(item.text, item.timestamp)
                 text = request_line(record, zone) if record is not None else ""
                 parsed.append((item.source.container_id, item.timestamp, record, text))
-            else:
+            elif isinstance(item, LogEnded):
                 ended.append(item)
+            # A stop or a new run of the proxy changes nothing: its lines go on, and those of
+            # a replacement come under its own container ID (a new log, folded apart).
         with self._lock:
             if session.stopped.is_set():
                 return False

@@ -25,7 +25,7 @@ from textual.reactive import var
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from clawlib.engine import LogEnded, LogLine, LogSource
+from clawlib.engine import LogItem, LogSource
 from clawlib.errors import ClawError
 from clawtui.backend import Feed
 from clawtui.logbuffer import (
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TAIL_SIZES", "LogPane", "OpenFeed"]
 
-OpenFeed = Callable[[Sequence[LogSource], int | None, datetime | None], Feed[LogLine | LogEnded]]
+OpenFeed = Callable[[Sequence[LogSource], int | None, datetime | None], Feed[LogItem]]
 """``(sources, tail, since)`` → a started feed of their logs; may raise ClawError."""
 
 TAIL_SIZES: tuple[int | None, ...] = (100, 500, 2000, 10_000, None)
@@ -160,7 +160,7 @@ class LogPane(DetailPane, can_focus=False):
         self._title = ""
         self._open_feed: OpenFeed | None = open_feed
         self._followed: tuple[str, tuple[str, ...], int] | None = None
-        """What :meth:`show_selection` followed: the key, its containers (ID and name), and
+        """What :meth:`show_selection` followed: the key, its containers' stable names, and
         the engine's session then."""
         self._session: FeedSession | None = None
         self._worker: Worker[None] | None = None
@@ -194,11 +194,16 @@ class LogPane(DetailPane, can_focus=False):
     def show_selection(self, selection: Selection, state: PodState) -> None:
         """Follow the logs of the selected node's containers, through the ``open_feed`` given
         at construction; again only when the node, its containers or the engine's session
-        changed (or the last follow failed), and not at all while the engine is down."""
+        changed (or the last follow failed), and not at all while the engine is down.
+
+        Containers count by their stable name: a container that compose recreates is
+        followed into its replacement by the feed itself (with a marker), so a new ID under
+        the same name is not a change."""
         containers = selection.containers
+        sources = [LogSource.of(c) for c in containers]
         followed = (
             selection.key,
-            tuple(f"{c.id} {c.name}" for c in containers),
+            tuple(sorted({s.name for s in sources})),
             state.engine_sessions,
         )
         if followed == self._followed:
@@ -207,7 +212,6 @@ class LogPane(DetailPane, can_focus=False):
         if not state.engine_up or self._open_feed is None:
             self.stop()
             return
-        sources = [LogSource(c.id, c.name, c.service) for c in containers]
         self.follow(selection.key, selection.title, sources, self._open_feed)
 
     def follow(

@@ -1,5 +1,6 @@
 """Log and event streams on the real engine: order per container, tail without follow, a
-container removed mid-stream, the engine going away (through a proxy that is shut down, so the
+container restarted, killed and started again, or crashing, while followed, a container removed
+mid-stream, the engine going away (through a proxy that is shut down, so the
 real engine keeps running for the other tests), container events of one project, and a prompt
 close."""
 
@@ -25,7 +26,9 @@ from clawlib.engine import (
     EngineEvent,
     EventStream,
     LogEnded,
+    LogExited,
     LogLine,
+    LogRestarted,
     LogSource,
     LogStream,
     engine_host,
@@ -141,10 +144,99 @@ def test_tail_without_and_with_follow(run: Run, view: DockerView) -> None:
     ]
     assert ended(items, done) == ["end of log"]
     with LogStream(view, [done], tail=1) as stream:
-        assert [i.text if isinstance(i, LogLine) else i.reason for i in stream] == [
+        # Following, a stopped container's log is not over: it says so, and waits.
+        got = collect(stream, lambda got: any(isinstance(i, LogExited) for i in got))
+        assert [i.text if isinstance(i, LogLine) else i for i in got] == [
             "no newline",
-            "container exited (code 3)",
+            LogExited(done, 3, got[-1].finished_at),
         ]
+        assert stream.get_batch(timeout=0.5) == []
+        assert not stream.finished
+
+
+def runs(items: list[Any]) -> list[list[str]]:
+    """The lines of each run: split at the restart markers."""
+    split: list[list[str]] = [[]]
+    for item in items:
+        if isinstance(item, LogRestarted):
+            split.append([])
+        elif isinstance(item, LogLine):
+            split[-1].append(item.text)
+    return split
+
+
+def ticks(lines: list[str], service: str, *, fresh: bool) -> None:
+    """A run of the stub: (from its start) listening, then ticks counting up without a gap."""
+    if fresh:
+        assert lines[0].startswith(f"[gateway] {service}: listening"), lines[:3]
+        lines = lines[1:]
+    if lines and not lines[-1].split()[-1].isdigit():  # stopped: its last words
+        assert "down" in lines[-1], lines[-3:]
+        lines = lines[:-1]
+    numbers = [int(line.rsplit(" ", 1)[1]) for line in lines]
+    assert lines == [f"[gateway] {service}: tick {n}" for n in numbers]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), numbers
+
+
+def test_a_restarted_killed_and_started_container_is_followed_on(
+    run: Run, view: DockerView
+) -> None:
+    source = run("again", STUB, rate=50)
+    with LogStream(view, [source], tail=0) as stream:
+        items = collect(stream, lambda got: len(lines_of(got, source)) >= 5)
+        docker("restart", "-t", "1", source.name)
+        items += collect(stream, lambda got: len(runs(got)) == 2 and len(runs(got)[1]) >= 5)
+        docker("kill", source.name)
+        items += collect(stream, lambda got: any(isinstance(i, LogExited) for i in got))
+        time.sleep(0.5)
+        docker("start", source.name)
+        items += collect(stream, lambda got: len(runs(got)) == 2 and len(runs(got)[1]) >= 5)
+    markers = [i for i in items if isinstance(i, LogRestarted)]
+    assert [m.source for m in markers] == [source, source]
+    assert [m.previous for m in markers] == [None, None]
+    # killed, then started: the stop was seen, with its code
+    assert markers[1].exit_code == 137
+    assert markers[1].describe().startswith("restarted ")
+    assert markers[1].describe().endswith(", exit code 137")
+    assert [i.reason for i in items if isinstance(i, LogExited)][
+        -1
+    ] == "container exited (code 137)"
+    first, second, third = runs(items)
+    ticks(first, "again", fresh=False)
+    ticks(second, "again", fresh=True)
+    ticks(third, "again", fresh=True)
+    lines = [i for i in items if isinstance(i, LogLine)]
+    assert len({(i.timestamp, i.text) for i in lines}) == len(lines)  # nothing repeated
+    stamps = [i.timestamp for i in lines]
+    known = [stamp for stamp in stamps if stamp is not None]
+    assert known == stamps
+    assert known == sorted(known)
+    for marker in markers:  # the marker sits between the runs
+        # (a run's first line can be stamped before the engine notes its start: the boundary
+        # is the end of the run before)
+        index = items.index(marker)
+        end = marker.finished_at
+        assert end is not None
+        assert marker.started_at is not None
+        assert marker.started_at > end
+        before = [i.timestamp for i in items[:index] if isinstance(i, LogLine) and i.timestamp]
+        after = [i.timestamp for i in items[index:] if isinstance(i, LogLine) and i.timestamp]
+        assert all(stamp <= end for stamp in before)
+        assert all(stamp > end for stamp in after)
+
+
+def test_a_crash_restarted_by_the_restart_policy_is_marked(run: Run, view: DockerView) -> None:
+    script = 'echo "run at $(date +%s.%N)"; sleep 1; exit 3'
+    source = run("crashing", "--restart", "always", "--entrypoint", "/bin/sh", STUB, "-c", script)
+    with LogStream(view, [source], tail=0) as stream:
+        items = collect(stream, lambda got: len(runs(got)) >= 3, timeout=30)
+    markers = [i for i in items if isinstance(i, LogRestarted)]
+    assert len(markers) >= 2
+    # Seen restarting, or already running again: the exit code is known only in the first case.
+    assert all(m.exit_code in (3, None) for m in markers)
+    assert all(len(lines) == 1 and lines[0].startswith("run at ") for lines in runs(items)[1:-1])
+    lines = [i for i in items if isinstance(i, LogLine)]
+    assert len({i.text for i in lines}) == len(lines)
 
 
 def test_a_container_gone_at_start(view: DockerView) -> None:
@@ -161,8 +253,9 @@ def test_container_removed_mid_stream(run: Run, view: DockerView) -> None:
         items = collect(stream, lambda got: bool(ended(got, doomed)))
         after = collect(stream, lambda got: len(lines_of(got, survivor)) >= 5)
     # `docker rm -f` kills, then removes: the log can end while the container is still there,
-    # exited, so either reason is the truth at the moment the reader looked.
-    assert ended(items, doomed) in (["container removed"], ["container exited (code 137)"])
+    # exited (said, and it is waited for), but its log ends only once it is gone.
+    assert ended(items, doomed) == ["container removed"]
+    assert [i.exit_code for i in items if isinstance(i, LogExited)] in ([], [137])
     assert ended(items + after, survivor) == []
     assert lines_of(after, doomed) == []
 

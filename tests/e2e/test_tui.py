@@ -1,8 +1,10 @@
-"""The real app on a real pod: logs flow into the pane, a change shows in the plan's diff, and
-apply recreates the claw, which the tree then shows healthy again."""
+"""The real app on a real pod: logs flow into the pane and go on across a restart, a change
+shows in the plan's diff, and apply recreates the claw, which the tree then shows healthy again
+while the pane follows the new container."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,20 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
         )
         assert f"{project}-alpha-1" in pane.plain_text()
 
+        # A restart while following: a marker, then the new run's lines, in the same pane.
+        restarted = re.compile(
+            rf"── {project}-alpha-1: restarted \d\d:\d\d:\d\d(, exit code \d+)? ──\n"
+            rf"(.*\n)*{project}-alpha-1 +│ \[gateway\] .*: listening"
+        )
+        docker("restart", "-t", "1", f"{project}-alpha-1")
+        await pilot_wait_for(
+            pilot,
+            lambda: restarted.search(pane.plain_text()) is not None,
+            timeout=30,
+            message="the restart marker, then the new run's lines",
+        )
+        assert "following" in pane.status_text
+
         # A change to the pod shows in the plan's diff.
         (pod / "alpha" / "Clawfile").write_text(CLAWFILE.format(every="5m"))
         await pilot.press("p")
@@ -110,6 +126,17 @@ async def test_the_app_on_a_running_pod(project: str, tmp_path: Path) -> None:
             timeout=60,
             message="the recreated alpha healthy in the tree",
         )
+        # The pane followed alpha into its new container, under its stable name.
+        recreated = re.compile(
+            rf"── {project}-alpha-1: recreated \d\d:\d\d:\d\d ──\n(.*\n)*.*listening"
+        )
+        await pilot_wait_for(
+            pilot,
+            lambda: recreated.search(pane.plain_text()) is not None,
+            timeout=30,
+            message="the recreated marker, then the new container's lines",
+        )
+        assert not re.search(r"[0-9a-f]{12}_", pane.plain_text())  # no temporary name
 
         # Roll back: the generation before the apply comes back and alpha is recreated from it.
         runtime = pod / ".claw-runtime" / "alpha" / "config" / "openclaw.json"

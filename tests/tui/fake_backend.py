@@ -19,7 +19,7 @@ from clawlib import load_pod, plan_pod
 from clawlib.engine import (
     ContainerRecord,
     EngineEvent,
-    LogEnded,
+    LogItem,
     LogLine,
     LogSource,
     describe_state,
@@ -134,7 +134,7 @@ def line(source: LogSource, text: str, seconds: float = 0.0) -> LogLine:
 
 
 def source_of(container: ContainerRecord) -> LogSource:
-    return LogSource(container.id, container.name, container.service)
+    return LogSource.of(container)
 
 
 @dataclasses.dataclass
@@ -155,7 +155,7 @@ class FakeBackend:
     """compose's config hash of each planned service, for :meth:`impact` (None: not known)."""
     calls: list[tuple[Any, ...]] = dataclasses.field(default_factory=list)
     event_feeds: list[FakeFeed[EngineEvent]] = dataclasses.field(default_factory=list)
-    log_feeds: list[tuple[tuple[LogSource, ...], FakeFeed[LogLine | LogEnded]]] = dataclasses.field(
+    log_feeds: list[tuple[tuple[LogSource, ...], FakeFeed[LogItem]]] = dataclasses.field(
         default_factory=list
     )
 
@@ -215,10 +215,10 @@ class FakeBackend:
 
     def logs(
         self, sources: Sequence[LogSource], *, tail: int | None, since: datetime | None
-    ) -> FakeFeed[LogLine | LogEnded]:
+    ) -> FakeFeed[LogItem]:
         self.calls.append(("logs", tuple(s.name for s in sources), tail, since))
         self._engine()
-        feed: FakeFeed[LogLine | LogEnded] = FakeFeed()
+        feed: FakeFeed[LogItem] = FakeFeed()
         self.log_feeds.append((tuple(sources), feed))
         return feed
 

@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Log, Sparkline, Static, TabbedContent
 
-from clawlib.engine import ContainerRecord, LogEnded, LogLine
+from clawlib.engine import ContainerRecord, LogEnded, LogItem, LogLine
 from clawtui.app import ClawApp, make_app
 from clawtui.costview import REQUEST_HEADER
 from clawtui.screens.main import MainScreen
@@ -114,7 +114,7 @@ def proxy_follows(backend: FakeBackend) -> list[tuple[Any, ...]]:
     return [c for c in backend.calls if c[0] == "logs" and c[1:3] == (("governed-cllama-1",), None)]
 
 
-def proxy_feeds(backend: FakeBackend) -> list[FakeFeed[LogLine | LogEnded]]:
+def proxy_feeds(backend: FakeBackend) -> list[FakeFeed[LogItem]]:
     """The feeds of those reads, oldest first."""
     opened = [c for c in backend.calls if c[0] == "logs"]
     return [

@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from clawlib.engine import LogEnded, LogLine, LogSource
+from clawlib.engine import LogEnded, LogExited, LogItem, LogLine, LogRestarted, LogSource
 from clawlib.errors import ClawError, EngineDisconnectedError, EngineUnavailableError
 from clawtui.logbuffer import clock
 from clawtui.widgets.log_pane import LogPane
@@ -38,16 +38,16 @@ class Opener:
 
     def __init__(self, error: ClawError | None = None) -> None:
         self.calls: list[tuple[tuple[LogSource, ...], int | None, datetime | None]] = []
-        self.feeds: list[FakeFeed[LogLine | LogEnded]] = []
+        self.feeds: list[FakeFeed[LogItem]] = []
         self.error = error
 
     def __call__(
         self, sources: Sequence[LogSource], tail: int | None, since: datetime | None
-    ) -> FakeFeed[LogLine | LogEnded]:
+    ) -> FakeFeed[LogItem]:
         self.calls.append((tuple(sources), tail, since))
         if self.error is not None:
             raise self.error
-        feed: FakeFeed[LogLine | LogEnded] = FakeFeed()
+        feed: FakeFeed[LogItem] = FakeFeed()
         self.feeds.append(feed)
         return feed
 
@@ -91,10 +91,10 @@ async def started(
     pilot: Pilot[None],
     pane: LogPane,
     opener: Opener,
-    *lines: LogLine | LogEnded,
+    *lines: LogItem,
     key: str = "service:researcher",
     sources: Sequence[LogSource] = (A, B),
-) -> FakeFeed[LogLine | LogEnded]:
+) -> FakeFeed[LogItem]:
     """Follow ``sources`` and push ``lines``; returns once they are all in the pane."""
     count = len(opener.feeds)
     before = pane.buffer.end
@@ -351,6 +351,57 @@ async def test_an_ended_log_shows_a_marker_and_the_stream_ends() -> None:
         assert pane.status_text == "researcher  ·  2 containers  ·  ended  ·  tail 500"
 
 
+async def test_a_restart_while_following_shows_a_marker_and_the_new_lines() -> None:
+    app, opener = PaneApp(), Opener()
+    restarted = LogRestarted(A, START + timedelta(seconds=30), 137, START + timedelta(seconds=5))
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(LogPane)
+        feed = await started(
+            pilot,
+            pane,
+            opener,
+            line(A, "before", 1),
+            LogExited(A, 137, START + timedelta(seconds=5)),
+            restarted,
+            line(A, "after", 31),
+        )
+        assert rows(pane)[:4] == [
+            f"demo-researcher-0-1{BAR}before",
+            "── demo-researcher-0-1: container exited (code 137) ──",
+            f"── demo-researcher-0-1: {restarted.describe()} ──",
+            f"demo-researcher-0-1{BAR}after",
+        ]
+        assert restarted.describe() == f"restarted {clock(restarted.started_at)[:8]}, exit code 137"
+        assert pane.status_text == "researcher  ·  2 containers  ·  following  ·  tail 500"
+        feed.push(line(A, "later", 32))
+        await until(pilot, lambda: pane.buffer.end >= 5)
+        assert rows(pane)[4] == f"demo-researcher-0-1{BAR}later"
+        assert not feed.closed
+
+
+async def test_a_recreated_container_goes_on_under_its_stable_name() -> None:
+    app, opener = PaneApp(), Opener()
+    replacement = LogSource("f" * 64, B.name, B.service)
+    recreated = LogRestarted(replacement, START + timedelta(seconds=40), previous=B)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(LogPane)
+        await started(
+            pilot,
+            pane,
+            opener,
+            line(B, "old", 1),
+            recreated,
+            line(replacement, "new", 41),
+            sources=(B,),
+        )
+        assert rows(pane)[:3] == [
+            f"demo-web-1{BAR}old",
+            f"── demo-web-1: {recreated.describe()} ──",
+            f"demo-web-1{BAR}new",
+        ]
+        assert recreated.describe().startswith("recreated ")
+
+
 async def test_following_the_same_key_again_skips_what_was_shown() -> None:
     app, opener = PaneApp(), Opener()
     recreated = LogSource("c" * 64, B.name, B.service)  # B's container, recreated: a new ID
@@ -422,7 +473,7 @@ async def test_an_engine_that_cannot_be_reached_is_reported() -> None:
         assert f"cannot follow the logs: {error}" in pane.status_text
 
 
-class BrokenFeed(FakeFeed[LogLine | LogEnded]):
+class BrokenFeed(FakeFeed[LogItem]):
     def get_batch(self, max_items: int = 1000, timeout: float | None = None) -> list[Any]:
         raise RuntimeError("boom")
 

@@ -21,13 +21,17 @@ from typing import Any
 import pytest
 
 from clawlib.engine import (
+    ContainerRecord,
     DockerView,
     EngineEvent,
     EventStream,
     LogEnded,
+    LogExited,
     LogLine,
+    LogRestarted,
     LogSource,
     LogStream,
+    _logs,
 )
 from clawlib.engine._events import event_from_message
 from clawlib.engine._http import ChunkedDecoder, HttpBody
@@ -58,6 +62,7 @@ T1 = datetime(2026, 11, 30, 5, 20, 35, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
 A = LogSource("a", "pod-a-1", "a")
 B = LogSource("b", "pod-b-1", "b")
+C = LogSource("c", "pod-c-1", "c")
 
 
 def stamp(second: int) -> str:
@@ -66,6 +71,16 @@ def stamp(second: int) -> str:
 
 def at(second: int) -> datetime:
     return datetime(2026, 11, 30, 5, 20, second, 123456, tzinfo=UTC)
+
+
+def since_of(second: int) -> str:
+    """The engine's ``since`` that resumes after the line stamped ``stamp(second)``."""
+    return f"{EPOCH_0535 - 35 + second}.123456789"
+
+
+def running(ref: str, second: int, **details: Any) -> ContainerRecord:
+    """Container ``ref`` running since ``at(second)``."""
+    return container_state(ref, "running", started=at(second), **details)
 
 
 def drain(stream: LogStream | EventStream) -> list[Any]:
@@ -93,9 +108,16 @@ def collect(stream: LogStream | EventStream, count: int) -> list[Any]:
 
 
 def texts(items: list[Any], source: LogSource | None = None) -> list[str]:
-    """Each line's text, and ``end: <reason>`` for the end of a source."""
+    """Each line's text, ``end: <reason>`` for the end of a source, ``exited: <reason>`` and
+    ``— <what> —`` for a stop and a new run."""
     return [
-        item.text if isinstance(item, LogLine) else f"end: {item.reason}"
+        item.text
+        if isinstance(item, LogLine)
+        else f"exited: {item.reason}"
+        if isinstance(item, LogExited)
+        else f"— {item.describe(UTC)} —"
+        if isinstance(item, LogRestarted)
+        else f"end: {item.reason}"
         for item in items
         if source is None or item.source == source
     ]
@@ -414,21 +436,15 @@ def test_close_stops_a_reader_waiting_for_lines() -> None:
 
 
 @pytest.mark.parametrize(
-    ("state", "reason"),
-    [
-        (ContainerNotFoundError("a"), "container removed"),
-        (container_state("a", "removing"), "container removed"),
-        (container_state("a", "exited", 3), "container exited (code 3)"),
-        (container_state("a", "dead", 137), "container exited (code 137)"),
-        (container_state("a", "created"), "container exited (code 0)"),
-    ],
+    "state", [ContainerNotFoundError("a"), container_state("a", "removing", started=at(0))]
 )
-def test_why_a_followed_log_ended(state: Any, reason: str) -> None:
+def test_a_followed_log_ends_when_its_container_is_removed(state: Any) -> None:
     body = FakeBody([log_frame(stamp(1), "last words\n") + log_frame(stamp(2), b"no newline")])
-    view = FakeEngineView(logs={"a": [body]}, states={"a": [state]})
+    view = FakeEngineView(logs={"a": [body]}, states={"a": [running("a", 0), state]})
     with LogStream(view, [A], tail=0) as stream:
-        assert texts(drain(stream)) == ["last words", "no newline", f"end: {reason}"]
+        assert texts(drain(stream)) == ["last words", "no newline", "end: container removed"]
     assert view.log_calls == [("a", True, 0, None)]
+    assert view.listed == []  # not a compose container: no replacement to look for
 
 
 def test_reconnects_from_the_last_line_when_the_container_still_runs() -> None:
@@ -444,11 +460,12 @@ def test_reconnects_from_the_last_line_when_the_container_still_runs() -> None:
     )
     view = FakeEngineView(
         logs={"a": [first, second]},
-        states={"a": [container_state("a", "running"), container_state("a", "exited")]},
+        states={"a": [running("a", 0), running("a", 0), ContainerNotFoundError("a")]},
     )
     with LogStream(view, [A], tail=0) as stream:
         items = drain(stream)
-    assert texts(items) == ["one", "two", "three", "four", "five", "end: container exited (code 0)"]
+    # The same run (the start time did not change): no marker.
+    assert texts(items) == ["one", "two", "three", "four", "five", "end: container removed"]
     assert view.log_calls == [("a", True, 0, None), ("a", True, None, f"{EPOCH_0535}.000000002")]
 
 
@@ -456,11 +473,11 @@ def test_a_reconnect_before_any_line_keeps_the_first_request() -> None:
     since = datetime(2026, 11, 30, 5, 20, 35, tzinfo=UTC)
     view = FakeEngineView(
         logs={"a": [FakeBody([], complete=False), FakeBody([log_frame(S1, "late\n")])]},
-        states={"a": [container_state("a", "restarting"), container_state("a", "exited", 1)]},
+        states={"a": [running("a", 0), running("a", 0), ContainerNotFoundError("a")]},
     )
-    with LogStream(view, [A], tail=10, since=since) as stream:
-        assert texts(drain(stream)) == ["late", "end: container exited (code 1)"]
-    assert view.log_calls == [("a", True, 10, f"{EPOCH_0535}.000000000")] * 2
+    with LogStream(view, [A], tail=0, since=since) as stream:
+        assert texts(drain(stream)) == ["late", "end: container removed"]
+    assert view.log_calls == [("a", True, 0, f"{EPOCH_0535}.000000000")] * 2
 
 
 def test_engine_gone_mid_stream_ends_everything_after_the_buffered_lines() -> None:
@@ -468,9 +485,12 @@ def test_engine_gone_mid_stream_ends_everything_after_the_buffered_lines() -> No
     quiet = FakeBody([], hold=True)
     view = FakeEngineView(
         logs={"a": [broken], "b": [quiet]},
-        states={"a": [EngineUnavailableError(FAKE_HOST, "connection refused")]},
+        states={
+            "a": [running("a", 0), EngineUnavailableError(FAKE_HOST, "connection refused")],
+            "b": [running("b", 0)],
+        },
     )
-    with LogStream(view, [A, B]) as stream:
+    with LogStream(view, [A, B], tail=0) as stream:
         assert texts(collect(stream, 3)) == ["1", "2", "3"]
         with pytest.raises(EngineDisconnectedError) as caught:
             stream.get_batch(timeout=2)
@@ -494,9 +514,9 @@ def test_engine_gone_when_reconnecting() -> None:
                 EngineUnavailableError(FAKE_HOST, "no such file or directory"),
             ]
         },
-        states={"a": [container_state("a", "running")]},
+        states={"a": [running("a", 0)]},
     )
-    with LogStream(view, [A]) as stream:
+    with LogStream(view, [A], tail=0) as stream:
         assert texts(stream.get_batch(timeout=2)) == ["before"]
         with pytest.raises(EngineDisconnectedError, match="no such file or directory"):
             stream.get_batch(timeout=2)
@@ -505,10 +525,10 @@ def test_engine_gone_when_reconnecting() -> None:
 def test_iteration_yields_then_raises_when_the_engine_went_away() -> None:
     view = FakeEngineView(
         logs={"a": [FakeBody([log_frame(S1, "x\ny\n")], complete=False)]},
-        states={"a": [EngineUnavailableError(FAKE_HOST, "connection refused")]},
+        states={"a": [running("a", 0), EngineUnavailableError(FAKE_HOST, "connection refused")]},
     )
-    seen: list[LogLine | LogEnded] = []
-    with LogStream(view, [A]) as stream, pytest.raises(EngineDisconnectedError):
+    seen: list[Any] = []
+    with LogStream(view, [A], tail=0) as stream, pytest.raises(EngineDisconnectedError):
         seen.extend(stream)
     assert texts(seen) == ["x", "y"]
 
@@ -544,12 +564,306 @@ def test_engine_down_at_start_raises_from_start() -> None:
 def test_a_reader_failure_reaches_the_consumer() -> None:
     view = FakeEngineView(
         logs={"a": [FakeBody([log_frame(S1, "fine\n")])]},
-        states={"a": [RuntimeError("inspect broke")]},
+        states={"a": [running("a", 0), RuntimeError("inspect broke")]},
     )
-    with LogStream(view, [A]) as stream:
+    with LogStream(view, [A], tail=0) as stream:
         assert texts(stream.get_batch(timeout=2)) == ["fine"]
         with pytest.raises(RuntimeError, match="inspect broke"):
             stream.get_batch(timeout=2)
+
+
+# Following across runs of a container, and into its replacement.
+
+OLD = LogSource("a", "pod-a-1", "a", "pod", 1)
+NEW = LogSource("a2", "pod-a-1", "a", "pod", 1)
+
+
+def test_an_exited_container_is_followed_again_when_it_runs_again() -> None:
+    first = FakeBody(
+        [log_frame(stamp(1), "one\n") + log_frame(stamp(2), "two\n") + log_frame(stamp(3), b"cut")]
+    )
+    # The engine sends again what it sent from the resume point on, the cut last line too.
+    second = FakeBody(
+        [
+            log_frame(stamp(2), "two\n")
+            + log_frame(stamp(3), b"cut")
+            + log_frame(stamp(31), "three\n")
+            + log_frame(stamp(32), "four\n")
+        ]
+    )
+    stopped = container_state("a", "exited", 137, started=at(0), finished=at(4))
+    view = FakeEngineView(
+        logs={"a": [first, second]},
+        states={
+            "a": [
+                running("a", 0),
+                stopped,
+                stopped,
+                running("a", 30, finished=at(4)),
+                ContainerNotFoundError("a"),
+            ]
+        },
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        items = drain(stream)
+    assert items == [
+        LogLine(A, "one", "stdout", at(1)),
+        LogLine(A, "two", "stdout", at(2)),
+        LogLine(A, "cut", "stdout", at(3)),
+        LogExited(A, 137, at(4)),
+        LogRestarted(A, at(30), 137, at(4)),
+        LogLine(A, "three", "stdout", at(31)),
+        LogLine(A, "four", "stdout", at(32)),
+        LogEnded(A, "container removed"),
+    ]
+    assert texts(items)[3:5] == [
+        "exited: container exited (code 137)",
+        "— restarted 05:20:30, exit code 137 —",
+    ]
+    assert view.log_calls == [("a", True, 0, None), ("a", True, None, since_of(2))]
+
+
+def test_a_stopped_container_is_waited_for_without_spinning() -> None:
+    stopped = container_state("a", "exited", 0, started=at(0), finished=at(2))
+    view = FakeEngineView(
+        logs={"a": [FakeBody([log_frame(stamp(1), "bye\n")])]},
+        states={"a": [running("a", 0), stopped]},
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        assert texts(collect(stream, 2)) == ["bye", "exited: container exited (code 0)"]
+        time.sleep(1.2)
+        assert stream.get_batch(timeout=0) == []
+        assert not stream.finished  # still waiting for the container to run again
+    # The first look, the one when the log ended, then polls 0.1, 0.2, 0.4 s... apart.
+    assert 3 <= len(view.checked) <= 6
+    assert view.log_calls == [("a", True, 0, None)]
+
+
+def test_a_restart_by_the_restart_policy_is_told_by_the_start_time() -> None:
+    view = FakeEngineView(
+        logs={
+            "a": [
+                FakeBody([log_frame(stamp(1), "one\n")]),
+                FakeBody([log_frame(stamp(31), "two\n")]),
+                FakeBody([log_frame(stamp(41), "three\n")]),
+            ]
+        },
+        states={
+            "a": [
+                running("a", 0),
+                # Seen between the crash and the restart: its exit code is known.
+                container_state("a", "restarting", 3, started=at(0), finished=at(29)),
+                running("a", 30, finished=at(29)),
+                # Seen running again at once: the state never said it stopped.
+                running("a", 40, finished=at(39)),
+                ContainerNotFoundError("a"),
+            ]
+        },
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        items = drain(stream)
+    assert texts(items) == [
+        "one",
+        "— restarted 05:20:30, exit code 3 —",
+        "two",
+        "— restarted 05:20:40 —",
+        "three",
+        "end: container removed",
+    ]
+    assert items[3] == LogRestarted(A, at(40), None, at(39))
+    assert view.log_calls == [
+        ("a", True, 0, None),
+        ("a", True, None, since_of(1)),
+        ("a", True, None, since_of(31)),
+    ]
+
+
+def test_the_marker_goes_before_the_first_line_of_the_new_run() -> None:
+    # The engine ended the body before sending the old run's last line, and the new run's first
+    # line is stamped before the engine noted its start (at 30): the boundary is the old end.
+    view = FakeEngineView(
+        logs={
+            "a": [
+                FakeBody([log_frame(stamp(1), "one\n")]),
+                FakeBody(
+                    [
+                        log_frame(stamp(1), "one\n")
+                        + log_frame(stamp(2), "last words\n")
+                        + log_frame(stamp(29), "first words\n")
+                        + log_frame(stamp(31), "two\n")
+                    ]
+                ),
+            ]
+        },
+        states={
+            "a": [running("a", 0), running("a", 30, finished=at(28)), ContainerNotFoundError("a")]
+        },
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        items = drain(stream)
+    assert texts(items) == [
+        "one",
+        "last words",
+        "— restarted 05:20:30 —",
+        "first words",
+        "two",
+        "end: container removed",
+    ]
+
+
+def test_a_new_run_before_any_line_is_read_from_the_end_of_the_last() -> None:
+    view = FakeEngineView(
+        logs={"a": [FakeBody([]), FakeBody([log_frame(stamp(29), "first words\n")])]},
+        states={
+            "a": [running("a", 0), running("a", 30, finished=at(28)), ContainerNotFoundError("a")]
+        },
+    )
+    with LogStream(view, [A], tail=0) as stream:
+        assert texts(drain(stream)) == [
+            "— restarted 05:20:30 —",
+            "first words",
+            "end: container removed",
+        ]
+    assert view.log_calls == [
+        ("a", True, 0, None),
+        ("a", True, None, f"{EPOCH_0535 - 7}.123456000"),
+    ]
+
+
+def test_a_removed_container_is_followed_into_its_replacement() -> None:
+    # compose recreates: the replacement is created under a temporary name, the old container
+    # removed, the replacement renamed and started.
+    replacement = container_state(
+        "a2", "created", name="41c63b33594e_pod-a-1", project="pod", service="a", number=1
+    )
+    others = (
+        container_state("a", "removing", started=at(0), project="pod", service="a", number=1),
+        running("x2", 0, project="pod", service="a", number=2),
+        running("y1", 0, project="pod", service="b", number=1),
+    )
+    view = FakeEngineView(
+        logs={
+            "a": [FakeBody([log_frame(stamp(1), "old\n")])],
+            "a2": [FakeBody([log_frame(stamp(41), "new\n")])],
+        },
+        states={
+            "a": [running("a", 0), ContainerNotFoundError("a")],
+            "a2": [running("a2", 40, name="pod-a-1"), ContainerNotFoundError("a2")],
+        },
+        listings=[(*others, replacement), others[1:]],
+    )
+    with LogStream(view, [OLD], tail=0) as stream:
+        items = drain(stream)
+    assert items == [
+        LogLine(OLD, "old", "stdout", at(1)),
+        LogRestarted(NEW, at(40), previous=OLD),
+        LogLine(NEW, "new", "stdout", at(41)),
+        LogEnded(NEW, "container removed"),
+    ]
+    assert items[1].describe(UTC) == "recreated 05:20:40"
+    assert view.log_calls == [("a", True, 0, None), ("a2", True, None, None)]
+    assert view.listed == ["pod", "pod"]
+
+
+def test_a_removed_container_without_replacement_ends() -> None:
+    view = FakeEngineView(
+        logs={"a": [FakeBody([log_frame(stamp(1), "last\n")])]},
+        states={"a": [running("a", 0), ContainerNotFoundError("a")]},
+        listings=[(running("x2", 0, project="pod", service="a", number=2),)],
+    )
+    with LogStream(view, [OLD], tail=0) as stream:
+        assert drain(stream) == [
+            LogLine(OLD, "last", "stdout", at(1)),
+            LogEnded(OLD, "container removed"),
+        ]
+    assert view.listed == ["pod"]
+
+
+def test_the_source_of_a_container_has_its_stable_name() -> None:
+    momentary = container_state(
+        "a2", "running", name="41c63b33594e_pod-a-1", project="pod", service="a", number=1
+    )
+    assert LogSource.of(momentary) == NEW
+    custom = dataclasses.replace(momentary, name="41c63b33594e_my-name")  # container_name
+    assert LogSource.of(custom).name == "my-name"
+    bare = container_state("z", "running", name="plain", project="", service="", number=0)
+    assert LogSource.of(bare) == LogSource("z", "plain", "", "", 0)
+
+
+# The history, merged by time.
+
+
+def test_history_is_merged_by_time_across_sources() -> None:
+    view = FakeEngineView(
+        logs={
+            "a": [FakeBody([log_frame(stamp(s), f"{t}\n") for s, t in
+                            [(1, "a1"), (3, "a3"), (3, "a3 again"), (7, "a7")]])],
+            "b": [FakeBody([log_frame(stamp(s), f"{t}\n") for s, t in
+                            [(2, "b2"), (3, "b3"), (5, "b5")]])],
+            "c": [FakeBody([log_frame(stamp(0), "c0\n"), log_frame(stamp(3), "c3\n"),
+                            log_frame("garbled", "c unstamped\n"),
+                            log_frame(stamp(8), "c8\n")])],
+        }
+    )  # fmt: skip
+    with LogStream(view, [A, B, C], follow=False) as stream:
+        items = drain(stream)
+    lines = [item.text for item in items if isinstance(item, LogLine)]
+    # Equal times keep the order of the sources; a line without a time stays after the line
+    # before it.
+    assert lines == [
+        "c0", "a1", "b2", "a3", "a3 again", "b3", "c3", "c unstamped", "b5", "a7", "c8"
+    ]  # fmt: skip
+    assert sorted(texts(items[len(lines) :])) == ["end: end of log"] * 3
+    assert sorted(view.log_calls) == [(s, False, None, None) for s in "abc"]
+
+
+def test_a_long_history_is_merged_without_reading_it_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_logs, "_MERGE_LINES", 50)
+    long = FakeBody([log_frame(stamp(10), f"line {n}\n") for n in range(2000)])
+    slow = FakeBody([log_frame(stamp(1), "early\n")], hold=True)
+    view = FakeEngineView(logs={"a": [long], "b": [slow]})
+    with LogStream(view, [A, B], follow=False) as stream:
+        assert texts(collect(stream, 1)) == ["early"]
+        wait_for(lambda: long.opened and long.unread() > 0, message="the first read")
+        time.sleep(0.1)
+        # b could still send a line older than a's: a's lines wait, and a is not read on.
+        assert stream.get_batch(timeout=0) == []
+        assert long.unread() > 0
+        slow.send(log_frame(stamp(20), "late\n"))
+        slow.end()
+        rest = drain(stream)
+    assert texts(rest)[:2001] == [*(f"line {n}" for n in range(2000)), "late"]
+
+
+def test_following_starts_with_the_merged_history_then_follows_on() -> None:
+    view = FakeEngineView(
+        logs={
+            "a": [
+                FakeBody([log_frame(stamp(1), "a1\n") + log_frame(stamp(4), "a4\n")]),
+                FakeBody([log_frame(stamp(4), "a4\n") + log_frame(stamp(9), "a9\n")]),
+            ],
+            "b": [
+                FakeBody([log_frame(stamp(2), "b2\n")]),
+                FakeBody([log_frame(stamp(2), "b2\n") + log_frame(stamp(8), "b8\n")]),
+            ],
+            "c": [FakeBody([]), FakeBody([log_frame(stamp(5), "c5\n")])],
+        },
+        states={s: [running(s, 0), ContainerNotFoundError(s)] for s in "abc"},
+    )
+    with LogStream(view, [A, B, C], tail=2) as stream:
+        items = drain(stream)
+    assert texts(items)[:3] == ["a1", "b2", "a4"]
+    assert texts(items, A) == ["a1", "a4", "a9", "end: container removed"]
+    assert texts(items, B) == ["b2", "b8", "end: container removed"]
+    assert texts(items, C) == ["c5", "end: container removed"]
+    assert sorted(view.log_calls) == [
+        ("a", False, 2, None),
+        ("a", True, None, since_of(4)),
+        ("b", False, 2, None),
+        ("b", True, None, since_of(2)),
+        ("c", False, 2, None),
+        ("c", True, None, None),  # nothing in its history: every line since is new
+    ]
 
 
 def test_bad_options_and_the_view_shortcuts() -> None:
