@@ -180,6 +180,9 @@ async def test_the_footer_fits_and_always_offers_help(
             await footer_settled(pilot)
             shown = footer_keys(app)
             assert {"p", "r", "S", "s", "z", "E", "q", "?"} <= set(shown)
+        # A terminal made narrower chooses the keys again.
+        await pilot.resize_terminal(70, 24)
+        await check("resized to 70 columns")
 
 
 # Key names.
