@@ -3,12 +3,14 @@
 A feed made here produces LogLines in its own thread at the offered rate (N sources x R lines/s,
 about 60 characters each, stamped with the real time) into an unbounded queue, so a pane that
 falls behind shows as a growing backlog rather than as a slower producer. A headless app
-(150x45) runs a LogPane that follows it, in four phases of the same length:
+(150x45) runs a LogPane that follows it, in phases of the same length:
 
 - plain: following, with a key press about every 100 ms that toggles timestamps (``t``);
 - search: the same with a search active (every line searched, about a third of them hits,
   highlighted);
 - filter: the same with a filter active (about one line in ten shown);
+- wrap: the same with wrap on, at 80 columns, where a line with its timestamp takes two rows
+  (each ``t`` then re-measures every line of the ring for the wrap index);
 - heap: plain following again under tracemalloc, for the peak of the Python heap (tracemalloc
   slows the interpreter, so the other phases run without it).
 
@@ -27,7 +29,7 @@ which never happens while 20,000 lines/s arrive. The screen is rendered (every v
 turned into segments) but headless, so writing it to a terminal is not counted.
 
 Run: .venv/bin/python bench/tui_log_pane.py [--sources 20] [--rate 1000] [--seconds 10]
-     [--presses 100] [--phases plain,search,filter,heap]
+     [--presses 100] [--phases plain,search,filter,wrap,heap]
 """
 
 from __future__ import annotations
@@ -188,7 +190,8 @@ async def run_phase(name: str, args: argparse.Namespace, presses: int) -> Phase:
         return feed
 
     app = BenchApp(args.gc_freeze)
-    async with app.run_test(headless=True, size=(150, 45)) as pilot:
+    size = (80, 45) if name == "wrap" else (150, 45)
+    async with app.run_test(headless=True, size=size) as pilot:
         pane = app.query_one(LogPane)
         pane.focus()
         view = pane.view
@@ -220,6 +223,8 @@ async def run_phase(name: str, args: argparse.Namespace, presses: int) -> Phase:
             pane.query_one("#log-search", Input).value = "status=200"
         elif name == "filter":
             pane.query_one("#log-filter", Input).value = "re:^\\d{8}7 "
+        elif name == "wrap":
+            pane.wrap = True
         await pilot.pause()
         started = time.perf_counter()
         cpu = time.process_time()
@@ -261,7 +266,7 @@ def report(phases: list[Phase], args: argparse.Namespace) -> None:
     offered = args.sources * args.rate
     print(
         f"{args.sources} sources x {args.rate:,} lines/s = {offered:,} lines/s offered, "
-        f"{args.seconds:g} s per phase, max_lines 20,000, headless 150x45"
+        f"{args.seconds:g} s per phase, max_lines 20,000, headless 150x45 (wrap: 80x45)"
     )
     print(
         "| phase | produced/s | delivered/s | behind at end | ring pruned | backlog | lost | "
@@ -307,7 +312,7 @@ async def main() -> None:
         help="do not gc.freeze() once started (ClawApp does)",
     )
     parser.add_argument(
-        "--phases", default="plain,search,filter,heap", help="comma-separated phases to run"
+        "--phases", default="plain,search,filter,wrap,heap", help="comma-separated phases to run"
     )
     args = parser.parse_args()
     phases = []

@@ -71,7 +71,7 @@ class ClawApp(OrderedKeysApp[None]):
                 about = f"{binding.tooltip} · " if binding.tooltip else ""
                 yield SystemCommand(
                     binding.description,
-                    f"{about}{title} · key {key_label(binding)}",
+                    f"{about}{title} · key {key_label(self, binding)}",
                     lambda node=node, action=binding.action: self.call_next(
                         node.run_action, action
                     ),

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-__all__ = ["HelpScreen", "bindings_by_group"]
+from ..colours import text_style
+
+__all__ = ["HelpScreen", "bindings_by_group", "key_label"]
 
 
 def _own_bindings(node: DOMNode) -> list[Binding]:
@@ -47,11 +49,13 @@ def bindings_by_group(nodes: Iterable[DOMNode]) -> list[tuple[str, DOMNode, list
     return groups
 
 
-def key_label(binding: Binding) -> str:
-    return ", ".join(
-        {"question_mark": "?", "slash": "/", "escape": "esc", "space": "space"}.get(k, k)
-        for k in binding.key.split(",")
-    )
+def key_label(app: App[Any], binding: Binding) -> str:
+    """The keys of ``binding`` as the footer prints them (``[`` for ``left_square_bracket``,
+    ``^s`` for ``ctrl+s``), comma-separated."""
+    if binding.key_display:
+        return binding.key_display
+    keys = [key.strip() for key in binding.key.split(",")]
+    return ", ".join(app.get_key_display(binding.with_key(key)) for key in keys)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -60,6 +64,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"help-screen--about"}
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen VerticalScroll {
@@ -70,12 +75,15 @@ class HelpScreen(ModalScreen[None]):
         background: $surface;
         padding: 0 1;
     }
-    HelpScreen .help-title { text-style: bold; color: $accent; padding-top: 1; }
+    HelpScreen .help-title { text-style: bold; color: $text-accent; padding-top: 1; }
+    HelpScreen > .help-screen--about { color: $text-muted; }
     """
 
     def __init__(self, groups: Sequence[tuple[str, Sequence[Binding]]]) -> None:
         super().__init__()
         self.groups = groups
+        self._theme = ""
+        """The theme the tables were last drawn in."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -85,14 +93,31 @@ class HelpScreen(ModalScreen[None]):
                     "  ·  ctrl+p: every action by name  ·  esc: close",
                 )
             )
-            for title, bindings in self.groups:
+            for index, (title, _) in enumerate(self.groups):
                 yield Static(title, classes="help-title")
-                table = Table.grid(padding=(0, 2))
-                table.add_column(min_width=12)
-                table.add_column()
-                for binding in bindings:
-                    what = Text(binding.description)
-                    if binding.tooltip:
-                        what.append(f"  {binding.tooltip}", "dim")
-                    table.add_row(Text(key_label(binding), "bold"), what)
-                yield Static(table)
+                yield Static(id=f"help-keys-{index}")
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted and self.app.theme != self._theme:
+            self._draw()
+
+    def _draw(self) -> None:
+        """Fill in the tables of keys, in the colours of the current theme."""
+        self._theme = self.app.theme
+        about = text_style(
+            self, "help-screen--about", self.query_one(VerticalScroll).background_colors[1]
+        )
+        for index, (_, bindings) in enumerate(self.groups):
+            table = Table.grid(padding=(0, 2))
+            table.add_column(min_width=12)
+            table.add_column()
+            for binding in bindings:
+                what = Text(binding.description)
+                if binding.tooltip:
+                    what.append(f"  {binding.tooltip}", about)
+                table.add_row(Text(key_label(self.app, binding), "bold"), what)
+            self.query_one(f"#help-keys-{index}", Static).update(table)

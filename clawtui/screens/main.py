@@ -28,7 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs, Tree
+from textual.widgets import Header, TabbedContent, TabPane, Tabs, Tree
 from textual.worker import Worker, WorkerState
 
 from clawlib.engine import ContainerRecord, LogItem, LogSource
@@ -54,6 +54,7 @@ from ..widgets.costs_pane import CostsPane
 from ..widgets.detail_pane import DetailPane, DetailTab
 from ..widgets.health_pane import HealthPane
 from ..widgets.inspect_pane import InspectPane
+from ..widgets.key_footer import KeyFooter
 from ..widgets.log_pane import LogPane, OpenFeed
 from ..widgets.pod_tree import PodTree
 from ..widgets.status_bar import StatusBar
@@ -62,6 +63,8 @@ __all__ = ["DETAIL_TABS", "MainScreen"]
 
 WATCH_INTERVAL = 2.0
 """Seconds between looks at the pod file's modification time."""
+NARROW = 100
+"""Terminals narrower than this many columns are narrow: the tree gives up width to the logs."""
 
 
 def _log_feed(backend: PodBackend) -> OpenFeed:
@@ -89,20 +92,46 @@ class MainScreen(Screen[None]):
     """The live view of one pod."""
 
     HELP_GROUP = "Pod view"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared so by Textual's Screen)
+        (0, "-narrow"),
+        (NARROW, "-wide"),
+    ]
+    """Below :data:`NARROW` columns the tree takes a smaller share of the width (app.tcss)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "plan", "Plan", tooltip="Re-plan, preview the diff, apply", id="main.plan"),
-        Binding("e", "edit", "Edit", tooltip="Open the pod file in $EDITOR", id="main.edit"),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            tooltip="Open the pod file in $EDITOR",
+            show=False,
+            id="main.edit",
+        ),
         Binding("E", "problems", "Problems", tooltip="The pod file's problems", id="main.problems"),
         Binding(
-            "H", "probe", "Probe", tooltip="Probe every container's health now", id="main.probe"
+            "H",
+            "probe",
+            "Probe",
+            tooltip="Probe every container's health now",
+            show=False,
+            id="main.probe",
         ),
         Binding("r", "act('restart')", "Restart", id="main.restart"),
         Binding("S", "act('stop')", "Stop", id="main.stop"),
         Binding("u", "act('start')", "Start", id="main.start"),
-        Binding("b", "act('rebuild')", "Rebuild", id="main.rebuild"),
+        Binding("b", "act('rebuild')", "Rebuild", show=False, id="main.rebuild"),
         Binding("s", "shell", "Shell", id="main.shell"),
-        Binding("D", "down", "Down", tooltip="Bring the whole pod down", id="main.down"),
+        Binding(
+            "D", "down", "Down", tooltip="Bring the whole pod down", show=False, id="main.down"
+        ),
+        Binding(
+            "z",
+            "zoom",
+            "Zoom",
+            tooltip="The detail area at full width, the tree hidden; again to come back",
+            id="main.zoom",
+        ),
         # The Config pane's own keys, from wherever the focus is while its tab shows.
         Binding("left_square_bracket", "config_file(-1)", "Previous file", show=False),
         Binding("right_square_bracket", "config_file(1)", "Next file", show=False),
@@ -218,7 +247,7 @@ class MainScreen(Screen[None]):
                         pane = self._panes[tab.id] = tab.make(self.backend)
                         yield pane
         yield StatusBar(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         # Tab goes from the tree straight into the shown pane; number keys and the mouse pick tabs.
@@ -475,6 +504,20 @@ class MainScreen(Screen[None]):
         if isinstance(pane, ConfigPane):
             pane.step(step)
 
+    def action_zoom(self) -> None:
+        """Give the detail area the whole width (the tree hidden), or give the tree back."""
+        tree = self.query_one(PodTree)
+        zoomed = tree.display
+        tree.display = not zoomed
+        self.query_one(StatusBar).zoomed = zoomed
+        if zoomed and (self.focused is tree or self.focused is None):
+            pane = self._panes.get(self.query_one(TabbedContent).active)
+            if pane is not None:
+                pane.focus()
+            if self.focused is tree or self.focused is None:  # a pane that takes no focus
+                self.set_focus(None)
+                self.focus_next()
+
     def action_plan(self) -> None:
         from .plan import PlanScreen
 
@@ -539,7 +582,7 @@ class MainScreen(Screen[None]):
 
         def run(confirmed: bool | None = True) -> None:
             if confirmed:
-                self.query_one(StatusBar).action = f"{action} {title}…"
+                self.query_one(StatusBar).say(f"{action} {title}…", lasting=True)
                 self.run_compose_action(action, title, services)
 
         if services and action != "rebuild":
@@ -596,13 +639,14 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_action_finished(self, message: ActionFinished) -> None:
         if message.error is not None:
-            self.query_one(StatusBar).action = f"{message.action} {message.target} failed"
+            status = self.query_one(StatusBar)
+            status.say(f"{message.action} {message.target} failed", lasting=True)
             self.notify(str(message.error), title=f"{message.action} failed", severity="error")
             return
         self._action_done(f"{message.action} {message.target}: done")
 
     def _action_done(self, text: str) -> None:
-        self.query_one(StatusBar).action = text
+        self.query_one(StatusBar).say(text)
         self.notify(text)
 
     def action_down(self) -> None:
@@ -614,7 +658,7 @@ class MainScreen(Screen[None]):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.query_one(StatusBar).action = "down…"
+                self.query_one(StatusBar).say("down…", lasting=True)
                 self.run_compose_action("down", self.project or "", ())
 
         self.app.push_screen(

@@ -88,14 +88,14 @@ class LogPane(DetailPane, can_focus=False):
         Binding("t", "toggle_timestamps", "Timestamps", id="logs.timestamps"),
         Binding("w", "toggle_wrap", "Wrap", id="logs.wrap"),
         Binding("space", "toggle_pause", "Pause", id="logs.pause"),
-        Binding("end,G", "resume", "Follow", id="logs.follow"),
+        Binding("end,G", "resume", "Follow", show=False, id="logs.follow"),
         Binding("slash", "search", "Search", id="logs.search"),
         Binding("n", "next_hit", "Next hit", id="logs.next-hit"),
-        Binding("N", "previous_hit", "Previous hit", id="logs.previous-hit"),
+        Binding("N", "previous_hit", "Previous hit", show=False, id="logs.previous-hit"),
         Binding("f", "filter", "Filter", id="logs.filter"),
-        Binding("F", "clear_filter", "Clear filter", id="logs.clear-filter"),
-        Binding("T", "cycle_tail", "Tail size", id="logs.tail"),
-        Binding("ctrl+s", "save", "Save", id="logs.save"),
+        Binding("F", "clear_filter", "Clear filter", show=False, id="logs.clear-filter"),
+        Binding("T", "cycle_tail", "Tail size", show=False, id="logs.tail"),
+        Binding("ctrl+s", "save", "Save", show=False, id="logs.save"),
         Binding(
             "y",
             "copy",
@@ -103,7 +103,7 @@ class LogPane(DetailPane, can_focus=False):
             tooltip=f"Copy the last {COPY_LINES:,} lines shown to the clipboard",
             id="logs.copy",
         ),
-        Binding("c", "clear", "Clear", id="logs.clear"),
+        Binding("c", "clear", "Clear", show=False, id="logs.clear"),
         Binding("escape", "escape", "Close search", show=False, id="logs.escape"),
     ]
 

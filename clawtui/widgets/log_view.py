@@ -2,7 +2,9 @@
 
 :class:`LogView` renders only the rows on screen (Line API) from a
 :class:`~clawtui.logbuffer.LogBuffer`, with wrap, timestamps, per-container colours and search
-highlights, and pauses following when the reader scrolls up.
+highlights, and pauses following when the reader scrolls up. Wrapped rows hang under the message,
+after the timestamp and the container's name, so the names column stays clear. The colours come
+from the current theme, worked out once per theme (:meth:`LogView.notify_style_update`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.events import MouseScrollUp, Resize
 from textual.geometry import Size
 from textual.message import Message
@@ -22,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from clawlib.engine import LogSource
+from clawtui.colours import name_colours, readable, text_style
 from clawtui.logbuffer import (
     BAR,
     MARKER,
@@ -36,27 +40,20 @@ if TYPE_CHECKING:
     pass
 
 
-__all__ = ["PALETTE", "LogView"]
+__all__ = ["NAME_COLOURS", "LogView"]
 
 
-PALETTE = (
-    "#5fafff",
-    "#d787d7",
-    "#5fd7af",
-    "#ffaf5f",
-    "#87d75f",
-    "#ff87af",
-    "#d7d75f",
-    "#5fd7ff",
-    "#af87ff",
-    "#d7af87",
-)
-"""Colours of the container names, given in order of first appearance."""
+NAME_COLOURS = 10
+"""Colours of the container names (hues spread from the theme's primary colour), given in order
+of first appearance."""
 
 _MIN_CACHE = 64
 """Fewest lines whose rendered rows are kept."""
 _STAMP = 13
 """Cells of the timestamp column: ``HH:MM:SS.mmm`` and a space."""
+_MIN_ROOM = 16
+"""Fewest cells of message a wrapped row keeps: with less room beside the timestamp and name,
+the rows after the first start at the left edge instead of under the message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +96,12 @@ class LogView(ScrollView, can_focus=True):
         overflow-y: scroll;
         overflow-x: auto;
         &.-wrap { overflow-x: hidden; }
-        & > .log-view--stderr { color: $error; }
+        & > .log-view--stderr { color: $text-error; }
         & > .log-view--marker { color: $text-muted; text-style: italic; }
         & > .log-view--timestamp { color: $text-muted; }
         & > .log-view--bar { color: $text-muted; }
-        & > .log-view--match { background: $warning 40%; }
-        & > .log-view--current-match { background: $warning; color: $surface; }
+        & > .log-view--match { background: $warning 40%; color: auto 90%; }
+        & > .log-view--current-match { background: $warning; color: auto 90%; }
     }
     """
 
@@ -159,7 +156,7 @@ class LogView(ScrollView, can_focus=True):
         for source in sources:
             name = source.name
             if name not in self._colours:
-                self._colours[name] = len(self._colours) % len(PALETTE)
+                self._colours[name] = len(self._colours) % NAME_COLOURS
                 if len(name) > self._name_width:  # container names are ASCII
                     self._name_width = len(name)
                     widened = True
@@ -295,6 +292,9 @@ class LogView(ScrollView, can_focus=True):
         width = self._wrap_width
         stamp = _STAMP if self.timestamps else 0
         prefix = self._fixed_width()
+        # Cells of a row after the first: the width less the indent under the message.
+        line_rest = width - _hang(prefix, width)
+        marker_rest = width - _hang(stamp, width)
         buffer = self.buffer
         texts, metas, first = buffer.texts, buffer.metas, buffer.first
         heights: list[int] = []
@@ -302,8 +302,13 @@ class LogView(ScrollView, can_focus=True):
         for number in buffer.shown_numbers(start, stop):
             text = texts[number - first]
             cells = len(text) if text.isascii() else cell_len(text)
-            cells += stamp if metas[number - first] & 3 == MARKER else prefix
-            append(-(-cells // width) or 1)
+            if metas[number - first] & 3 == MARKER:
+                cells += stamp
+                rest = marker_rest
+            else:
+                cells += prefix
+                rest = line_rest
+            append(1 if cells <= width else 1 - (-(cells - width) // rest))
         return heights
 
     def _row_of(self, position: int) -> int:
@@ -336,15 +341,32 @@ class LogView(ScrollView, can_focus=True):
         if self._styles is None:
             base = self.rich_style
             part = self.get_component_rich_style
+            background = self.background_colors[1]
+
+            def text(component: str) -> Style:
+                return base + text_style(self, component, background)
+
+            def highlight(component: str) -> Style:
+                style = part(component)
+                if style.color is None or style.bgcolor is None:
+                    return style
+                behind = Color.from_rich_color(style.bgcolor)
+                colour = readable(Color.from_rich_color(style.color), behind)
+                return style + Style(color=colour.rich_color)
+
+            anchor = Color.parse(self.app.theme_variables["primary"])
             self._styles = _Styles(
                 text=base,
-                stderr=base + part("log-view--stderr"),
-                marker=base + part("log-view--marker"),
-                timestamp=base + part("log-view--timestamp"),
-                bar=base + part("log-view--bar"),
-                match=part("log-view--match"),
-                current=part("log-view--current-match"),
-                names=tuple(base + Style(color=colour) for colour in PALETTE),
+                stderr=text("log-view--stderr"),
+                marker=text("log-view--marker"),
+                timestamp=text("log-view--timestamp"),
+                bar=text("log-view--bar"),
+                match=highlight("log-view--match"),
+                current=highlight("log-view--current-match"),
+                names=tuple(
+                    base + Style(color=colour.rich_color)
+                    for colour in name_colours(anchor, background, NAME_COLOURS)
+                ),
             )
         return self._styles
 
@@ -371,12 +393,19 @@ class LogView(ScrollView, can_focus=True):
     def _line_rows(self, number: int, scroll_x: int, width: int) -> list[Strip]:
         rows = self._rows.get(number)
         if rows is None:
-            segments, cells = self._segments(number)
+            segments, cells, fixed = self._segments(number)
             pad = self._get_styles().text
-            if self.wrap:
-                cuts = [*range(width, cells, width), cells] if cells else [0]
-                pieces = Segment.divide(segments, cuts)
-                rows = [_row(piece, width, pad) for piece in pieces] or [_row([], width, pad)]
+            if self.wrap and cells > width:
+                # The rows after the first hang under the message, after the fixed columns.
+                hang = _hang(fixed, width)
+                rest = width - hang
+                cuts = [width, *range(width + rest, cells, rest), cells]
+                pieces = list(Segment.divide(segments, cuts))
+                indent = [Segment(" " * hang, pad)] if hang else []
+                rows = [_row(pieces[0], width, pad)]
+                rows += [_row([*indent, *piece], width, pad) for piece in pieces[1:]]
+            elif self.wrap:
+                rows = [_row(segments, width, pad)]
             elif scroll_x >= cells:
                 rows = [_row([], width, pad)]
             elif scroll_x == 0 and cells <= width:
@@ -388,15 +417,16 @@ class LogView(ScrollView, can_focus=True):
             self._rows[number] = rows
         return rows
 
-    def _segments(self, number: int) -> tuple[list[Segment], int]:
-        """The segments of line ``number`` and how many cells they take."""
+    def _segments(self, number: int) -> tuple[list[Segment], int, int]:
+        """The segments of line ``number``, how many cells they take, and how many of those
+        come before the message (timestamp, name)."""
         text, meta, stamp = self.buffer.line(number)
         styles = self._get_styles()
         segments = []
-        cells = _cells(text)
+        fixed = 0
         if self.timestamps:
             segments.append(Segment(clock(stamp) + " ", styles.timestamp))
-            cells += _STAMP
+            fixed = _STAMP
         kind = meta & 3
         if kind == MARKER:
             style = styles.marker
@@ -405,12 +435,13 @@ class LogView(ScrollView, can_focus=True):
             slot = self._colours.get(name, 0)
             segments.append(Segment(name.ljust(self._name_width), styles.names[slot]))
             segments.append(Segment(BAR, styles.bar))
-            cells += self._name_width + len(BAR)
+            fixed += self._name_width + len(BAR)
             style = styles.stderr if kind == STDERR else styles.text
+        cells = fixed + _cells(text)
         search = self.buffer.search
         if search is None:
             segments.append(Segment(text, style))
-            return segments, cells
+            return segments, cells, fixed
         hit = style + (styles.current if number == self.current_hit else styles.match)
         end = 0
         for match in search.finditer(text):
@@ -423,7 +454,7 @@ class LogView(ScrollView, can_focus=True):
             end = stop
         if end < len(text):
             segments.append(Segment(text[end:], style))
-        return segments, cells
+        return segments, cells, fixed
 
     # Handlers: the reader scrolling pauses and resumes following.
 
@@ -466,6 +497,12 @@ class LogView(ScrollView, can_focus=True):
 
     def action_scroll_end(self) -> None:
         self.resume()
+
+
+def _hang(fixed: int, width: int) -> int:
+    """The indent of the wrapped rows of a line whose message starts ``fixed`` cells in, at
+    ``width``: under the message, or none when that leaves less than :data:`_MIN_ROOM`."""
+    return fixed if width - fixed >= _MIN_ROOM else 0
 
 
 def _row(segments: list[Segment], width: int, pad: Style) -> Strip:

@@ -1,4 +1,8 @@
-"""The pod tree: pod → services (claw type, count, image) → containers, with state and health."""
+"""The pod tree: pod → services (claw type, count, image) → containers, with state and health.
+
+The labels are Rich text built when the pod changes, in colours taken from the theme then: a
+change of theme builds them again (:meth:`PodTree.notify_style_update`).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from clawlib.lifecycle import ContainerHealth
 
+from ..colours import text_style
 from ..model import ContainerRow, ServiceGroup, container_state, health_verdict
 from ..state import POD_KEY
 
@@ -41,6 +47,9 @@ _ROLE_MARKS = {"proxy": "◆ "}
 _HEALTH_MARKS = {"healthy": "♥", "unhealthy": "✗", "starting": "…", "stopped": "■", "error": "?"}
 
 
+_Shown = tuple[str, Sequence[ServiceGroup], Mapping[str, ContainerHealth], datetime, str, bool]
+
+
 class PodTree(Tree[str]):
     """The pod's services and containers; each node's data is its key (``pod``,
     ``service:NAME`` or ``container:SERVICE#NUMBER``), which
@@ -61,11 +70,11 @@ class PodTree(Tree[str]):
     }
     DEFAULT_CSS = """
     PodTree { scrollbar-size-vertical: 1; }
-    PodTree > .pod-tree--ok { color: $success; }
-    PodTree > .pod-tree--warning { color: $warning; }
-    PodTree > .pod-tree--error { color: $error; }
+    PodTree > .pod-tree--ok { color: $text-success; }
+    PodTree > .pod-tree--warning { color: $text-warning; }
+    PodTree > .pod-tree--error { color: $text-error; }
     PodTree > .pod-tree--muted { color: $text-muted; }
-    PodTree > .pod-tree--accent { color: $accent; }
+    PodTree > .pod-tree--accent { color: $text-accent; }
     """
 
     def __init__(self, pod: str, *, id: str | None = None) -> None:
@@ -75,6 +84,19 @@ class PodTree(Tree[str]):
         self._shape: list[str] = []
         self._by_key: dict[str, TreeNode[str]] = {POD_KEY: self.root}
         self._known = True
+        self._shown: _Shown | None = None
+        """The arguments of the last :meth:`show`, to build the labels again in a new theme."""
+        self._theme: tuple[str, Color] | None = None
+        """The theme and the background the labels were last coloured for."""
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._shown is None or not self.is_attached:
+            return
+        theme = (self.app.theme, self.background_colors[1])
+        if theme != self._theme:
+            pod, groups, health, now, note, engine_up = self._shown
+            self.show(pod, groups, health, now, note, engine_up=engine_up)
 
     def show(
         self,
@@ -90,6 +112,8 @@ class PodTree(Tree[str]):
         Without the engine, a planned service with no container known is ``unknown``, not
         ``missing``."""
         self._known = engine_up
+        self._shown = (pod, groups, health, now, note, engine_up)
+        self._theme = (self.app.theme, self.background_colors[1])
         shape = [g.key for g in groups] + [r.key for g in groups for r in g.rows]
         if shape != self._shape:
             self._rebuild(groups)
@@ -126,7 +150,7 @@ class PodTree(Tree[str]):
 
     def _colour(self, name: str) -> Style:
         """The style of ``ok``, ``warning``, ``error``, ``muted`` or ``accent`` (theme colours)."""
-        return self.get_component_rich_style(f"pod-tree--{name}", partial=True)
+        return text_style(self, f"pod-tree--{name}")
 
     def _group_label(
         self, group: ServiceGroup, health: Mapping[str, ContainerHealth], now: datetime

@@ -148,11 +148,11 @@ async def test_t_toggles_timestamps() -> None:
         assert rows(pane)[0] == f"demo-researcher-0-1{BAR}hello"
 
 
-async def test_w_wraps_a_long_line_over_several_rows() -> None:
+async def test_w_wraps_a_long_line_under_its_message() -> None:
     app, opener = PaneApp(), Opener()
     async with app.run_test(size=SIZE) as pilot:
         pane = app.query_one(LogPane)
-        await started(pilot, pane, opener, line(A, "x" * 300), line(B, "after"))
+        await started(pilot, pane, opener, line(A, "x" * 250), line(B, "after"))
         width = pane.view.scrollable_content_region.width
         prefix = len(f"demo-researcher-0-1{BAR}")
         assert rows(pane)[:2] == [
@@ -161,22 +161,37 @@ async def test_w_wraps_a_long_line_over_several_rows() -> None:
         ]
         assert pane.view.virtual_size.height == 2
         await pilot.press("w")
-        tall = -(-(prefix + 300) // width)
-        assert tall == 3
-        assert pane.view.virtual_size.height == tall + 1
+        # The rows after the first start under the message, not under the name.
+        room = width - prefix
+        assert -(-250 // room) == 3
+        assert pane.view.virtual_size.height == 3 + 1
         assert rows(pane)[:4] == [
-            f"demo-researcher-0-1{BAR}" + "x" * (width - prefix),
-            "x" * width,
-            "x" * (300 - (width - prefix) - width),
+            f"demo-researcher-0-1{BAR}" + "x" * room,
+            " " * prefix + "x" * room,
+            " " * prefix + "x" * (250 - 2 * room),
             f"demo-web-1         {BAR}after",
         ]
         assert "wrap" in pane.status_text.split("  ·  ")
+        # With timestamps, under the message still.
+        await pilot.press("t")
+        stamped = prefix + len(clock(START)) + 1
+        room = width - stamped
+        assert pane.view.virtual_size.height == -(-250 // room) + 1
+        assert rows(pane)[1] == " " * stamped + "x" * room
         # A narrower terminal wraps the line again, at the new width.
         await pilot.resize_terminal(80, 30)
         narrow = pane.view.scrollable_content_region.width
         assert narrow < width
-        assert pane.view.virtual_size.height == -(-(prefix + 300) // narrow) + 1
-        assert rows(pane)[1] == "x" * narrow
+        room = narrow - stamped
+        assert pane.view.virtual_size.height == -(-250 // room) + 1
+        assert rows(pane)[1] == " " * stamped + "x" * room
+        # Too narrow for the indent to leave room: the rows after the first use the width.
+        await pilot.resize_terminal(48, 30)
+        tiny = pane.view.scrollable_content_region.width
+        assert tiny - stamped < 16
+        first = tiny - stamped
+        assert pane.view.virtual_size.height == 1 + -(-(250 - first) // tiny) + 1
+        assert rows(pane)[:2] == [rows(pane)[0], "x" * tiny]
         await pilot.press("w")
         assert pane.view.virtual_size.height == 2
 
@@ -561,8 +576,10 @@ async def test_a_huge_line_is_cut() -> None:
         assert pane.buffer.texts == ["z" * 10_000 + " … (240,000 more characters)", "next"]
         await pilot.press("w")
         width = pane.view.scrollable_content_region.width
-        cells = len(f"demo-researcher-0-1{BAR}") + 10_000 + len(" … (240,000 more characters)")
-        assert pane.view.virtual_size.height == -(-cells // width) + 1
+        prefix = len(f"demo-researcher-0-1{BAR}")
+        cells = prefix + 10_000 + len(" … (240,000 more characters)")
+        # The first row, then rows of the width less the indent under the message.
+        assert pane.view.virtual_size.height == 1 + -(-(cells - width) // (width - prefix)) + 1
         assert rows(pane)[-1] == f"demo-researcher-0-1{BAR}next"
 
 
