@@ -119,10 +119,24 @@ class PodState:
             level = "warning"
         else:
             text, level = "generated files up to date", "ok"
+            running = self._running_planned()
+            if running == 0:
+                text = f"pod down: 0 of {len(self.planned)} running (p to bring it up)"
+                level = "warning"
+            elif running is not None and running < len(self.planned):
+                text += f" · {running} of {len(self.planned)} running"
         if self.plan.warnings:
             count = len(self.plan.warnings)
             text += f" · {count} warning{'s' if count != 1 else ''}"
         return text, level
+
+    def _running_planned(self) -> int | None:
+        """How many of the planned services have a running container (None while the engine
+        is not connected, or with nothing planned)."""
+        if not self.engine_up or not self.planned:
+            return None
+        running = {c.service for c in self.containers if c.running}
+        return sum(1 for service in self.planned if service.name in running)
 
     # Changes: each returns the state after it.
 

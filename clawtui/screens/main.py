@@ -386,16 +386,17 @@ class MainScreen(Screen[None]):
             if was_up:  # what runs is not known any more: no stale states in the tree
                 self._refresh_tree()
             return
-        # A container that started, was renamed (compose's recreate) or whose healthcheck
-        # changed its verdict is probed at once: the Health tab never contradicts the tree.
-        started = _running(report.containers) - _running(self.state.containers)
+        # A container that started, stopped, was renamed (compose's recreate) or whose
+        # healthcheck changed its verdict is probed at once: the Health tab never contradicts
+        # the tree.
+        changed = _judged(report.containers) - _judged(self.state.containers)
         if isinstance(report, EngineConnected):
             self._replace(self.state.with_engine_connected(report.containers))
         else:
             self._replace(self.state.with_containers(report.containers))
         self._refresh_tree()
         self._show_detail()
-        if started:
+        if changed:
             self.action_probe()
         if isinstance(report, EngineConnected):  # and all of them when the engine answers
             self.action_probe()
@@ -416,7 +417,13 @@ class MainScreen(Screen[None]):
         self.post_message(self.HealthProbed(results))
 
     def on_main_screen_health_probed(self, message: HealthProbed) -> None:
-        self._replace(self.state.with_health(message.results))
+        # A round that started before a container changed may answer after the round its
+        # change set off: a verdict on the container as it no longer is would undo the newer.
+        current = {c.name: c for c in self.state.containers}
+        results = [
+            r for r in message.results if _same_run(r.container, current.get(r.container.name))
+        ]
+        self._replace(self.state.with_health(results))
         self._refresh_tree()
         self._show_visible()
 
@@ -708,8 +715,17 @@ class MainScreen(Screen[None]):
         return status
 
 
-def _running(records: tuple[ContainerRecord, ...]) -> set[tuple[str, str, str | None]]:
-    return {(c.id, c.name, c.health) for c in records if c.running}
+def _same_run(probed: ContainerRecord, now: ContainerRecord | None) -> bool:
+    """Whether ``probed`` is still the container ``now`` is, in the same state (the engine's
+    list may lag: a container not listed yet is taken as it was probed)."""
+    if now is None:
+        return True
+    return (probed.id, probed.state, probed.started_at) == (now.id, now.state, now.started_at)
+
+
+def _judged(records: tuple[ContainerRecord, ...]) -> set[tuple[str, str, str, str | None]]:
+    """What a container's health verdict depends on, for each of ``records``."""
+    return {(c.id, c.name, c.state, c.health) for c in records}
 
 
 def _report_summary(report: ApplyReport) -> str:

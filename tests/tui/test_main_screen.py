@@ -775,3 +775,28 @@ async def test_the_selection_survives_recreated_containers(
         assert tree.cursor_node.data == "container:researcher-1#1"
         assert screen.selection.container is not None
         assert screen.selection.container.id == new.id
+
+
+async def test_a_container_that_stops_is_probed_and_a_late_round_does_not_undo_it(
+    demo: Path, backend: FakeBackend
+) -> None:
+    """A stop is probed at once, without waiting for the next round; a round judged on the
+    container as it was before (it answers late) does not put back its verdict."""
+    from datetime import UTC, datetime
+
+    from clawlib.lifecycle import ContainerHealth
+
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        running = backend.records[record("reviewer", claw_type="generic").id]
+        backend.emit(event("die", running, exit_code=0))
+        stopped = "    demo-reviewer-1  stopped  ■ stopped"
+        await pilot_wait_for(pilot, lambda: stopped in tree_lines(app))
+        screen = main_screen(app)
+        late = ContainerHealth(running, "healthy", "ok", "driver", datetime.now(UTC))
+        screen.post_message(MainScreen.HealthProbed((late,)))
+        await pilot.pause()
+        await pilot.pause()
+        assert stopped in tree_lines(app)
+        assert screen.state.latest_health()["demo-reviewer-1"].status == "stopped"

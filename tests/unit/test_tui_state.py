@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -192,3 +193,27 @@ def test_the_plan_status(tmp_path: Path) -> None:
         "warning",
     )
     assert planned.with_stale_plan().with_plan_error(problems).plan_stale is False
+
+
+def test_the_plan_status_says_when_the_files_are_applied_but_the_pod_is_not_running(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(
+        DEMO, tmp_path / "demo", ignore=shutil.ignore_patterns("*generated*", ".claw-runtime")
+    )
+    pod = load_pod(tmp_path / "demo" / "claw-pod.yml")
+    plan_pod(pod, lambda ref: None).write()
+    applied = plan_pod(pod, lambda ref: None)
+    state = PodState("demo").with_plan(applied, applied.diff())
+    names = [service.name for service in state.planned]
+    assert len(names) == 5
+    everything = tuple(record(name) for name in names)
+    up = state.with_engine_connected(everything)
+    assert up.plan_status() == ("generated files up to date", "ok")
+    down = state.with_engine_connected(())
+    assert down.plan_status() == ("pod down: 0 of 5 running (p to bring it up)", "warning")
+    stopped = dataclasses.replace(everything[0], state="exited")
+    partly = state.with_engine_connected((stopped, *everything[1:]))
+    assert partly.plan_status() == ("generated files up to date · 4 of 5 running", "ok")
+    # Without the engine, what runs is not known: nothing is said of it.
+    assert state.plan_status() == ("generated files up to date", "ok")
