@@ -39,6 +39,7 @@ from clawlib.compose import (
     HANDLES_ENV,
     ClawService,
     ComposeDocument,
+    env_file_paths,
     project_name,
     render_compose,
     service_changes,
@@ -855,7 +856,7 @@ def _service_changes(
         path
         for services in (before, after)
         for definition in services.values()
-        for path in _env_file_names(definition)
+        for path in env_file_paths(definition)
     }
     env_before: dict[str, str | None] = {}
     env_after: dict[str, str | None] = {}
@@ -871,14 +872,3 @@ def _service_changes(
     removed = tuple(sorted(set(before) - set(after)))
     reasons = service_changes(before, after, env_before, env_after)
     return added, tuple(sorted(reasons)), removed, dict(sorted(reasons.items()))
-
-
-def _env_file_names(definition: Mapping[str, Any]) -> list[str]:
-    value = definition.get("env_file")
-    items = value if isinstance(value, list) else [value] if value is not None else []
-    names = []
-    for item in items:
-        path = item.get("path") if isinstance(item, dict) else item
-        if isinstance(path, str):
-            names.append(path)
-    return names

@@ -1,6 +1,6 @@
 """compose.generated.yml: the clean compose file that docker compose runs."""
 
-from ._changes import env_file_values, service_changes
+from ._changes import env_file_paths, env_file_values, service_changes
 from ._document import ComposeDocument, same_value
 from ._render import (
     CLAW_NETWORK,
@@ -23,6 +23,7 @@ __all__ = [
     "ComposeDocument",
     "ProxyService",
     "check_project_name",
+    "env_file_paths",
     "env_file_values",
     "normalise_project_name",
     "project_name",

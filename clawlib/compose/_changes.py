@@ -15,7 +15,7 @@ from typing import Any
 
 from ._document import same_value
 
-__all__ = ["env_file_values", "service_changes"]
+__all__ = ["env_file_paths", "env_file_values", "service_changes"]
 
 EnvFiles = Mapping[str, str | None]
 """An env file's path as a service names it (``./.claw-runtime/handles.env``) → its text (None:
@@ -47,7 +47,7 @@ def service_changes(
         for key in keys:
             if key == "environment":
                 continue
-            if key == "env_file" and _env_file_paths(old) == _env_file_paths(new):
+            if key == "env_file" and env_file_paths(old) == env_file_paths(new):
                 continue  # the same files: what they set is compared above
             if not same_value(old.get(key), new.get(key)):
                 reasons.append(f"{key} changed")
@@ -87,7 +87,7 @@ _NONE = object()
 
 def _effective(service: Mapping[str, Any], env_files: EnvFiles) -> dict[str, object]:
     values: dict[str, object] = {}
-    for path in _env_file_paths(service):
+    for path in env_file_paths(service):
         text = env_files.get(path)
         if text is not None:
             values.update(env_file_values(text))
@@ -108,7 +108,9 @@ def _environment(value: object) -> dict[str, object]:
     return {}
 
 
-def _env_file_paths(service: Mapping[str, Any]) -> list[str]:
+def env_file_paths(service: Mapping[str, Any]) -> list[str]:
+    """The env files a compose service names (``env_file``: a path, or a list of paths or of
+    ``{path: ...}`` mappings), as written."""
     value = service.get("env_file")
     items = value if isinstance(value, list) else [value] if value is not None else []
     paths = []

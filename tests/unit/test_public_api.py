@@ -82,6 +82,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "ComposeDocument",
         "ProxyService",
         "check_project_name",
+        "env_file_paths",
         "env_file_values",
         "normalise_project_name",
         "project_name",
