@@ -13,6 +13,7 @@ from ._down import bring_down
 from ._impact import (
     CONFIG_HASH_LABEL,
     IMAGE_LABEL,
+    WORKING_DIR_LABEL,
     Impact,
     ServiceImpact,
     assess_impact,
@@ -29,6 +30,7 @@ __all__ = [
     "CONFIG_HASH_LABEL",
     "IMAGE_LABEL",
     "PREVIOUS_DIR",
+    "WORKING_DIR_LABEL",
     "ApplyReport",
     "Change",
     "ContainerHealth",

@@ -32,6 +32,7 @@ from clawlib.yamlio import dump_yaml
 __all__ = [
     "CONFIG_HASH_LABEL",
     "IMAGE_LABEL",
+    "WORKING_DIR_LABEL",
     "Impact",
     "ServiceImpact",
     "assess_impact",
@@ -42,6 +43,8 @@ __all__ = [
 CONFIG_HASH_LABEL = "com.docker.compose.config-hash"
 IMAGE_LABEL = "com.docker.compose.image"
 """The ID of the image compose created the container from (compose 2.2x and later)."""
+WORKING_DIR_LABEL = "com.docker.compose.project.working_dir"
+"""The directory compose resolved the project's relative paths against."""
 
 ImpactAction = Literal["recreate", "create", "start", "remove", "keep"]
 _SYMBOLS = {"recreate": "~", "create": "+", "start": ">", "remove": "-", "keep": " "}
@@ -157,7 +160,7 @@ def assess_impact(
                 reason = "no container yet"
             impacts.append(ServiceImpact(service, "create", (reason,)))
             continue
-        reasons = _definition_reasons(service, records, diff, hashes)
+        reasons = _definition_reasons(service, records, diff, hashes, plan.directory)
         reasons += _image_reasons(definition, records, built, images)
         if service in runtime:
             reasons.append(f"runtime files changed: {', '.join(runtime[service])}")
@@ -244,6 +247,7 @@ def _definition_reasons(
     records: Sequence[ContainerRecord],
     diff: PlanDiff,
     hashes: Mapping[str, str] | None,
+    directory: Path,
 ) -> list[str]:
     if hashes is None:
         if service in diff.services_changed:
@@ -255,6 +259,16 @@ def _definition_reasons(
     reasons = diff.service_reasons.get(service)
     if reasons:
         return list(reasons)
+    here = str(directory.resolve())
+    elsewhere = sorted(
+        {
+            c.labels[WORKING_DIR_LABEL]
+            for c in records
+            if c.labels.get(WORKING_DIR_LABEL) not in (None, here)
+        }
+    )
+    if elsewhere:  # its bind mounts and build context are other paths
+        return [f"created from another directory: {', '.join(elsewhere)}"]
     return ["definition changed since the container was created"]
 
 

@@ -16,6 +16,7 @@ from clawlib.errors import ComposeFailedError
 from clawlib.lifecycle import (
     CONFIG_HASH_LABEL,
     IMAGE_LABEL,
+    WORKING_DIR_LABEL,
     Impact,
     ServiceImpact,
     assess_impact,
@@ -64,11 +65,14 @@ def container(
     state: str = "running",
     group: str | None = None,
     number: int = 1,
+    working_dir: str | None = None,
 ) -> ContainerRecord:
     labels = {
         CONFIG_HASH_LABEL: config_hash if config_hash is not None else HASHES.get(service, "?"),
         IMAGE_LABEL: image_id or ("sha256:a" if service == "api" else "sha256:w"),
     }
+    if working_dir is not None:
+        labels[WORKING_DIR_LABEL] = working_dir
     return ContainerRecord(
         id=f"id-{service}-{number}",
         name=f"tiny-{service}-{number}",
@@ -293,3 +297,20 @@ def test_the_scratch_env_file_holds_the_planned_text(plan: Plan, tmp_path: Path)
     planned = next(f.content for f in plan.files if f.path == ".claw-runtime/handles.env")
     assert seen == [planned]
     assert b"CLAW_HANDLE_WORKER_DISCORD_USERNAME='bot'" in planned
+
+
+def test_a_container_created_from_another_directory_says_so(plan: Plan) -> None:
+    """The same pod in another directory: its bind mounts and build contexts are other paths,
+    so compose's hash differs though the definitions read the same."""
+    here = str(plan.directory.resolve())
+    running = [
+        container("api", config_hash="old", working_dir="/srv/elsewhere"),
+        container("worker-0", config_hash="old", working_dir=here),
+        container("worker-1"),
+    ]
+    impact = assess_impact(plan, SAME, running, HASHES, IMAGES)
+    assert [(s.service, s.action, s.reasons) for s in impact.services] == [
+        ("api", "recreate", ("created from another directory: /srv/elsewhere",)),
+        ("worker-0", "recreate", ("definition changed since the container was created",)),
+        ("worker-1", "keep", ()),
+    ]

@@ -285,6 +285,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "CONFIG_HASH_LABEL",
         "IMAGE_LABEL",
         "PREVIOUS_DIR",
+        "WORKING_DIR_LABEL",
         "ApplyReport",
         "Change",
         "ContainerHealth",
