@@ -95,6 +95,7 @@ __all__ = [
     "Plan",
     "PlanDiff",
     "PlannedFile",
+    "clawfile_build",
     "managed_image_name",
     "plan_pod",
 ]
@@ -296,6 +297,25 @@ def managed_image_name(pod: str, service: str) -> str:
         return text or fallback
 
     return f"claw-local/{clean(pod, 'pod')}-{clean(service, 'service')}:latest"
+
+
+def clawfile_build(pod: Pod, service: str, reason: str) -> ImageBuild | None:
+    """The build of the claw ``service`` of ``pod`` from the Clawfile its ``build:`` names, as
+    a plan would ask for it (``reason``: why it is built); None when the pod has no such claw or
+    it is not built from a Clawfile (a plain Dockerfile, a remote context, ``image:`` alone).
+
+    Raises :class:`InvalidValueError` for a build context or Clawfile claw may not read (see
+    the planner's rules: inside the pod directory, regular files, no link leading out).
+    """
+    found = pod.services.get(service)
+    if found is None or not found.is_claw:
+        return None
+    clawfile, context = _clawfile_of(pod, found)
+    if clawfile is None or context is None:
+        return None
+    image = found.compose.get("image")
+    ref = str(image) if image else managed_image_name(pod.name, service)
+    return ImageBuild(service, ref, clawfile, context, reason)
 
 
 def plan_pod(

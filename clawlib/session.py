@@ -44,7 +44,7 @@ __all__ = ["Action", "PodSession", "PodStatus", "ProxyCosts", "open_pod"]
 
 Action = Literal["start", "stop", "restart", "rebuild"]
 """What :meth:`PodSession.act` does to services: compose's start, stop and restart, or rebuild
-(build the images again and recreate the containers)."""
+(build the images again as apply builds them, and recreate the containers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,14 +322,26 @@ class PodSession:
         on_line: Callable[[str], None] = lambda line: None,
     ) -> None:
         """Start, stop, restart or rebuild ``services`` of the applied pod (compose service
-        names; none: all of them)."""
+        names; none: all of them). A rebuild builds the images as apply does, a claw's from its
+        Clawfile as it is now, then recreates the containers (see
+        :func:`~clawlib.lifecycle.rebuild`)."""
+        if action == "rebuild":
+            from clawlib.lifecycle import rebuild
+
+            rebuild(
+                self.pod_file,
+                self.project,
+                services,
+                on_line=on_line,
+                view=self.view,
+                runner=self.runner,
+            )
+            return
         target = self.target()
         compose = ComposeProject(
             find_compose(self.runner), target.project, target.compose_file, self.runner
         )
-        if action == "rebuild":
-            compose.up(services, build=True, force_recreate=True, on_line=on_line)
-        elif action == "start":
+        if action == "start":
             compose.start(services, on_line=on_line)
         elif action == "stop":
             compose.stop(services, on_line=on_line)

@@ -1,5 +1,5 @@
-"""Running a pod: apply a plan (and say beforehand what that does to the containers), bring it
-down, and see what runs and how healthy it is.
+"""Running a pod: apply a plan (and say beforehand what that does to the containers), rebuild
+some of its services, bring it down, and see what runs and how healthy it is.
 
 This is where the pipeline meets the engine: it uses :mod:`clawlib.planner` for what should run
 and :mod:`clawlib.engine` to make it so (``docker compose``) and to look (the SDK, read-only).
@@ -21,6 +21,7 @@ from ._impact import (
     runtime_changes,
 )
 from ._live import Change, LiveContainers
+from ._rebuild import rebuild
 from ._rollback import roll_back
 from ._status import ContainerHealth, probe_health, run_concurrently
 from ._target import COMPOSE_FILE, PodTarget, locate
@@ -48,6 +49,7 @@ __all__ = [
     "has_previous",
     "locate",
     "probe_health",
+    "rebuild",
     "roll_back",
     "run_concurrently",
     "runtime_changes",

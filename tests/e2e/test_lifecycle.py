@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
+from clawlib.clawfile import ClawImageInfo
 from clawlib.engine import DockerView, LogLine, LogSource, LogStream
 from clawlib.errors import ContainerNotFoundError, ImagePullError
 from clawlib.lifecycle import apply
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
+from clawlib.session import PodSession
 from clawtui.cli import main
 from tests.e2e.pods import CLAWFILE, docker, leftovers, write_pod
 from tests.polling import wait_for
@@ -177,6 +179,42 @@ def test_missing_image_changes_nothing_on_disk(project: str, tmp_path: Path) -> 
         )
         == ""
     )
+
+
+def test_a_rebuild_builds_from_the_clawfile_as_it_is_now_and_the_plan_agrees(
+    project: str, tmp_path: Path
+) -> None:
+    """The TUI's ``b``: the claw's image is built from its Clawfile as it is now, with the
+    labels claw records, so the next plan sees it current; the container is recreated on it."""
+    pod = write_pod(tmp_path / "pod", project)
+    assert apply(plan_pod(load_pod(pod, environ={}))).ok
+    tag = f"claw-local/{project}-alpha:latest"
+    with DockerView() as view, PodSession(pod, view=view) as session:
+        first = {c.service: c for c in view.containers(project)}
+        lines: list[str] = []
+        session.act("rebuild", ["alpha"], lines.append)
+        assert session.plan().images == ()  # not "stale: built without a record of its inputs"
+        assert lines[0] == f"building {tag} for alpha from alpha/Clawfile"
+        second = {c.service: c for c in view.containers(project)}
+
+        (pod / "alpha" / "Clawfile").write_text(CLAWFILE.format(every="45m"))
+        assert [b.service for b in session.plan().images] == ["alpha"]
+        session.act("rebuild", ["alpha"])
+        plan = session.plan()
+        third = {c.service: c for c in view.containers(project)}
+        image = view.image(tag)
+    assert plan.images == ()  # not the Dockerfile the last apply generated
+    assert ClawImageInfo.from_labels(image.labels).configures == (
+        "openclaw config set agents.defaults.heartbeat.every 45m",
+    )
+    assert len({first["alpha"].id, second["alpha"].id, third["alpha"].id}) == 3
+    assert docker("inspect", "-f", "{{.Image}}", third["alpha"].id) == image.id
+    assert first["beta"].id == third["beta"].id
+    assert first["web"].id == third["web"].id
+    # Applying builds nothing more: the image is the one the pod needs.
+    report = apply(plan)
+    assert report.ok, report.failures
+    assert report.built == ()
 
 
 def test_ps_reports_a_crash_loop(

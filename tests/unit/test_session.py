@@ -83,7 +83,6 @@ def _applied(demo: Path) -> PodSession:
         ("start", ("start", "assistant")),
         ("stop", ("stop", "assistant")),
         ("restart", ("restart", "assistant")),
-        ("rebuild", ("up", "-d", "--force-recreate", "--build", "--no-deps", "assistant")),
     ],
 )
 def test_actions_run_compose_on_the_applied_project(
