@@ -599,7 +599,7 @@ class MainScreen(Screen[None]):
 
         what = f"every service of {self.project}" if not services else ", ".join(services)
         body = {
-            "rebuild": f"Builds the image of {what} again and recreates its containers.",
+            "rebuild": self._rebuild_text(services, what),
             "stop": f"Stops the containers of {what}.",
             "start": f"Starts the stopped containers of {what}.",
             "restart": f"Restarts the containers of {what}.",
@@ -608,6 +608,28 @@ class MainScreen(Screen[None]):
         danger = action != "start"
         label = action.capitalize()
         self.app.push_screen(ConfirmScreen(f"{label} {title}?", body, label, danger=danger), run)
+
+    def _rebuild_text(self, services: tuple[str, ...], what: str) -> str:
+        """What a rebuild of ``services`` (none: all) does: which images claw builds (a
+        Clawfile's, a plain ``build:``, claw's own proxy image) and which it only recreates."""
+        from clawlib.images import is_local_proxy_image
+
+        names = services or tuple(service.name for service in self.state.planned)
+        built: list[str] = []
+        kept: list[str] = []
+        for name in names:
+            definition = self.state.planned_service(name) or {}
+            image = definition.get("image")
+            local = isinstance(image, str) and is_local_proxy_image(image)
+            (built if "build" in definition or local else kept).append(name)
+        if not kept:
+            return f"Builds the images of {what} again and recreates their containers."
+        if not built:
+            return f"Recreates the containers of {what} (their images are not built here)."
+        return (
+            f"Builds the images of {', '.join(built)} again and recreates their containers; "
+            f"recreates those of {', '.join(kept)} (their images are not built here)."
+        )
 
     def _offer_to_apply(self, action: Action, title: str) -> None:
         """compose starts, stops and restarts containers that exist: the node has none (the pod

@@ -800,3 +800,27 @@ async def test_a_container_that_stops_is_probed_and_a_late_round_does_not_undo_i
         await pilot.pause()
         assert stopped in tree_lines(app)
         assert screen.state.latest_health()["demo-reviewer-1"].status == "stopped"
+
+
+async def test_the_rebuild_question_says_which_images_are_built(
+    demo: Path, backend: FakeBackend
+) -> None:
+    """A claw's image is built from its Clawfile; a service that only names an image is only
+    recreated, and the question says so rather than promising a build."""
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        tree = main_screen(app).query_one(PodTree)
+        asked = []
+        for node in ("service:assistant", "service:notes-web"):
+            tree.move_cursor(next(n for n in tree_nodes(tree) if n.data == node))
+            await pilot.press("b")
+            await pilot_wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert isinstance(app.screen, ConfirmScreen)
+            asked.append(app.screen.body_text)
+            await pilot.press("n")
+            await pilot_wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert asked == [
+            "Builds the images of assistant again and recreates their containers.",
+            "Recreates the containers of notes-web (their images are not built here).",
+        ]
