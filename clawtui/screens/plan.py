@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import (
     ContentSwitcher,
     DataTable,
-    Footer,
     Header,
     Log,
     OptionList,
@@ -36,6 +35,7 @@ from clawtui.backend import PodBackend
 from clawtui.diffing import clean_text
 from clawtui.screens.confirm import ConfirmScreen
 from clawtui.widgets.diff_view import SYMBOLS, DiffView
+from clawtui.widgets.key_footer import KeyFooter
 
 __all__ = ["STAGES", "Phase", "PlanScreen"]
 
@@ -211,7 +211,7 @@ class PlanScreen(Screen[ApplyReport | None]):
                         yield DataTable(id="results", cursor_type="none", show_cursor=False)
                 with VerticalScroll(id="problems"):
                     yield Static(id="problem-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"plan: {self.directory.name}"

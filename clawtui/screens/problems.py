@@ -11,9 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from clawlib.errors import ClawError, PodError
+
+from ..widgets.key_footer import KeyFooter
 
 __all__ = ["ProblemsScreen", "problem_rows"]
 
@@ -87,4 +89,4 @@ class ProblemsScreen(ModalScreen[str]):
                 "esc: close (the tree keeps showing what runs)",
                 id="problems-hint",
             )
-        yield Footer()
+        yield KeyFooter()

@@ -448,3 +448,23 @@ def test_pod_view_snapshot_wide_with_the_logs_focused(
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(demo, backend), terminal_size=(160, 48), run_before=run_before)
+
+
+async def test_the_plan_and_problems_footers_fit_at_80_columns(
+    demo, backend: FakeBackend
+) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("p")
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await footer_settled(pilot)
+        assert footer_overflow(app) == []
+        assert "?" in footer_keys(app)
+    demo.write_text(demo.read_text().replace("count: 2", "count: zero"))
+    app = make_app(demo, backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot_wait_for(pilot, lambda: type(app.screen).__name__ == "ProblemsScreen")
+        await footer_settled(pilot)
+        assert footer_overflow(app) == []
+        assert footer_keys(app) == ["e", "r", "esc"]
