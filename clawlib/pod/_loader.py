@@ -120,10 +120,28 @@ class Pod:
     document: YamlDocument = field(default_factory=lambda: YamlDocument(None))
     display: str = POD_FILE
     """How messages name the pod file (as the user gave it)."""
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """What ``${VAR}`` placeholders resolve from: the pod's ``.env`` under the environment the
+    pod was loaded with (which wins). A driver's token and key look-ups read it too
+    (:meth:`lookup_environment`)."""
     problems: tuple[PodProblem, ...] = ()
     """What is wrong in the pod file, for a pod loaded with ``partial`` (empty otherwise). Such
     a pod is incomplete: :func:`~clawlib.planner.plan_pod` reports these problems with its own
     and never plans it."""
+
+    def lookup_environment(self, environment: Mapping[str, str]) -> dict[str, str]:
+        """Where a token or key for a service with ``environment`` (its compose
+        ``environment:``, values as written) is looked up: those values with their ``${VAR}``
+        resolved from :attr:`env`, over :attr:`env` itself. A value whose placeholder nothing
+        sets, or an empty one, is left out: the name is not set."""
+        found = dict(self.env)
+        for name, value in environment.items():
+            resolved = PLACEHOLDER.sub(lambda m: self.env.get(m.group(1), m.group(0)), value)
+            if resolved and not PLACEHOLDER.search(resolved):
+                found[name] = resolved
+            else:
+                found.pop(name, None)
+        return {name: value for name, value in found.items() if value}
 
     def problem(self, path: tuple[str | int, ...], detail: str) -> PodProblem:
         """A problem at ``path`` in this pod file, with its line."""
@@ -240,6 +258,7 @@ class _Loader:
             services=services,
             claw=pod_claw,
             dotenv=dict(dotenv.values),
+            env=dict(self.env),
             warnings=tuple(self.warnings),
             document=self.document,
             display=self.display,

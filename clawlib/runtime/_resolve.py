@@ -152,6 +152,7 @@ def _resolve(
     persona_files = _persona(context, persona, persona_where) if persona else ()
     if contract_text is None:
         return None
+    environment = _environment(service.compose.get("environment"))
     return ResolvedClaw(
         service=service.name,
         pod=pod.name,
@@ -168,7 +169,8 @@ def _resolve(
         privileges=dict(info.privileges),
         invocations=tuple(invocations),
         count=claw.count,
-        environment=_environment(service.compose.get("environment")),
+        environment=environment,
+        lookup_env=pod.lookup_environment(environment),
         cllama=tuple(claw.cllama) or info.cllama,
         persona=persona,
         persona_files=persona_files,

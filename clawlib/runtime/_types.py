@@ -154,3 +154,12 @@ class ResolvedClaw:
     includes: tuple[ResolvedInclude, ...] = ()
     proxy: ProxyLink | None = None
     """The governance proxy, for a governed claw (set by the planner, which owns the tokens)."""
+    lookup_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Where a driver looks a bot token or a provider key up (:meth:`lookup`): the service's
+    environment with its ``${VAR}`` resolved, over the pod's ``.env`` and the environment claw
+    runs in (see :meth:`~clawlib.pod.Pod.lookup_environment`)."""
+
+    def lookup(self, name: str) -> str | None:
+        """The value of ``name`` for a token or key look-up, None when nothing sets it (or sets
+        it empty)."""
+        return self.lookup_env.get(name) or None

@@ -300,3 +300,38 @@ def test_persona_with_a_symlink_is_refused(tmp_path: Path) -> None:
         'services.bot.x-claw.persona: persona "file://personas/p" contains a symlink (link); '
         "copy the file"
     )
+
+
+def test_tokens_and_keys_are_looked_up_in_the_service_then_dotenv_then_the_environment(
+    pod_dir: Path,
+) -> None:
+    """A driver that writes a resolved token finds it where compose would: the service's own
+    environment (its ${VAR} resolved), else the pod's .env, else the environment claw runs in
+    (which wins over .env, as for placeholders)."""
+    text = (pod_dir / "claw-pod.yml").read_text()
+    text = text.replace(
+        "    image: bot:1\n",
+        "    image: bot:1\n"
+        "    environment:\n"
+        "      DISCORD_BOT_TOKEN: ${BOT_TOKEN}\n"
+        "      SLACK_BOT_TOKEN: literal-slack\n"
+        "      TELEGRAM_BOT_TOKEN: ${NOT_SET_ANYWHERE}\n"
+        "      EMPTY: ''\n",
+    )
+    assert "literal-slack" in text
+    (pod_dir / "claw-pod.yml").write_text(text)
+    (pod_dir / ".env").write_text(
+        "BOT_TOKEN=from-dotenv\nOPENAI_API_KEY=dotenv-key\nSHADOWED=dotenv\n"
+    )
+    pod = load_pod(pod_dir, environ={"SHADOWED": "process", "ANTHROPIC_API_KEY": "process-key"})
+    bot = resolve_pod(pod, metadata(bot=BOT_LABELS, peer=PEER_LABELS)).claws["bot"]
+    assert bot.lookup("DISCORD_BOT_TOKEN") == "from-dotenv"
+    assert bot.lookup("SLACK_BOT_TOKEN") == "literal-slack"
+    assert bot.lookup("TELEGRAM_BOT_TOKEN") is None
+    assert bot.lookup("EMPTY") is None
+    assert bot.lookup("OPENAI_API_KEY") == "dotenv-key"
+    assert bot.lookup("ANTHROPIC_API_KEY") == "process-key"
+    assert bot.lookup("SHADOWED") == "process"
+    assert bot.environment["DISCORD_BOT_TOKEN"] == "${BOT_TOKEN}"  # as written, for compose
+    assert "from-dotenv" not in repr(bot)
+    assert "process-key" not in repr(pod)
