@@ -223,11 +223,13 @@ def config_files(
     files: Sequence[PlannedFile],
     planned: Sequence[PlannedService],
     groups: Sequence[ServiceGroup] | None,
+    first: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """The generated files to show for ``groups`` (None: the whole pod, whose file is the
     compose file): each claw's runtime files (``.claw-runtime/<claw>/``), the generated
     Dockerfile its image is built from, and each compose service's block of the compose file;
-    as (path, text) pairs, in plan order."""
+    as (path, text) pairs, in plan order, except that the runner's own configuration file of a
+    claw (``first``: claw service → its path in the runtime directory) comes first."""
     if groups is None:
         return [(COMPOSE_FILE, compose.text)]
     names = {group.name for group in groups}
@@ -239,12 +241,14 @@ def config_files(
         if isinstance(build, Mapping) and build.get("dockerfile"):
             path = posixpath.join(str(build.get("context") or "."), str(build["dockerfile"]))
             dockerfiles.add(posixpath.normpath(path))
+    leading = {f"{RUNTIME_DIR}/{name}/{path}" for name, path in (first or {}).items()}
     shown = []
     for planned_file in files:
         parts = planned_file.path.split("/")
         runtime = len(parts) > 2 and parts[0] == RUNTIME_DIR and parts[1] in names
         if runtime or planned_file.path in dockerfiles:
             shown.append((planned_file.path, planned_file.content.decode("utf-8", "replace")))
+    shown.sort(key=lambda item: item[0] not in leading)  # stable: plan order otherwise
     for service in blocks:
         shown.append(
             (f"{COMPOSE_FILE}: services.{service.name}", compose.service_yaml(service.name))

@@ -165,6 +165,11 @@ class Driver(ABC):
     description: ClassVar[str] = ""
     """One line about the runner, for listings."""
 
+    config_file: ClassVar[str | None] = None
+    """The runner's own configuration file among those :meth:`materialise` returns (a path
+    relative to the runtime directory), shown first wherever the claw's files are listed; None
+    for a runner without one."""
+
     probe_command: ClassVar[tuple[str, ...] | None] = None
     """A command run in the container (``docker exec``) whose output :meth:`health_probe`
     judges; None: the driver judges from the container's state alone."""

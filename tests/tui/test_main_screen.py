@@ -824,3 +824,16 @@ async def test_the_rebuild_question_says_which_images_are_built(
             "Builds the images of assistant again and recreates their containers.",
             "Recreates the containers of notes-web (their images are not built here).",
         ]
+
+
+async def test_the_config_tab_shows_the_runners_own_config_file_first(
+    demo: Path, backend: FakeBackend
+) -> None:
+    app = make_app(demo, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("down", "3")  # the assistant's generated files
+        config = main_screen(app).query_one(ConfigPane)
+        await pilot_wait_for(pilot, lambda: len(config.paths) > 2)
+        assert config.paths[0] == ".claw-runtime/assistant/config/openclaw.json"
+        assert config.selected_path == config.paths[0]

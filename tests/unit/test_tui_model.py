@@ -131,15 +131,16 @@ def test_config_files_of_a_claw_the_pod_and_a_plain_service() -> None:
 
     def paths(*names: str) -> list[str]:
         chosen = [groups[name] for name in names]
-        return [path for path, _ in config_files(plan.compose, plan.files, planned, chosen)]
+        first = dict.fromkeys(plan.claws, "config/openclaw.json")
+        return [path for path, _ in config_files(plan.compose, plan.files, planned, chosen, first)]
 
     assert config_files(plan.compose, plan.files, planned, None) == [
         ("compose.generated.yml", plan.compose.text)
     ]
     assert paths("researcher") == [
+        ".claw-runtime/researcher/config/openclaw.json",
         ".claw-runtime/researcher/AGENTS.effective.md",
         ".claw-runtime/researcher/CLAWDAPUS.md",
-        ".claw-runtime/researcher/config/openclaw.json",
         ".claw-runtime/researcher/state/cron/jobs.json",
         "agents/researcher/Dockerfile.generated",
         "compose.generated.yml: services.researcher-0",

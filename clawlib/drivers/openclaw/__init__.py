@@ -45,6 +45,7 @@ class OpenclawDriver(Driver):
 
     name = "openclaw"
     description = "openclaw gateway: openclaw.json, cron jobs, effective AGENTS.md"
+    config_file = "config/openclaw.json"
     probe_command = ("openclaw", "health", "--json")
 
     def validate(self, claw: ResolvedClaw) -> list[str]:
