@@ -110,12 +110,14 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
     assert declared[ENTRY_POINT_GROUP] == {
         "generic": "clawlib.drivers.generic:GenericDriver",
+        "nanobot": "clawlib.drivers.nanobot:NanobotDriver",
         "openclaw": "clawlib.drivers.openclaw:OpenclawDriver",
     }
     # The installed metadata is what the registry reads: stale after a change of pyproject.toml
     # until the project is reinstalled (scripts/setup does it when pyproject.toml changes).
     assert installed_drivers() == (
         DriverInfo("generic", OURS, "clawlib.drivers.generic:GenericDriver"),
+        DriverInfo("nanobot", OURS, "clawlib.drivers.nanobot:NanobotDriver"),
         DriverInfo("openclaw", OURS, "clawlib.drivers.openclaw:OpenclawDriver"),
     ), "the installed metadata is stale: reinstall the project (scripts/setup)"
     assert lookup_driver("openclaw").origin == OURS
