@@ -33,6 +33,7 @@ class NanobotDriver(Driver):
 
     name = "nanobot"
     description = "nanobot gateway: config.json, workspace AGENTS.md, cron/jobs.json"
+    config_file = "nanobot-home/config.json"
 
     def validate(self, claw: ResolvedClaw) -> list[str]:
         problems = nanobot_problems(claw)
