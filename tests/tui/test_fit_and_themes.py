@@ -450,9 +450,7 @@ def test_pod_view_snapshot_wide_with_the_logs_focused(
     assert snap_compare(make_app(demo, backend), terminal_size=(160, 48), run_before=run_before)
 
 
-async def test_the_plan_and_problems_footers_fit_at_80_columns(
-    demo, backend: FakeBackend
-) -> None:
+async def test_the_plan_and_problems_footers_fit_at_80_columns(demo, backend: FakeBackend) -> None:
     app = make_app(demo, backend)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, app)

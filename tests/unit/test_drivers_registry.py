@@ -112,6 +112,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
         "generic": "clawlib.drivers.generic:GenericDriver",
         "nanobot": "clawlib.drivers.nanobot:NanobotDriver",
         "openclaw": "clawlib.drivers.openclaw:OpenclawDriver",
+        "picoclaw": "clawlib.drivers.picoclaw:PicoclawDriver",
     }
     # The installed metadata is what the registry reads: stale after a change of pyproject.toml
     # until the project is reinstalled (scripts/setup does it when pyproject.toml changes).
@@ -119,6 +120,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
         DriverInfo("generic", OURS, "clawlib.drivers.generic:GenericDriver"),
         DriverInfo("nanobot", OURS, "clawlib.drivers.nanobot:NanobotDriver"),
         DriverInfo("openclaw", OURS, "clawlib.drivers.openclaw:OpenclawDriver"),
+        DriverInfo("picoclaw", OURS, "clawlib.drivers.picoclaw:PicoclawDriver"),
     ), "the installed metadata is stale: reinstall the project (scripts/setup)"
     assert lookup_driver("openclaw").origin == OURS
     assert isinstance(load_driver("generic"), GenericDriver)

@@ -144,6 +144,14 @@ PUBLIC_API: dict[str, list[str]] = {
         "OpenclawDriver",
         "parse_health",
     ],
+    "clawlib.drivers.picoclaw": [
+        "HEALTH_URL",
+        "PROBE_SCRIPT",
+        "READY_URL",
+        "PicoclawDriver",
+        "judge_probe",
+        "parse_status",
+    ],
     "clawlib.engine": [
         "Builder",
         "CommandResult",
