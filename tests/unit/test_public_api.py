@@ -137,6 +137,11 @@ PUBLIC_API: dict[str, list[str]] = {
     "clawlib.drivers.generic": [
         "GenericDriver",
     ],
+    "clawlib.drivers.nanoclaw": [
+        "DOCKER_SOCKET",
+        "NanoclawDriver",
+        "claude_md",
+    ],
     "clawlib.drivers.openclaw": [
         "OpenclawDriver",
         "parse_health",
