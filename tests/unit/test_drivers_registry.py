@@ -153,8 +153,8 @@ def test_upstream_type_without_a_driver_says_so() -> None:
     assert caught.value.upstream
     assert str(caught.value) == (
         'CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot driver is installed '
-        "(installed drivers: generic, nanoclaw, openclaw); install a package that registers one in the "
-        "clawlib.drivers entry-point group"
+        "(installed drivers: generic, nanoclaw, openclaw); install a package that registers one "
+        "in the clawlib.drivers entry-point group"
     )
 
 
