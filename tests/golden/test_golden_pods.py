@@ -68,4 +68,9 @@ def test_every_example_is_covered() -> None:
         "solo",
         "trading-desk",
     ]
-    assert [p.name for p in FIXTURE_PODS] == ["nanobot-pod", "picoclaw-pod", "yaml-values"]
+    assert [p.name for p in FIXTURE_PODS] == [
+        "nanobot-pod",
+        "nanoclaw-pod",
+        "picoclaw-pod",
+        "yaml-values",
+    ]

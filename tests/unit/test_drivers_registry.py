@@ -111,6 +111,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
     assert declared[ENTRY_POINT_GROUP] == {
         "generic": "clawlib.drivers.generic:GenericDriver",
         "nanobot": "clawlib.drivers.nanobot:NanobotDriver",
+        "nanoclaw": "clawlib.drivers.nanoclaw:NanoclawDriver",
         "openclaw": "clawlib.drivers.openclaw:OpenclawDriver",
         "picoclaw": "clawlib.drivers.picoclaw:PicoclawDriver",
     }
@@ -119,6 +120,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
     assert installed_drivers() == (
         DriverInfo("generic", OURS, "clawlib.drivers.generic:GenericDriver"),
         DriverInfo("nanobot", OURS, "clawlib.drivers.nanobot:NanobotDriver"),
+        DriverInfo("nanoclaw", OURS, "clawlib.drivers.nanoclaw:NanoclawDriver"),
         DriverInfo("openclaw", OURS, "clawlib.drivers.openclaw:OpenclawDriver"),
         DriverInfo("picoclaw", OURS, "clawlib.drivers.picoclaw:PicoclawDriver"),
     ), "the installed metadata is stale: reinstall the project (scripts/setup)"
@@ -129,11 +131,14 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
 def test_unknown_type_lists_installed_drivers_and_known_types() -> None:
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("OpenClaw")
-    assert (caught.value.name, caught.value.installed) == ("OpenClaw", ("generic", "openclaw"))
+    assert (caught.value.name, caught.value.installed) == (
+        "OpenClaw",
+        ("generic", "nanoclaw", "openclaw"),
+    )
     assert str(caught.value) == (
         'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (installed drivers: '
-        "generic, openclaw; claw types known upstream that need a driver from another package: "
-        "microclaw, nanobot, nanoclaw, nullclaw, picoclaw)"
+        "generic, nanoclaw, openclaw; claw types known upstream that need a driver from another "
+        "package: microclaw, nanobot, nullclaw, picoclaw)"
     )
 
 
@@ -152,8 +157,8 @@ def test_upstream_type_without_a_driver_says_so() -> None:
     assert caught.value.upstream
     assert str(caught.value) == (
         'CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot driver is installed '
-        "(installed drivers: generic, openclaw); install a package that registers one in the "
-        "clawlib.drivers entry-point group"
+        "(installed drivers: generic, nanoclaw, openclaw); install a package that registers one "
+        "in the clawlib.drivers entry-point group"
     )
 
 
@@ -177,6 +182,7 @@ def test_a_plugin_driver_is_listed_and_loaded(install: Install) -> None:
         '"nanobot"', '"zeroclaw"').replace("NanobotDriver", "Zero"))  # fmt: skip
     assert [(d.name, d.origin) for d in installed_drivers()] == [
         ("generic", OURS),
+        ("nanoclaw", OURS),
         ("openclaw", OURS),
         ("zeroclaw", "claw-zero 1.0"),
     ]
@@ -185,8 +191,8 @@ def test_a_plugin_driver_is_listed_and_loaded(install: Install) -> None:
     assert type(driver).__module__ == "zero_driver"
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("zero")
-    assert caught.value.installed == ("generic", "openclaw", "zeroclaw")
-    assert "(installed drivers: generic, openclaw, zeroclaw; " in str(caught.value)
+    assert caught.value.installed == ("generic", "nanoclaw", "openclaw", "zeroclaw")
+    assert "(installed drivers: generic, nanoclaw, openclaw, zeroclaw; " in str(caught.value)
 
 
 def test_a_plugin_can_provide_an_upstream_claw_type(install: Install) -> None:
@@ -197,7 +203,7 @@ def test_a_plugin_can_provide_an_upstream_claw_type(install: Install) -> None:
     assert type(load_driver("nanobot")).__qualname__ == "NanobotDriver"
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("picoclaw")
-    assert "(installed drivers: generic, nanobot, openclaw)" in str(caught.value)
+    assert "(installed drivers: generic, nanobot, nanoclaw, openclaw)" in str(caught.value)
 
 
 def test_two_distributions_registering_one_name_conflict(install: Install) -> None:
@@ -228,7 +234,7 @@ def test_a_plugin_registering_one_of_our_names_conflicts_too(install: Install) -
         "(clawlib.drivers.openclaw:OpenclawDriver) and evil-claw 1.0 "
         "(nanobot_driver:NanobotDriver): uninstall all but one of these distributions"
     )
-    assert [d.name for d in installed_drivers()] == ["generic", "openclaw", "openclaw"]
+    assert [d.name for d in installed_drivers()] == ["generic", "nanoclaw", "openclaw", "openclaw"]
 
 
 @pytest.mark.parametrize(

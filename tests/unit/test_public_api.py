@@ -140,6 +140,11 @@ PUBLIC_API: dict[str, list[str]] = {
     "clawlib.drivers.nanobot": [
         "NanobotDriver",
     ],
+    "clawlib.drivers.nanoclaw": [
+        "DOCKER_SOCKET",
+        "NanoclawDriver",
+        "claude_md",
+    ],
     "clawlib.drivers.openclaw": [
         "OpenclawDriver",
         "parse_health",
