@@ -125,6 +125,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "lookup_driver",
     ],
     "clawlib.drivers.base": [
+        "ContainerExec",
         "Driver",
         "HealthResult",
         "Healthcheck",
