@@ -138,6 +138,12 @@ PUBLIC_API: dict[str, list[str]] = {
     "clawlib.drivers.generic": [
         "GenericDriver",
     ],
+    "clawlib.drivers.nullclaw": [
+        "NullclawDriver",
+        "cron_command",
+        "parse_cron_list",
+        "shell_quote",
+    ],
     "clawlib.drivers.openclaw": [
         "OpenclawDriver",
         "parse_health",
