@@ -29,7 +29,11 @@ def test_all_good() -> None:
         ("engine", "ok", "20.10.24 (API 1.41, linux/amd64) at unix:///var/run/docker.sock"),
         ("compose", "ok", "docker compose 2.40.3"),
         ("builder", "ok", "BuildKit (buildx v0.14.0)"),
-        ("drivers", "ok", "generic (clawdapus 0.1.0), openclaw (clawdapus 0.1.0)"),
+        (
+            "drivers",
+            "ok",
+            "generic (clawdapus 0.1.0), nullclaw (clawdapus 0.1.0), openclaw (clawdapus 0.1.0)",
+        ),
         ("base-image", "ok", "claw-base/busybox:latest (0123456789ab)"),
     ]
     python = report.checks[4]
