@@ -5,7 +5,10 @@ take values and return values — the files the runner needs and what the compos
 (mounts, tmpfs, environment, healthcheck). Writing the files, starting containers and probing them
 is the caller's business; the two engine-facing methods (:meth:`Driver.post_apply`,
 :meth:`Driver.health_probe`) are handed a :class:`~clawlib.engine.ContainerRecord`, claw's own
-record of the container, never the engine's raw data.
+record of the container, never the engine's raw data. A driver never talks to the engine itself:
+what it must run in a container goes through the caller, either as :attr:`Driver.probe_command`
+(the health probe) or through the :data:`ContainerExec` that :meth:`Driver.post_apply` is handed
+(a runner whose scheduler is a command, not a file: nullclaw's ``cron add``).
 
 **Files.** Every path a driver returns in :attr:`Materialised.files` is relative to the service's
 runtime directory, ``.claw-runtime/<service>/`` in the pod directory (``<service>`` is the claw
@@ -34,7 +37,7 @@ it (see the openclaw driver's ``config/``).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -42,6 +45,7 @@ from clawlib.engine import ContainerRecord
 from clawlib.runtime import ResolvedClaw
 
 __all__ = [
+    "ContainerExec",
     "Driver",
     "HealthResult",
     "Healthcheck",
@@ -139,6 +143,12 @@ class ProbeOutput:
     stderr: str
 
 
+ContainerExec = Callable[[tuple[str, ...], float], ProbeOutput]
+"""Runs an argv in the container :meth:`Driver.post_apply` checks, within a time limit in
+seconds, and returns what it did. Raises :class:`TimeoutError` when the limit passes, and
+:class:`~clawlib.errors.ContainerNotFoundError` when the container is gone."""
+
+
 @dataclass(frozen=True, slots=True)
 class HealthResult:
     """What a health probe found: ``healthy``, ``unhealthy``, or ``starting`` (the container's
@@ -195,13 +205,16 @@ class Driver(ABC):
         Raises :class:`~clawlib.errors.DriverError` for inputs the runner cannot express.
         """
 
-    def post_apply(self, container: ContainerRecord) -> None:
-        """Verify a container of the claw's service just after ``claw up`` started it
-        (``container`` as the engine described it then; called once per replica).
+    def post_apply(
+        self, container: ContainerRecord, claw: ResolvedClaw, run: ContainerExec
+    ) -> tuple[str, ...]:
+        """Verify a container of ``claw``'s service just after ``claw up`` started it
+        (``container`` as the engine described it then; called once per replica), and do what
+        the runner needs done in a running container (``run`` executes a command in it).
 
-        Returns nothing when it is fine; raises :class:`~clawlib.errors.DriverError` saying what
-        is wrong, which ``claw up`` reports on the service. The default requires the container
-        to be running.
+        Returns what it did worth reporting, a line each (empty: nothing to say); raises
+        :class:`~clawlib.errors.DriverError` saying what is wrong, which ``claw up`` reports on
+        the service. The default requires the container to be running and runs nothing.
         """
         from clawlib.errors import DriverError
 
@@ -210,6 +223,7 @@ class Driver(ABC):
                 f"{self.name}: container {container.short_id} is not running "
                 f"(status: {container.state})"
             )
+        return ()
 
     def health_probe(
         self, container: ContainerRecord, probe: ProbeOutput | None = None

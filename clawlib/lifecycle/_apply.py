@@ -25,7 +25,7 @@ from typing import Any, Literal
 from clawlib.api import build_image
 from clawlib.compose import check_project_name
 from clawlib.drivers import load_driver
-from clawlib.drivers.base import Driver
+from clawlib.drivers.base import ContainerExec, Driver, ProbeOutput
 from clawlib.engine import (
     ComposeProject,
     ContainerRecord,
@@ -49,6 +49,7 @@ from clawlib.planner import COMPOSE_FILE, Plan, PlanDiff, plan_pod
 from clawlib.runtime import PASSTHROUGH
 
 from ._impact import runtime_changes
+from ._status import run_concurrently
 
 __all__ = ["ApplyReport", "Progress", "ServiceOutcome", "apply"]
 
@@ -307,11 +308,16 @@ def _verify(
             drivers[claw.claw_type] = driver
             for record in records:
                 try:
-                    driver.post_apply(engine.container(record.id))
+                    notes = driver.post_apply(
+                        engine.container(record.id), claw, _exec_in(engine, record.id)
+                    )
                 except ContainerNotFoundError:
                     problems.append(f"container {record.name} disappeared")
                 except ClawError as exc:
                     problems.append(f"{record.name}: {exc}")
+                else:
+                    for note in notes:
+                        on_progress(Progress("verify", f"{record.name}: {note}"))
         outcome = ServiceOutcome(
             service,
             action,
@@ -323,6 +329,18 @@ def _verify(
         on_progress(Progress("verify", f"{service}: {action}, {verdict}"))
         outcomes.append(outcome)
     return outcomes
+
+
+def _exec_in(engine: DockerView, container: str) -> ContainerExec:
+    """A driver's way to run a command in ``container``, each run with its own time limit."""
+
+    def run(argv: tuple[str, ...], timeout: float) -> ProbeOutput:
+        outcome = run_concurrently([lambda: engine.exec(container, argv)], [timeout])[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return ProbeOutput(outcome.exit_code, outcome.stdout, outcome.stderr)
+
+    return run
 
 
 def _check_proxy_environment(plan: Plan) -> None:

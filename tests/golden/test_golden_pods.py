@@ -71,6 +71,7 @@ def test_every_example_is_covered() -> None:
     assert [p.name for p in FIXTURE_PODS] == [
         "nanobot-pod",
         "nanoclaw-pod",
+        "nullclaw-pod",
         "picoclaw-pod",
         "yaml-values",
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clawlib.drivers.base import HealthResult, Materialised, Mount, RuntimeFile
+from clawlib.drivers.base import HealthResult, Materialised, Mount, ProbeOutput, RuntimeFile
 from clawlib.drivers.generic import GenericDriver
 from clawlib.engine import ContainerRecord
 from clawlib.errors import DriverError
@@ -34,11 +34,15 @@ def test_default_post_apply_and_probe() -> None:
             number=1, image="img:1", state=state, exit_code=exit_code,
         )  # fmt: skip
 
+    def run(argv: tuple[str, ...], timeout: float) -> ProbeOutput:
+        raise AssertionError(f"the default post-apply check runs nothing: {argv}")
+
     driver = GenericDriver()
+    claw = ResolvedClaw("worker", "pod", "img:1", "generic", "AGENTS.md", b"# Worker\n")
     running, stopped = container("running"), container("exited", 137)
-    driver.post_apply(running)  # a running container passes: nothing raised
+    assert driver.post_apply(running, claw, run) == ()  # a running container passes
     with pytest.raises(DriverError) as caught:
-        driver.post_apply(stopped)
+        driver.post_apply(stopped, claw, run)
     assert str(caught.value) == "generic: container 0123456789ab is not running (status: exited)"
     assert driver.health_probe(running, None) == HealthResult("healthy", "container running")
     assert driver.health_probe(container("paused"), None) == HealthResult(

@@ -112,6 +112,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
         "generic": "clawlib.drivers.generic:GenericDriver",
         "nanobot": "clawlib.drivers.nanobot:NanobotDriver",
         "nanoclaw": "clawlib.drivers.nanoclaw:NanoclawDriver",
+        "nullclaw": "clawlib.drivers.nullclaw:NullclawDriver",
         "openclaw": "clawlib.drivers.openclaw:OpenclawDriver",
         "picoclaw": "clawlib.drivers.picoclaw:PicoclawDriver",
     }
@@ -121,6 +122,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
         DriverInfo("generic", OURS, "clawlib.drivers.generic:GenericDriver"),
         DriverInfo("nanobot", OURS, "clawlib.drivers.nanobot:NanobotDriver"),
         DriverInfo("nanoclaw", OURS, "clawlib.drivers.nanoclaw:NanoclawDriver"),
+        DriverInfo("nullclaw", OURS, "clawlib.drivers.nullclaw:NullclawDriver"),
         DriverInfo("openclaw", OURS, "clawlib.drivers.openclaw:OpenclawDriver"),
         DriverInfo("picoclaw", OURS, "clawlib.drivers.picoclaw:PicoclawDriver"),
     ), "the installed metadata is stale: reinstall the project (scripts/setup)"

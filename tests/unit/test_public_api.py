@@ -125,6 +125,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "lookup_driver",
     ],
     "clawlib.drivers.base": [
+        "ContainerExec",
         "Driver",
         "HealthResult",
         "Healthcheck",
@@ -144,6 +145,12 @@ PUBLIC_API: dict[str, list[str]] = {
         "DOCKER_SOCKET",
         "NanoclawDriver",
         "claude_md",
+    ],
+    "clawlib.drivers.nullclaw": [
+        "NullclawDriver",
+        "cron_command",
+        "parse_cron_list",
+        "shell_quote",
     ],
     "clawlib.drivers.openclaw": [
         "OpenclawDriver",
