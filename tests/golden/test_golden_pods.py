@@ -68,4 +68,4 @@ def test_every_example_is_covered() -> None:
         "solo",
         "trading-desk",
     ]
-    assert [p.name for p in FIXTURE_PODS] == ["yaml-values"]
+    assert [p.name for p in FIXTURE_PODS] == ["microclaw-pod", "yaml-values"]

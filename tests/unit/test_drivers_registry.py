@@ -110,12 +110,14 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
     assert declared[ENTRY_POINT_GROUP] == {
         "generic": "clawlib.drivers.generic:GenericDriver",
+        "microclaw": "clawlib.drivers.microclaw:MicroclawDriver",
         "openclaw": "clawlib.drivers.openclaw:OpenclawDriver",
     }
     # The installed metadata is what the registry reads: stale after a change of pyproject.toml
     # until the project is reinstalled (scripts/setup does it when pyproject.toml changes).
     assert installed_drivers() == (
         DriverInfo("generic", OURS, "clawlib.drivers.generic:GenericDriver"),
+        DriverInfo("microclaw", OURS, "clawlib.drivers.microclaw:MicroclawDriver"),
         DriverInfo("openclaw", OURS, "clawlib.drivers.openclaw:OpenclawDriver"),
     ), "the installed metadata is stale: reinstall the project (scripts/setup)"
     assert lookup_driver("openclaw").origin == OURS
@@ -125,11 +127,14 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
 def test_unknown_type_lists_installed_drivers_and_known_types() -> None:
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("OpenClaw")
-    assert (caught.value.name, caught.value.installed) == ("OpenClaw", ("generic", "openclaw"))
+    assert (caught.value.name, caught.value.installed) == (
+        "OpenClaw",
+        ("generic", "microclaw", "openclaw"),
+    )
     assert str(caught.value) == (
         'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (installed drivers: '
-        "generic, openclaw; claw types known upstream that need a driver from another package: "
-        "microclaw, nanobot, nanoclaw, nullclaw, picoclaw)"
+        "generic, microclaw, openclaw; claw types known upstream that need a driver from another "
+        "package: nanobot, nanoclaw, nullclaw, picoclaw)"
     )
 
 
@@ -148,8 +153,8 @@ def test_upstream_type_without_a_driver_says_so() -> None:
     assert caught.value.upstream
     assert str(caught.value) == (
         'CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot driver is installed '
-        "(installed drivers: generic, openclaw); install a package that registers one in the "
-        "clawlib.drivers entry-point group"
+        "(installed drivers: generic, microclaw, openclaw); install a package that registers one "
+        "in the clawlib.drivers entry-point group"
     )
 
 
@@ -173,6 +178,7 @@ def test_a_plugin_driver_is_listed_and_loaded(install: Install) -> None:
         '"nanobot"', '"zeroclaw"').replace("NanobotDriver", "Zero"))  # fmt: skip
     assert [(d.name, d.origin) for d in installed_drivers()] == [
         ("generic", OURS),
+        ("microclaw", OURS),
         ("openclaw", OURS),
         ("zeroclaw", "claw-zero 1.0"),
     ]
@@ -181,8 +187,8 @@ def test_a_plugin_driver_is_listed_and_loaded(install: Install) -> None:
     assert type(driver).__module__ == "zero_driver"
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("zero")
-    assert caught.value.installed == ("generic", "openclaw", "zeroclaw")
-    assert "(installed drivers: generic, openclaw, zeroclaw; " in str(caught.value)
+    assert caught.value.installed == ("generic", "microclaw", "openclaw", "zeroclaw")
+    assert "(installed drivers: generic, microclaw, openclaw, zeroclaw; " in str(caught.value)
 
 
 def test_a_plugin_can_provide_an_upstream_claw_type(install: Install) -> None:
@@ -193,7 +199,7 @@ def test_a_plugin_can_provide_an_upstream_claw_type(install: Install) -> None:
     assert type(load_driver("nanobot")).__qualname__ == "NanobotDriver"
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("picoclaw")
-    assert "(installed drivers: generic, nanobot, openclaw)" in str(caught.value)
+    assert "(installed drivers: generic, microclaw, nanobot, openclaw)" in str(caught.value)
 
 
 def test_two_distributions_registering_one_name_conflict(install: Install) -> None:
@@ -224,7 +230,7 @@ def test_a_plugin_registering_one_of_our_names_conflicts_too(install: Install) -
         "(clawlib.drivers.openclaw:OpenclawDriver) and evil-claw 1.0 "
         "(nanobot_driver:NanobotDriver): uninstall all but one of these distributions"
     )
-    assert [d.name for d in installed_drivers()] == ["generic", "openclaw", "openclaw"]
+    assert [d.name for d in installed_drivers()] == ["generic", "microclaw", "openclaw", "openclaw"]
 
 
 @pytest.mark.parametrize(
@@ -398,8 +404,8 @@ def test_claw_plan_of_an_upstream_type_without_a_driver(install: Install, tmp_pa
     assert done.stderr == (
         f'error: {pod / "claw-pod.yml"}:3: services.worker: CLAW_TYPE "picoclaw" is a claw type '
         "known upstream, but no picoclaw driver is installed (installed drivers: generic, "
-        "openclaw, zeroclaw); install a package that registers one in the clawlib.drivers "
-        "entry-point group\n"
+        "microclaw, openclaw, zeroclaw); install a package that registers one in the "
+        "clawlib.drivers entry-point group\n"
     )
 
 

@@ -137,6 +137,9 @@ PUBLIC_API: dict[str, list[str]] = {
     "clawlib.drivers.generic": [
         "GenericDriver",
     ],
+    "clawlib.drivers.microclaw": [
+        "MicroclawDriver",
+    ],
     "clawlib.drivers.openclaw": [
         "OpenclawDriver",
         "parse_health",
