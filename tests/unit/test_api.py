@@ -82,8 +82,8 @@ def test_generate_rejects_unknown_claw_type_at_its_line(agent: Path) -> None:
         generate_dockerfile(agent / "Clawfile")
     assert str(caught.value) == (
         f'{agent / "Clawfile"}:3: unknown CLAW_TYPE "unknown-runner": no installed driver '
-        "handles it (installed drivers: generic, openclaw; claw types known upstream that need a "
-        "driver from another package: microclaw, nanobot, nanoclaw, nullclaw, picoclaw)"
+        "handles it (installed drivers: generic, microclaw, openclaw; claw types known upstream "
+        "that need a driver from another package: nanobot, nanoclaw, nullclaw, picoclaw)"
     )
     assert not (agent / "Dockerfile.generated").exists()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from clawlib.drivers.base import Healthcheck, Mount
 from clawlib.drivers.microclaw import MicroclawDriver
@@ -452,6 +454,7 @@ def test_materialise_files_mounts_and_environment() -> None:
         "/claw-data/skills",
         "directory",
     )
+    assert result.state_dirs == ("data",)
     assert result.warnings == ()
 
 
@@ -477,3 +480,52 @@ def test_materialise_passes_config_warnings_on() -> None:
         'HANDLE discord: channel id "x" is not a Discord channel id (a number from 1 to '
         "18446744073709551615): left out of allowed_channels",
     )
+
+
+# --- the runner's state across plans -------------------------------------------------------------
+
+
+def test_the_runners_state_and_mount_points_in_its_data_dir_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """microclaw keeps its state in the data dir, and the engine makes mount points there for
+    the skills mounted into it: a plan after an apply has nothing to do, and removes neither."""
+    from clawlib.drivers import load_driver
+    from clawlib.planner import plan_pod
+    from clawlib.pod import load_pod
+
+    monkeypatch.setattr(
+        "clawlib.planner.load_driver",
+        lambda kind: MicroclawDriver() if kind == "microclaw" else load_driver(kind),
+    )
+    (tmp_path / "claw-pod.yml").write_text(
+        "x-claw:\n  pod: notes\nservices:\n  quill:\n    build: ./agent\n"
+        "    environment:\n      ANTHROPIC_API_KEY: k\n      DISCORD_BOT_TOKEN: t\n"
+        '    x-claw:\n      handles: {discord: "111"}\n'
+    )
+    (tmp_path / "agent").mkdir()
+    (tmp_path / "agent" / "Clawfile").write_text(
+        "FROM claw-stub/microclaw:latest\nCLAW_TYPE microclaw\nAGENT AGENTS.md\n"
+        "MODEL primary anthropic/claude-sonnet-4\n"
+    )
+    (tmp_path / "AGENTS.md").write_text("# Quill\n")
+    plan = plan_pod(load_pod(tmp_path, environ={}), lambda ref: None)
+    volumes = yaml.safe_load(plan.compose.text)["services"]["quill"]["volumes"]
+    assert "./.claw-runtime/quill/data:/claw-data:rw" in volumes
+    plan.write()
+    data = tmp_path / ".claw-runtime" / "quill" / "data"
+    (data / "microclaw.db").write_text("the runner's memory\n")
+    (data / "skills" / "handle-discord").mkdir(parents=True)
+    (data / "skills" / "handle-discord" / "SKILL.md").write_text("")  # a mount point
+    stale = tmp_path / ".claw-runtime" / "quill" / "old.md"
+    stale.write_text("left from an earlier plan\n")
+    diff = plan_pod(load_pod(tmp_path, environ={}), lambda ref: None).write()
+    assert [(c.path, c.kind) for c in diff.files] == [(".claw-runtime/quill/old.md", "remove")]
+    assert (data / "microclaw.db").read_text() == "the runner's memory\n"
+    assert (data / "skills" / "handle-discord" / "SKILL.md").exists()
+    seeded = data / "runtime" / "groups" / "AGENTS.md"
+    seeded.write_text("changed by hand\n")
+    diff = plan_pod(load_pod(tmp_path, environ={}), lambda ref: None).write()
+    assert [(c.path, c.kind) for c in diff.files] == [
+        (".claw-runtime/quill/data/runtime/groups/AGENTS.md", "change")
+    ]

@@ -137,8 +137,8 @@ def test_driver_not_installed(pod_dir: Path) -> None:
         plan_pod(load_pod(pod_dir, environ={}), no_images)
     assert str(caught.value).endswith(
         'services.worker: CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot '
-        "driver is installed (installed drivers: generic, openclaw); install a package that "
-        "registers one in the clawlib.drivers entry-point group"
+        "driver is installed (installed drivers: generic, microclaw, openclaw); install a "
+        "package that registers one in the clawlib.drivers entry-point group"
     )
 
 

@@ -4,8 +4,10 @@ Files under the service's runtime directory: ``config/microclaw.config.yaml`` (m
 file, read-only, at ``/app/config/microclaw.config.yaml``; microclaw never rewrites it) and
 ``data/runtime/groups/AGENTS.md``, the contract with CLAWDAPUS.md appended, in the data
 directory mounted read-write at ``/claw-data`` (microclaw keeps its state there, which is why
-the root file system stays writable: upstream runs it that way). Skills go under
-``/claw-data/skills`` in the ``<stem>/SKILL.md`` layout.
+the root file system stays writable: upstream runs it that way). ``data`` is the runner's
+state directory: what microclaw writes there, and the mount points the engine makes there for
+the skills (under ``/claw-data/skills``, in the ``<stem>/SKILL.md`` layout), survive every
+apply; only the seeded AGENTS.md is rewritten.
 
 microclaw reads its provider key and bot tokens only from its config, so they are written there
 as values (see :mod:`clawlib.drivers.microclaw._config`, also for how CONFIGURE values are
@@ -106,5 +108,6 @@ class MicroclawDriver(Driver):
             read_only=False,
             skill_dir=f"{DATA}/skills",
             skill_layout="directory",
+            state_dirs=("data",),
             warnings=config.warnings,
         )
