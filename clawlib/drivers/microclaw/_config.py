@@ -10,7 +10,8 @@ they are written as values, and the file is then a secret (0600, masked in diffs
 claw's own loader (the YAML 1.2 core schema, anchors bounded), by these rules:
 
 - a scalar YAML types is typed: ``true``/``false``, ``42``, ``-7``, ``2.5``, ``.inf``; a quoted
-  text is that text (``"a: b"`` is the string ``a: b``, ``'0700'`` the string ``0700``);
+  (or ``!!str``-tagged) text is that text (``"a: b"`` is the string ``a: b``, ``'0700'`` the
+  string ``0700``);
 - a flow collection — a value starting with ``[`` or ``{`` — is a list or a mapping
   (``[a, b]``, ``{k: v}``; anchors and aliases inside it work);
 - anything else is kept exactly as written, as a string: text YAML reads as nothing (``null``,
