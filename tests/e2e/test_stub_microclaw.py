@@ -89,7 +89,8 @@ def test_it_summarises_its_config_then_logs_steadily(runner: str) -> None:
 
 
 def test_the_healthcheck_finds_the_runner_and_only_the_runner(runner: str) -> None:
-    assert HEALTHCHECK is not None and HEALTHCHECK.test[0] == "CMD-SHELL"
+    assert HEALTHCHECK is not None
+    assert HEALTHCHECK.test[0] == "CMD-SHELL"
     check = HEALTHCHECK.test[1]
     assert docker("exec", runner, "sh", "-c", check, check=False).returncode == 0
     name = f"claw-test-microclaw-{uuid.uuid4().hex[:12]}"
