@@ -192,6 +192,9 @@ class Plan:
     claws: Mapping[str, ResolvedClaw] = field(default_factory=dict)
     tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The governance token of every governed agent id (``<service>``, ``<service>-<i>``)."""
+    runner_state: frozenset[str] = frozenset()
+    """Directories of the runtime tree (``.claw-runtime/<service>/<dir>``) that runners keep
+    their state in (:attr:`~clawlib.drivers.base.Materialised.state_dirs`): never removed."""
 
     def governance(self) -> str | None:
         """How many claws the pod's proxy governs, in a line (None when none is governed):
@@ -243,7 +246,11 @@ class Plan:
             }
             stale = [
                 (path, entry)
-                for path, entry in list_tree(root_fd, RUNTIME_DIR, _not_planned_tree)
+                for path, entry in list_tree(
+                    root_fd,
+                    RUNTIME_DIR,
+                    lambda path: _not_planned_tree(path) or path in self.runner_state,
+                )
                 if path not in planned and not _bookkeeping(path)
             ]
             old_files = {
@@ -446,6 +453,7 @@ def plan_pod(
     dockerfiles: dict[Path, PlannedFile | None] = {}
     drivers: dict[str, Driver] = {}
     claw_services: dict[str, ClawService] = {}
+    runner_state: set[str] = set()
     for name, claw in claws.items():
         try:
             driver = drivers.get(claw.claw_type) or load_driver(claw.claw_type)
@@ -460,11 +468,13 @@ def plan_pod(
             continue
         warnings += [pod.problem(("services", name), w) for w in materialised.warnings]
         runtime = _runtime_files(name, claw, materialised)
-        unsafe = _unsafe_paths(runtime)
+        state = [f"{RUNTIME_DIR}/{name}/{path}" for path in materialised.state_dirs]
+        unsafe = _unsafe_paths(runtime) + _unsafe_state_dirs(state)
         if unsafe:
             problems += [pod.problem(("services", name), detail) for detail in unsafe]
             continue
         files += runtime
+        runner_state.update(state)
         compose_build = None
         clawfile, context = _clawfile_of(pod, pod.services[name])
         if clawfile is not None and context is not None:
@@ -504,6 +514,7 @@ def plan_pod(
         warnings=tuple(warnings),
         claws=claws,
         tokens=dict(governance.tokens) if governance is not None else {},
+        runner_state=frozenset(runner_state),
     )
 
 
@@ -547,6 +558,20 @@ def _unsafe_paths(files: list[PlannedFile]) -> list[str]:
             check_generated_path(item.path)
         except UnsafePathError as exc:
             found.append(f"claw would write a file at {exc.path}, which it refuses: {exc.reason}")
+    return found
+
+
+def _unsafe_state_dirs(paths: list[str]) -> list[str]:
+    """Why claw refuses each of a driver's state directories it may not keep (as
+    :func:`_unsafe_paths` does for files)."""
+    found = []
+    for path in paths:
+        try:
+            check_generated_path(path)
+        except UnsafePathError as exc:
+            found.append(
+                f"claw would keep a runner's state at {exc.path}, which it refuses: {exc.reason}"
+            )
     return found
 
 

@@ -10,7 +10,7 @@ always the same file.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from clawlib.secrets import mask_secrets
@@ -98,11 +98,15 @@ def _typed(text: str) -> Any:
         return text
 
 
-def parse_configure(command: str, runner: str) -> tuple[str, Any]:
+def parse_configure(
+    command: str, runner: str, typed: Callable[[str], Any] = _typed
+) -> tuple[str, Any]:
     """``<runner> config set <path> <value>`` → (path, typed value).
 
     Tokens are split on whitespace and the value re-joined with single spaces; quotes are JSON
     (``"a b"`` is the string ``a b``), not shell. Raises :class:`ValueError` naming the form.
+    ``typed`` reads the value's text (default: JSON when it is JSON, else the text), for a
+    runner whose configuration is not JSON.
     """
     tokens = command.split()
     if len(tokens) < 5 or tokens[:3] != [runner, "config", "set"]:
@@ -110,7 +114,7 @@ def parse_configure(command: str, runner: str) -> tuple[str, Any]:
             f'unrecognized CONFIGURE command: "{mask_secrets(command)}" '
             f"(expected '{runner} config set <path> <value>')"
         )
-    return tokens[3], _typed(" ".join(tokens[4:]))
+    return tokens[3], typed(" ".join(tokens[4:]))
 
 
 def split_model_ref(ref: str) -> tuple[str, str]:

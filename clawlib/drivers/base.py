@@ -18,7 +18,10 @@ and must not be used: ``skills/`` (the skill files claw generates) and ``persona
 writable persona workspace). A file is written with its :attr:`RuntimeFile.mode` (0644 by
 default), or 0600 when it holds a secret — marked :attr:`RuntimeFile.secret` or found by claw's
 secret detector — and a secret file's content is never shown in a diff. Prefer ``${VAR}``
-references the runner resolves from its environment to secret values in files.
+references the runner resolves from its environment to secret values in files. A file of the
+runtime directory that the driver no longer returns is removed at the next apply, except under
+``persona/`` and the :attr:`Materialised.state_dirs`: directories the runner keeps its own state
+in (and where the engine makes mount points for the mounts nested in them).
 
 **Mounts.** A :class:`Mount`'s ``source`` is relative to the runtime directory too, unless
 ``absolute``: then it is written to the compose file as given (a host path, or ``./``-relative to
@@ -130,6 +133,9 @@ class Materialised:
     """Where skills are mounted in the container (None: the runner takes no skills)."""
     skill_layout: Literal["flat", "directory"] = "flat"
     """``flat``: ``<dir>/<name>``; ``directory``: ``<dir>/<stem>/SKILL.md``."""
+    state_dirs: tuple[str, ...] = ()
+    """Directories under the runtime directory (relative, like :attr:`files`) that the runner
+    writes its state to: claw keeps what it finds there, writing only the files it returns."""
     warnings: tuple[str, ...] = ()
     """Shown with the plan, each prefixed by the service's place in the pod file."""
 

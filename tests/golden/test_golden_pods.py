@@ -69,6 +69,7 @@ def test_every_example_is_covered() -> None:
         "trading-desk",
     ]
     assert [p.name for p in FIXTURE_PODS] == [
+        "microclaw-pod",
         "nanobot-pod",
         "nanoclaw-pod",
         "nullclaw-pod",

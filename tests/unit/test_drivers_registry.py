@@ -410,8 +410,8 @@ def test_claw_plan_of_an_upstream_type_without_a_driver(install: Install, tmp_pa
     assert done.stderr == (
         f'error: {pod / "claw-pod.yml"}:3: services.worker: CLAW_TYPE "picoclaw" is a claw type '
         "known upstream, but no picoclaw driver is installed (installed drivers: generic, "
-        "openclaw, zeroclaw); install a package that registers one in the clawlib.drivers "
-        "entry-point group\n"
+        "microclaw, openclaw, zeroclaw); install a package that registers one in the "
+        "clawlib.drivers entry-point group\n"
     )
 
 

@@ -138,6 +138,9 @@ PUBLIC_API: dict[str, list[str]] = {
     "clawlib.drivers.generic": [
         "GenericDriver",
     ],
+    "clawlib.drivers.microclaw": [
+        "MicroclawDriver",
+    ],
     "clawlib.drivers.nanobot": [
         "NanobotDriver",
     ],

@@ -50,6 +50,7 @@ class NullclawDriver(Driver):
 
     name = "nullclaw"
     description = "nullclaw gateway: config.json, raw AGENTS.md, cron jobs added after start"
+    config_file = "nullclaw-home/config.json"
 
     def validate(self, claw: ResolvedClaw) -> list[str]:
         problems = []
