@@ -195,6 +195,9 @@ class Plan:
     runner_state: frozenset[str] = frozenset()
     """Directories of the runtime tree (``.claw-runtime/<service>/<dir>``) that runners keep
     their state in (:attr:`~clawlib.drivers.base.Materialised.state_dirs`): never removed."""
+    mount_points: frozenset[str] = frozenset()
+    """Files the engine creates in a mounted runtime directory as mount points
+    (:meth:`~clawlib.drivers.base.Materialised.mount_points`): expected there, never removed."""
 
     def governance(self) -> str | None:
         """How many claws the pod's proxy governs, in a line (None when none is governed):
@@ -251,7 +254,7 @@ class Plan:
                     RUNTIME_DIR,
                     lambda path: _not_planned_tree(path) or path in self.runner_state,
                 )
-                if path not in planned and not _bookkeeping(path)
+                if path not in planned and not _bookkeeping(path) and path not in self.mount_points
             ]
             old_files = {
                 path: read_entry(root_fd, path) if entry.kind == "file" else entry
@@ -454,6 +457,7 @@ def plan_pod(
     drivers: dict[str, Driver] = {}
     claw_services: dict[str, ClawService] = {}
     runner_state: set[str] = set()
+    mount_points: set[str] = set()
     for name, claw in claws.items():
         try:
             driver = drivers.get(claw.claw_type) or load_driver(claw.claw_type)
@@ -475,6 +479,9 @@ def plan_pod(
             continue
         files += runtime
         runner_state.update(state)
+        skills = _skill_mounts(pod, name, claw)
+        points = materialised.mount_points([skill for _, skill in skills])
+        mount_points.update(f"{RUNTIME_DIR}/{name}/{path}" for path in points)
         compose_build = None
         clawfile, context = _clawfile_of(pod, pod.services[name])
         if clawfile is not None and context is not None:
@@ -484,7 +491,7 @@ def plan_pod(
             compose_build = _generated_build(pod.services[name], clawfile, context)
         claw_services[name] = ClawService(
             materialised,
-            skills=_skill_mounts(pod, name, claw),
+            skills=skills,
             image=None if pod.services[name].compose.get("image") else metadata[name].image,
             build=compose_build,
             replica_environment=tuple(
@@ -515,6 +522,7 @@ def plan_pod(
         claws=claws,
         tokens=dict(governance.tokens) if governance is not None else {},
         runner_state=frozenset(runner_state),
+        mount_points=frozenset(mount_points),
     )
 
 

@@ -273,12 +273,7 @@ def _apply_claw(
     ]
     if result.skill_dir:
         for host, name in claw.skills:
-            target = (
-                f"{result.skill_dir}/{name}"
-                if result.skill_layout == "flat"
-                else f"{result.skill_dir}/{name.rsplit('.', 1)[0]}/SKILL.md"
-            )
-            mounts.append(f"{host}:{target}:ro")
+            mounts.append(f"{host}:{result.skill_target(name)}:ro")
     mounts += surface_mounts
     if mounts:
         rendered["volumes"] = _as_list(rendered.get("volumes")) + mounts

@@ -40,7 +40,7 @@ it (see the openclaw driver's ``config/``).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -138,6 +138,31 @@ class Materialised:
     writes its state to: claw keeps what it finds there, writing only the files it returns."""
     warnings: tuple[str, ...] = ()
     """Shown with the plan, each prefixed by the service's place in the pod file."""
+
+    def skill_target(self, name: str) -> str | None:
+        """Where the skill file ``name`` is mounted in the container (None: no skills)."""
+        if self.skill_dir is None:
+            return None
+        if self.skill_layout == "flat":
+            return f"{self.skill_dir}/{name}"
+        return f"{self.skill_dir}/{name.rsplit('.', 1)[0]}/SKILL.md"
+
+    def mount_points(self, skills: Sequence[str]) -> tuple[str, ...]:
+        """The files the engine creates in the runtime directory as mount points: a skill (of
+        ``skills``, by name) or a file mount whose container path lies inside a directory of
+        the runtime directory that is mounted too (nanobot's skills inside its mounted home).
+        Paths relative to the runtime directory, sorted."""
+        targets = [target for name in skills if (target := self.skill_target(name))]
+        targets += [mount.target for mount in self.mounts]
+        points = set()
+        for mount in self.mounts:
+            if mount.absolute:
+                continue
+            inside = mount.target.rstrip("/") + "/"
+            for target in targets:
+                if target.startswith(inside):
+                    points.add(f"{mount.source}/{target[len(inside) :]}")
+        return tuple(sorted(points))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -517,3 +518,25 @@ def test_service_reasons_name_what_changed_in_a_definition(pod_dir: Path) -> Non
     diff = plan_pod(load_pod(pod_dir, environ={}), no_images).diff()
     assert diff.services_changed == ("api",)
     assert diff.service_reasons == {"api": ("environment changed: MODE", "expose changed")}
+
+
+def test_mount_points_the_engine_makes_in_a_mounted_runtime_dir_are_not_stale(
+    tmp_path: Path,
+) -> None:
+    """nanobot's skills are mounted inside its home, itself a mounted runtime directory: the
+    engine creates an empty file there for each skill's mount point. The plan after ``claw up``
+    must not call it stale (the next apply would delete it from under the container)."""
+    pod = tmp_path / "nanobot-pod"
+    shutil.copytree(Path(__file__).parents[1] / "golden" / "fixtures" / "nanobot-pod", pod)
+    plan = plan_pod(load_pod(pod, environ={}), no_images)
+    point = ".claw-runtime/courier/nanobot-home/workspace/skills/handle-discord/SKILL.md"
+    assert point in plan.mount_points
+    plan.write()
+    (pod / point).parent.mkdir(parents=True)
+    (pod / point).write_bytes(b"")
+    assert plan_pod(load_pod(pod, environ={}), no_images).diff().changed is False
+    (pod / ".claw-runtime/courier/nanobot-home/stray.txt").write_text("left by hand\n")
+    stale = plan_pod(load_pod(pod, environ={}), no_images).diff()
+    assert [(c.path, c.kind) for c in stale.files] == [
+        (".claw-runtime/courier/nanobot-home/stray.txt", "remove")
+    ]
