@@ -23,8 +23,11 @@ The contract, point by point, and what we chose where upstream is unclear:
   being ``.``/``..`` is treated as not found (upstream does not guard it). The secret is checked
   against ``metadata.token`` (an optional ``Bearer `` prefix dropped; ``<agent>:<secret>`` must
   name this agent when its agent part is non-empty; a token without a colon is the bare secret)
-  with :func:`hmac.compare_digest`, else 403 ``invalid agent secret``. Only the Authorization
-  header authenticates (as upstream); an ``X-Api-Key`` an Anthropic client sends is dropped.
+  with :func:`hmac.compare_digest`, else 403 ``invalid agent secret``. On the messages endpoint
+  a request without an Authorization header may present the same ``<agent-id>:<secret>`` as
+  ``X-Api-Key``, the header the Anthropic SDK sends its key in (upstream reads only
+  Authorization, so a governed Anthropic client such as nanoclaw was refused); the header is
+  never forwarded.
   The files are what counts on each request: a context is kept in memory only while none of
   its three files has changed (each request stats them; :class:`ContextCache`), so a rotated
   token or a removed context takes effect on the next request.

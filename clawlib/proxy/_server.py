@@ -174,13 +174,24 @@ async def _messages(request: web.Request) -> web.StreamResponse:
     return await _handle(request, anthropic=True)
 
 
+def _credentials(request: web.Request, *, anthropic: bool) -> str:
+    """The agent's credentials as an Authorization value: that header, or on the messages
+    endpoint without one, the ``X-Api-Key`` an Anthropic client sends its key as (a governed
+    claw's key is its proxy token)."""
+    authorization = request.headers.get("Authorization", "")
+    api_key = request.headers.get("X-Api-Key", "").strip()
+    if anthropic and not authorization.strip() and api_key:
+        return f"Bearer {api_key}"
+    return authorization
+
+
 async def _handle(request: web.Request, *, anthropic: bool) -> web.StreamResponse:
     config = request.app[CONFIG]
     exchange = _Exchange(config)
     if request.method != "POST":
         return _error(405, "method not allowed")
     try:
-        agent, secret = parse_bearer(request.headers.get("Authorization", ""))
+        agent, secret = parse_bearer(_credentials(request, anthropic=anthropic))
         exchange.agent = agent
         contexts = request.app[_CONTEXTS]
         context = contexts.cached(agent)

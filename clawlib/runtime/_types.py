@@ -120,7 +120,13 @@ class ProxyLink:
     @property
     def base_url(self) -> str:
         """The OpenAI-compatible endpoint: ``http://<service>:8080/v1``."""
-        return f"http://{self.service}:8080/v1"
+        return f"{self.root_url}/v1"
+
+    @property
+    def root_url(self) -> str:
+        """The proxy's root, ``http://<service>:8080``: what an Anthropic client takes as its
+        base URL (it adds ``/v1/messages`` itself)."""
+        return f"http://{self.service}:8080"
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def test_nanoclaw_pod_under_another_project_name(
     assert docker("exec", governed, "sh", "-c", 'echo "$CLAW_NETWORK"') == network
     assert docker("exec", orchestrator, "sh", "-c", 'echo "${CLAW_NETWORK:-unset}"') == "unset"
     assert docker("exec", governed, "sh", "-c", 'echo "$ANTHROPIC_BASE_URL"') == (
-        "http://cllama:8080/v1"
+        "http://cllama:8080"
     )
     token = docker("exec", governed, "sh", "-c", 'echo "$CLLAMA_TOKEN"')
     assert docker("exec", governed, "stat", "-c", "%a", "/workspace/.env") == "600"
@@ -117,7 +117,7 @@ def test_nanoclaw_pod_under_another_project_name(
     )
     logs = docker("logs", governed).splitlines()
     assert logs[2:5] == [
-        f"[nanoclaw] {logs[0].split()[1]} proxy http://cllama:8080/v1",
+        f"[nanoclaw] {logs[0].split()[1]} proxy http://cllama:8080",
         f"[nanoclaw] {logs[0].split()[1]} agent network {network}",
         f"[nanoclaw] {logs[0].split()[1]} /workspace/.env has ANTHROPIC_API_KEY",
     ]

@@ -87,7 +87,7 @@ def test_governed_claw_gets_the_proxy_and_its_token_in_a_secret_env_file() -> No
     done = DRIVER.materialise(governed())
     assert done.environment == {
         "CLAW_MANAGED": "true",
-        "ANTHROPIC_BASE_URL": "http://cllama:8080/v1",
+        "ANTHROPIC_BASE_URL": "http://cllama:8080",
         # compose fills in the project it really runs: `name:`, -p or COMPOSE_PROJECT_NAME
         "CLAW_NETWORK": "${COMPOSE_PROJECT_NAME}_claw-internal",
     }
@@ -102,7 +102,7 @@ def test_governed_claw_follows_the_proxy_service_that_exists() -> None:
     done = DRIVER.materialise(
         claw(cllama=("policy",), proxy=ProxyLink("cllama-policy", "policy", TOKEN))
     )
-    assert done.environment["ANTHROPIC_BASE_URL"] == "http://cllama-policy:8080/v1"
+    assert done.environment["ANTHROPIC_BASE_URL"] == "http://cllama-policy:8080"
 
 
 def test_persona_and_proxy_mounts_in_order() -> None:

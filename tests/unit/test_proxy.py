@@ -767,3 +767,27 @@ async def test_upstream_requests_are_not_capped_at_a_pool_size(tmp_path):
         await proxy.server.close()
         await fake.close()
     assert statuses == [200] * count
+
+
+async def test_an_anthropic_client_authenticates_with_its_x_api_key(proxy, upstream):
+    """The Anthropic SDK sends its key (a governed claw's ANTHROPIC_API_KEY, its proxy token) as
+    X-Api-Key, not as a bearer token: on the messages endpoint that authenticates the agent, and
+    it never reaches the provider (which gets the real key)."""
+    status, _, _ = await proxy.post(
+        "/v1/messages", {"model": "claude-sonnet-4"}, None, **{"X-Api-Key": TOKEN}
+    )
+    assert status == 200
+    _, sent, _ = upstream.seen[0]
+    assert sent["X-Api-Key"] == KEY
+    assert proxy.logs()[0]["claw_id"] == "alice"
+    wrong = await proxy.post(
+        "/v1/messages", {"model": "claude-sonnet-4"}, None, **{"X-Api-Key": "alice:" + "cd" * 24}
+    )
+    assert wrong[:1] == (403,)
+    assert wrong[2] == _error("invalid agent secret")
+    # Only where an Anthropic client talks: the chat endpoint still wants the bearer token.
+    chat = await proxy.post(
+        "/v1/chat/completions", {"model": "openai/gpt-4o"}, None, **{"X-Api-Key": TOKEN}
+    )
+    assert chat[0] == 401
+    assert len(upstream.seen) == 1

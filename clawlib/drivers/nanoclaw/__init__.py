@@ -12,7 +12,10 @@ state next to its code).
 MODEL, HANDLE and CONFIGURE have nothing to set and INVOKE has no scheduler: each is ignored
 with one warning saying so.
 
-A governed claw's orchestrator gets ``ANTHROPIC_BASE_URL`` (the proxy's endpoint), the proxy
+A governed claw's orchestrator gets ``ANTHROPIC_BASE_URL`` (the proxy's root,
+``http://<proxy>:8080``: the Anthropic SDK adds ``/v1/messages`` itself, so upstream's
+``…:8080/v1`` would reach ``/v1/v1/messages``; the SDK sends its key as ``X-Api-Key``, which the
+proxy accepts on the messages endpoint), the proxy
 token as ``ANTHROPIC_API_KEY`` in ``/workspace/.env`` (nanoclaw reads that file and passes it to
 its agent-runners; a secret: written 0600, never shown), and ``CLAW_NETWORK``, the compose
 network its agent-runners must join to reach the proxy. Compose names that network
@@ -100,7 +103,7 @@ class NanoclawDriver(Driver):
             mounts.append(Mount(PERSONA_DIR, "/workspace/container/persona", read_only=False))
             environment["CLAW_PERSONA_DIR"] = "/workspace/container/persona"
         if claw.proxy is not None:
-            environment["ANTHROPIC_BASE_URL"] = claw.proxy.base_url
+            environment["ANTHROPIC_BASE_URL"] = claw.proxy.root_url
             environment["CLAW_NETWORK"] = _NETWORK
             files[".env"] = RuntimeFile(
                 f"ANTHROPIC_API_KEY={claw.proxy.token}\n".encode(), mode=0o600, secret=True
