@@ -225,8 +225,9 @@ class UnknownDriverError(DriverError):
     """No installed driver handles the claw type ``name``.
 
     ``installed`` lists the claw types that have a driver; ``uninstalled`` the claw types known
-    upstream that have none here (a package may provide one). ``upstream`` says ``name`` is one
-    of those: the message then says what to install rather than calling the type unknown.
+    upstream that have none here (a package may provide one; usually none, and the message then
+    lists none). ``upstream`` says ``name`` is one of those: the message then says what to
+    install rather than calling the type unknown.
     """
 
     def __init__(self, name: str, installed: Sequence[str], uninstalled: Sequence[str]) -> None:

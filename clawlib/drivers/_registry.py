@@ -2,7 +2,7 @@
 
 Every driver is registered through the entry-point group ``clawlib.drivers``: the entry point's
 name is the claw type (``CLAW_TYPE``), its value the driver class (``module:Class``). Ours are no
-exception — clawdapus registers ``generic`` and ``openclaw`` in its ``pyproject.toml`` exactly as a
+exception — clawdapus registers each of its drivers in its ``pyproject.toml`` exactly as a
 third-party package would — so the seam plugins use is the one exercised every day. The set of
 drivers is what the installed distributions' metadata says: a source checkout whose entry points
 changed must be reinstalled (``scripts/setup`` does so whenever ``pyproject.toml`` changes).
@@ -19,9 +19,11 @@ neither wins — which code runs a claw must not depend on install order. Lookin
 raises :class:`~clawlib.errors.DriverConflictError` naming every distribution concerned; the fix is
 to uninstall all but one. Other claw types are unaffected.
 
-The claw types upstream clawdapus runs (:data:`UPSTREAM_CLAW_TYPES`) are only a hint: when one of
-them has no installed driver, :class:`~clawlib.errors.UnknownDriverError` says it is known and
-that a package must provide its driver, rather than calling it unknown.
+The claw types upstream clawdapus runs (:data:`UPSTREAM_CLAW_TYPES`) are only a hint. Clawdapus
+ships a driver for each, so normally none lacks one; when one has no installed driver (an
+installation whose metadata predates that driver, or a build of the package without it),
+:class:`~clawlib.errors.UnknownDriverError` says it is known and that a package must provide its
+driver, rather than calling it unknown.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clawlib import build_image, generate_dockerfile, inspect_image, resolve_build_input
+from clawlib.drivers import lookup_driver
 from clawlib.engine import DockerView
 from clawlib.errors import (
     ClawfileError,
@@ -16,7 +17,9 @@ from clawlib.errors import (
     EngineUnavailableError,
     ImageNotFoundError,
     OutputWriteError,
+    UnknownDriverError,
 )
+from tests.distributions import install_clawdapus_without
 from tests.fakes import FakeImage, FakeImages, FakeRunner, FakeSdkClient
 
 CLAWFILE = "FROM claw-base/busybox:latest\nCLAW_TYPE openclaw\nMODEL primary a/b\n"
@@ -82,13 +85,22 @@ def test_generate_rejects_unknown_claw_type_at_its_line(agent: Path) -> None:
         generate_dockerfile(agent / "Clawfile")
     assert str(caught.value) == (
         f'{agent / "Clawfile"}:3: unknown CLAW_TYPE "unknown-runner": no installed driver '
-        "handles it (installed drivers: generic, nanoclaw, openclaw; claw types known upstream "
-        "that need a driver from another package: microclaw, nanobot, nullclaw, picoclaw)"
+        "handles it (installed drivers: generic, microclaw, nanobot, nanoclaw, nullclaw, "
+        "openclaw, picoclaw)"
     )
     assert not (agent / "Dockerfile.generated").exists()
 
 
-def test_generate_builds_a_claw_type_known_upstream_without_its_driver(agent: Path) -> None:
+def test_generate_builds_a_claw_type_known_upstream_without_its_driver(
+    agent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every upstream type has a driver of ours: here one installed before nanobot's existed.
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    install_clawdapus_without(site, "nanobot")
+    with pytest.raises(UnknownDriverError):
+        lookup_driver("nanobot")
     (agent / "Clawfile").write_text("FROM x\nCLAW_TYPE nanobot\n")
     generated = generate_dockerfile(agent / "Clawfile")
     assert generated.text == 'FROM x\n\nLABEL claw.type="nanobot"\n'

@@ -32,7 +32,9 @@ def test_all_good() -> None:
         (
             "drivers",
             "ok",
-            "generic (clawdapus 0.1.0), nanoclaw (clawdapus 0.1.0), openclaw (clawdapus 0.1.0)",
+            "generic (clawdapus 0.1.0), microclaw (clawdapus 0.1.0), nanobot (clawdapus 0.1.0), "
+            "nanoclaw (clawdapus 0.1.0), nullclaw (clawdapus 0.1.0), openclaw (clawdapus 0.1.0), "
+            "picoclaw (clawdapus 0.1.0)",
         ),
         ("base-image", "ok", "claw-base/busybox:latest (0123456789ab)"),
     ]

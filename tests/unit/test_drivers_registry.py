@@ -2,7 +2,9 @@
 points; conflicts, broken plugins and unknown claw types fail with messages that say what to do.
 
 Plugins are real distributions written to a temporary directory on ``sys.path`` (a module and a
-``.dist-info`` directory), found by :mod:`importlib.metadata` as an installed one would be.
+``.dist-info`` directory), found by :mod:`importlib.metadata` as an installed one would be. Every
+claw type upstream runs has a driver of ours: an upstream type without a driver is faked the same
+way, as a clawdapus installation whose metadata predates that driver.
 """
 
 from __future__ import annotations
@@ -34,24 +36,26 @@ from clawlib.errors import (
     DriverLoadError,
     UnknownDriverError,
 )
+from tests.distributions import install_clawdapus_without, install_distribution
 
 ROOT = Path(__file__).parents[2]
 OURS = "clawdapus 0.1.0"
 
-# A plugin module: a working driver, and the ways a registered object can be wrong.
+# A plugin module for a claw type nobody ships: a working driver, and the ways a registered object
+# can be wrong.
 PLUGIN = """
 from clawlib.drivers.base import Driver, Materialised, RuntimeFile
 
 
-class NanobotDriver(Driver):
-    name = "nanobot"
+class TinyclawDriver(Driver):
+    name = "tinyclaw"
 
     def materialise(self, claw):
         return Materialised(files={"config.json": RuntimeFile(b"{}\\n")})
 
 
-class Misnamed(NanobotDriver):
-    name = "nano"
+class Misnamed(TinyclawDriver):
+    name = "tiny"
 
 
 class Nameless(Driver):
@@ -60,47 +64,53 @@ class Nameless(Driver):
 
 
 class Abstract(Driver):
-    name = "nanobot"
+    name = "tinyclaw"
 
 
 class NotADriver:
-    name = "nanobot"
+    name = "tinyclaw"
 
 
-class Refusing(NanobotDriver):
+class Refusing(TinyclawDriver):
     def __init__(self):
         raise RuntimeError("no config directory")
 
 
-instance = NanobotDriver()
+instance = TinyclawDriver()
 """
+
+
+def _plugin(claw_type: str, class_name: str) -> str:
+    """:data:`PLUGIN` as the module of another claw type, its working driver ``class_name``."""
+    return PLUGIN.replace('"tinyclaw"', f'"{claw_type}"').replace("TinyclawDriver", class_name)
+
 
 Install = Callable[..., Path]
 
 
 @pytest.fixture
-def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Install]:
-    """Install a distribution into a directory on ``sys.path``: ``install(dist, entries,
-    module=source)`` writes each module and ``<dist>-1.0.dist-info`` registering ``entries``
-    (claw type → ``module:Class``) in the ``clawlib.drivers`` group."""
-    site = tmp_path / "site"
-    site.mkdir()
-    monkeypatch.syspath_prepend(str(site))
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A directory first on ``sys.path``; the modules imported from it are forgotten after."""
+    directory = tmp_path / "site"
+    directory.mkdir()
+    monkeypatch.syspath_prepend(str(directory))
     before = set(sys.modules)
-
-    def make(dist: str, entries: dict[str, str], version: str = "1.0", **modules: str) -> Path:
-        for module, source in modules.items():
-            (site / f"{module}.py").write_text(source)
-        info = site / f"{dist.replace('-', '_')}-{version}.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
-        lines = [f"[{ENTRY_POINT_GROUP}]", *(f"{k} = {v}" for k, v in entries.items())]
-        (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
-        return site
-
-    yield make
+    yield directory
     for module in set(sys.modules) - before:
         del sys.modules[module]
+
+
+@pytest.fixture
+def install(site: Path) -> Install:
+    """Install a distribution into ``site``: ``install(dist, entries, module=source)`` writes each
+    module and ``<dist>-1.0.dist-info`` registering ``entries`` (claw type → ``module:Class``) in
+    the ``clawlib.drivers`` group; it returns ``site``."""
+
+    def make(dist: str, entries: dict[str, str], version: str = "1.0", **modules: str) -> Path:
+        install_distribution(site, dist, entries, version, **modules)
+        return site
+
+    return make
 
 
 # --- our own drivers -----------------------------------------------------------------------------
@@ -110,6 +120,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
     assert declared[ENTRY_POINT_GROUP] == {
         "generic": "clawlib.drivers.generic:GenericDriver",
+        "microclaw": "clawlib.drivers.microclaw:MicroclawDriver",
         "nanobot": "clawlib.drivers.nanobot:NanobotDriver",
         "nanoclaw": "clawlib.drivers.nanoclaw:NanoclawDriver",
         "nullclaw": "clawlib.drivers.nullclaw:NullclawDriver",
@@ -120,6 +131,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
     # until the project is reinstalled (scripts/setup does it when pyproject.toml changes).
     assert installed_drivers() == (
         DriverInfo("generic", OURS, "clawlib.drivers.generic:GenericDriver"),
+        DriverInfo("microclaw", OURS, "clawlib.drivers.microclaw:MicroclawDriver"),
         DriverInfo("nanobot", OURS, "clawlib.drivers.nanobot:NanobotDriver"),
         DriverInfo("nanoclaw", OURS, "clawlib.drivers.nanoclaw:NanoclawDriver"),
         DriverInfo("nullclaw", OURS, "clawlib.drivers.nullclaw:NullclawDriver"),
@@ -130,21 +142,7 @@ def test_our_drivers_are_registered_in_pyproject_like_any_plugin() -> None:
     assert isinstance(load_driver("generic"), GenericDriver)
 
 
-def test_unknown_type_lists_installed_drivers_and_known_types() -> None:
-    with pytest.raises(UnknownDriverError) as caught:
-        lookup_driver("OpenClaw")
-    assert (caught.value.name, caught.value.installed) == (
-        "OpenClaw",
-        ("generic", "nanoclaw", "openclaw"),
-    )
-    assert str(caught.value) == (
-        'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (installed drivers: '
-        "generic, nanoclaw, openclaw; claw types known upstream that need a driver from another "
-        "package: microclaw, nanobot, nullclaw, picoclaw)"
-    )
-
-
-def test_upstream_type_without_a_driver_says_so() -> None:
+def test_every_upstream_claw_type_has_a_driver_of_ours() -> None:
     assert UPSTREAM_CLAW_TYPES == (
         "generic",
         "microclaw",
@@ -154,14 +152,55 @@ def test_upstream_type_without_a_driver_says_so() -> None:
         "openclaw",
         "picoclaw",
     )
+    for name in UPSTREAM_CLAW_TYPES:
+        assert lookup_driver(name).origin == OURS
+        assert load_driver(name).name == name
+
+
+def test_unknown_type_lists_installed_drivers() -> None:
+    with pytest.raises(UnknownDriverError) as caught:
+        lookup_driver("OpenClaw")
+    assert (caught.value.name, caught.value.installed, caught.value.uninstalled) == (
+        "OpenClaw",
+        ("generic", "microclaw", "nanobot", "nanoclaw", "nullclaw", "openclaw", "picoclaw"),
+        (),
+    )
+    assert not caught.value.upstream
+    # No upstream type lacks a driver: the message lists none (and no empty list).
+    assert str(caught.value) == (
+        'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (installed drivers: '
+        "generic, microclaw, nanobot, nanoclaw, nullclaw, openclaw, picoclaw)"
+    )
+
+
+def test_unknown_type_also_lists_upstream_types_without_a_driver(site: Path) -> None:
+    install_clawdapus_without(site, "nanobot", "picoclaw")
+    with pytest.raises(UnknownDriverError) as caught:
+        lookup_driver("OpenClaw")
+    assert (caught.value.name, caught.value.installed, caught.value.uninstalled) == (
+        "OpenClaw",
+        ("generic", "microclaw", "nanoclaw", "nullclaw", "openclaw"),
+        ("nanobot", "picoclaw"),
+    )
+    assert str(caught.value) == (
+        'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (installed drivers: '
+        "generic, microclaw, nanoclaw, nullclaw, openclaw; claw types known upstream that need a "
+        "driver from another package: nanobot, picoclaw)"
+    )
+
+
+def test_upstream_type_without_a_driver_says_so(site: Path) -> None:
+    install_clawdapus_without(site, "nanobot")
     with pytest.raises(UnknownDriverError) as caught:
         load_driver("nanobot")
     assert caught.value.upstream
     assert str(caught.value) == (
         'CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot driver is installed '
-        "(installed drivers: generic, nanoclaw, openclaw); install a package that registers one "
-        "in the clawlib.drivers entry-point group"
+        "(installed drivers: generic, microclaw, nanoclaw, nullclaw, openclaw, picoclaw); "
+        "install a package that registers one in the clawlib.drivers entry-point group"
     )
+    # The drivers that are installed still load.
+    assert load_driver("picoclaw").name == "picoclaw"
 
 
 def test_no_drivers_at_all_means_a_stale_installation(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -180,12 +219,15 @@ def test_no_drivers_at_all_means_a_stale_installation(monkeypatch: pytest.Monkey
 
 
 def test_a_plugin_driver_is_listed_and_loaded(install: Install) -> None:
-    install("claw-zero", {"zeroclaw": "zero_driver:Zero"}, zero_driver=PLUGIN.replace(
-        '"nanobot"', '"zeroclaw"').replace("NanobotDriver", "Zero"))  # fmt: skip
+    install("claw-zero", {"zeroclaw": "zero_driver:Zero"}, zero_driver=_plugin("zeroclaw", "Zero"))
     assert [(d.name, d.origin) for d in installed_drivers()] == [
         ("generic", OURS),
+        ("microclaw", OURS),
+        ("nanobot", OURS),
         ("nanoclaw", OURS),
+        ("nullclaw", OURS),
         ("openclaw", OURS),
+        ("picoclaw", OURS),
         ("zeroclaw", "claw-zero 1.0"),
     ]
     driver = load_driver("zeroclaw")
@@ -193,100 +235,157 @@ def test_a_plugin_driver_is_listed_and_loaded(install: Install) -> None:
     assert type(driver).__module__ == "zero_driver"
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("zero")
-    assert caught.value.installed == ("generic", "nanoclaw", "openclaw", "zeroclaw")
-    assert "(installed drivers: generic, nanoclaw, openclaw, zeroclaw; " in str(caught.value)
-
-
-def test_a_plugin_can_provide_an_upstream_claw_type(install: Install) -> None:
-    install("claw-nanobot", {"nanobot": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN)
-    assert lookup_driver("nanobot") == DriverInfo(
-        "nanobot", "claw-nanobot 1.0", "nanobot_driver:NanobotDriver"
+    assert caught.value.installed == (
+        "generic",
+        "microclaw",
+        "nanobot",
+        "nanoclaw",
+        "nullclaw",
+        "openclaw",
+        "picoclaw",
+        "zeroclaw",
     )
-    assert type(load_driver("nanobot")).__qualname__ == "NanobotDriver"
+    assert str(caught.value) == (
+        'unknown CLAW_TYPE "zero": no installed driver handles it (installed drivers: generic, '
+        "microclaw, nanobot, nanoclaw, nullclaw, openclaw, picoclaw, zeroclaw)"
+    )
+
+
+def test_a_plugin_can_provide_an_upstream_claw_type(install: Install, site: Path) -> None:
+    install_clawdapus_without(site, "nanobot", "picoclaw")
+    plugin = _plugin("nanobot", "Bot")
+    install("nanobot-driver", {"nanobot": "nanobot_plugin:Bot"}, nanobot_plugin=plugin)
+    assert lookup_driver("nanobot") == DriverInfo(
+        "nanobot", "nanobot-driver 1.0", "nanobot_plugin:Bot"
+    )
+    assert type(load_driver("nanobot")).__module__ == "nanobot_plugin"
     with pytest.raises(UnknownDriverError) as caught:
         lookup_driver("picoclaw")
-    assert "(installed drivers: generic, nanobot, nanoclaw, openclaw)" in str(caught.value)
+    assert str(caught.value) == (
+        'CLAW_TYPE "picoclaw" is a claw type known upstream, but no picoclaw driver is installed '
+        "(installed drivers: generic, microclaw, nanobot, nanoclaw, nullclaw, openclaw); install "
+        "a package that registers one in the clawlib.drivers entry-point group"
+    )
 
 
 def test_two_distributions_registering_one_name_conflict(install: Install) -> None:
-    install("claw-nanobot", {"nanobot": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN)
-    install("nanobot-fork", {"nanobot": "nanobot_fork:NanobotDriver"}, "2.3", nanobot_fork=PLUGIN)
+    install("claw-tinyclaw", {"tinyclaw": "tinyclaw_driver:TinyclawDriver"}, tinyclaw_driver=PLUGIN)
+    install(
+        "tinyclaw-fork", {"tinyclaw": "tinyclaw_fork:TinyclawDriver"}, "2.3", tinyclaw_fork=PLUGIN
+    )
     with pytest.raises(DriverConflictError) as caught:
-        load_driver("nanobot")
+        load_driver("tinyclaw")
     assert caught.value.origins == (
-        "claw-nanobot 1.0 (nanobot_driver:NanobotDriver)",
-        "nanobot-fork 2.3 (nanobot_fork:NanobotDriver)",
+        "claw-tinyclaw 1.0 (tinyclaw_driver:TinyclawDriver)",
+        "tinyclaw-fork 2.3 (tinyclaw_fork:TinyclawDriver)",
     )
     assert str(caught.value) == (
-        'CLAW_TYPE "nanobot" has 2 drivers installed, one from each of claw-nanobot 1.0 '
-        "(nanobot_driver:NanobotDriver) and nanobot-fork 2.3 (nanobot_fork:NanobotDriver): "
+        'CLAW_TYPE "tinyclaw" has 2 drivers installed, one from each of claw-tinyclaw 1.0 '
+        "(tinyclaw_driver:TinyclawDriver) and tinyclaw-fork 2.3 (tinyclaw_fork:TinyclawDriver): "
         "uninstall all but one of these distributions"
     )
-    assert "nanobot_driver" not in sys.modules  # a conflict imports neither
+    assert "tinyclaw_driver" not in sys.modules  # a conflict imports neither
     # Only that name is affected.
     assert isinstance(load_driver("generic"), GenericDriver)
 
 
-def test_a_plugin_registering_one_of_our_names_conflicts_too(install: Install) -> None:
-    install("evil-claw", {"openclaw": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN)
+@pytest.mark.parametrize(
+    ("ours", "target", "installed"),
+    [
+        (
+            "openclaw",
+            "clawlib.drivers.openclaw:OpenclawDriver",
+            [
+                "generic",
+                "microclaw",
+                "nanobot",
+                "nanoclaw",
+                "nullclaw",
+                "openclaw",
+                "openclaw",
+                "picoclaw",
+            ],
+        ),
+        (
+            "nanobot",
+            "clawlib.drivers.nanobot:NanobotDriver",
+            [
+                "generic",
+                "microclaw",
+                "nanobot",
+                "nanobot",
+                "nanoclaw",
+                "nullclaw",
+                "openclaw",
+                "picoclaw",
+            ],
+        ),
+    ],
+)
+def test_a_plugin_registering_one_of_our_names_conflicts_too(
+    install: Install, ours: str, target: str, installed: list[str]
+) -> None:
+    install("evil-claw", {ours: "tinyclaw_driver:TinyclawDriver"}, tinyclaw_driver=PLUGIN)
     with pytest.raises(DriverConflictError) as caught:
-        lookup_driver("openclaw")
+        lookup_driver(ours)
     assert str(caught.value) == (
-        'CLAW_TYPE "openclaw" has 2 drivers installed, one from each of clawdapus 0.1.0 '
-        "(clawlib.drivers.openclaw:OpenclawDriver) and evil-claw 1.0 "
-        "(nanobot_driver:NanobotDriver): uninstall all but one of these distributions"
+        f'CLAW_TYPE "{ours}" has 2 drivers installed, one from each of clawdapus 0.1.0 '
+        f"({target}) and evil-claw 1.0 (tinyclaw_driver:TinyclawDriver): uninstall all but one "
+        "of these distributions"
     )
-    assert [d.name for d in installed_drivers()] == ["generic", "nanoclaw", "openclaw", "openclaw"]
+    assert [d.name for d in installed_drivers()] == installed
+    assert "tinyclaw_driver" not in sys.modules
+    assert isinstance(load_driver("generic"), GenericDriver)
 
 
 @pytest.mark.parametrize(
     ("target", "reason"),
     [
         (
-            "nanobot_driver:instance",
-            "it is an instance of nanobot_driver.NanobotDriver: register the class itself",
+            "tinyclaw_driver:instance",
+            "it is an instance of tinyclaw_driver.TinyclawDriver: register the class itself",
         ),
         (
-            "nanobot_driver:NotADriver",
-            "it is the class nanobot_driver.NotADriver, which is not a subclass of "
+            "tinyclaw_driver:NotADriver",
+            "it is the class tinyclaw_driver.NotADriver, which is not a subclass of "
             "clawlib.drivers.base.Driver",
         ),
         (
-            "nanobot_driver:textwrap",
+            "tinyclaw_driver:textwrap",
             "it is a module, not a subclass of clawlib.drivers.base.Driver",
         ),
-        ("nanobot_driver:Abstract", "it is abstract: it does not implement materialise"),
+        ("tinyclaw_driver:Abstract", "it is abstract: it does not implement materialise"),
         (
-            "nanobot_driver:Misnamed",
-            'its name is "nano", but it is registered as "nanobot": the class attribute name '
+            "tinyclaw_driver:Misnamed",
+            'its name is "tiny", but it is registered as "tinyclaw": the class attribute name '
             "must equal the entry-point name",
         ),
         (
-            "nanobot_driver:Nameless",
-            'it has no name: set the class attribute name = "nanobot"',
+            "tinyclaw_driver:Nameless",
+            'it has no name: set the class attribute name = "tinyclaw"',
         ),
         (
-            "nanobot_driver:Refusing",
+            "tinyclaw_driver:Refusing",
             "creating it failed: RuntimeError: no config directory",
         ),
-        ("nanobot_driver:Missing", "module nanobot_driver has no attribute Missing"),
+        ("tinyclaw_driver:Missing", "module tinyclaw_driver has no attribute Missing"),
         (
-            "nanobot_driver",
+            "tinyclaw_driver",
             "the entry point names a module, not a class: write module:Class",
         ),
         (
-            "nanobot_absent:Driver",
-            "importing nanobot_absent failed: ModuleNotFoundError: No module named "
-            "'nanobot_absent'",
+            "tinyclaw_absent:Driver",
+            "importing tinyclaw_absent failed: ModuleNotFoundError: No module named "
+            "'tinyclaw_absent'",
         ),
         (
-            "nanobot_broken:Driver",
-            "importing nanobot_broken failed: ModuleNotFoundError: No module named "
-            "'requests_nanobot'",
+            "tinyclaw_broken:Driver",
+            "importing tinyclaw_broken failed: ModuleNotFoundError: No module named "
+            "'requests_tinyclaw'",
         ),
         (
-            "nanobot_crash:Driver",
-            "importing nanobot_crash failed: ZeroDivisionError: division by zero",
+            "tinyclaw_crash:Driver",
+            "importing tinyclaw_crash failed: ZeroDivisionError: division by zero",
         ),
     ],
 )
@@ -294,22 +393,22 @@ def test_a_broken_plugin_is_reported_with_its_distribution(
     install: Install, target: str, reason: str
 ) -> None:
     install(
-        "claw-nanobot",
-        {"nanobot": target},
-        nanobot_driver="import textwrap\n" + PLUGIN,
-        nanobot_broken="import requests_nanobot\n",
-        nanobot_crash="1 / 0\n",
+        "claw-tinyclaw",
+        {"tinyclaw": target},
+        tinyclaw_driver="import textwrap\n" + PLUGIN,
+        tinyclaw_broken="import requests_tinyclaw\n",
+        tinyclaw_crash="1 / 0\n",
     )
     with pytest.raises(DriverLoadError) as caught:
-        load_driver("nanobot")
+        load_driver("tinyclaw")
     assert (caught.value.name, caught.value.origin, caught.value.target) == (
-        "nanobot",
-        "claw-nanobot 1.0",
+        "tinyclaw",
+        "claw-tinyclaw 1.0",
         target,
     )
     assert caught.value.reason == reason
     assert str(caught.value) == (
-        f"the nanobot driver from claw-nanobot 1.0 ({target}) cannot be loaded: {reason}"
+        f"the tinyclaw driver from claw-tinyclaw 1.0 ({target}) cannot be loaded: {reason}"
     )
     assert isinstance(caught.value, DriverError)
 
@@ -319,13 +418,13 @@ def test_the_plan_reports_a_broken_plugin_on_its_service(install: Install, tmp_p
     from clawlib.planner import plan_pod
     from clawlib.pod import load_pod
 
-    install("claw-nanobot", {"nanobot": "nanobot_driver:Abstract"}, nanobot_driver=PLUGIN)
-    pod = _pod(tmp_path / "pod", "nanobot")
+    install("claw-tinyclaw", {"tinyclaw": "tinyclaw_driver:Abstract"}, tinyclaw_driver=PLUGIN)
+    pod = _pod(tmp_path / "pod", "tinyclaw")
     with pytest.raises(PodError) as caught:
         plan_pod(load_pod(pod, environ={}), lambda ref: None)
     assert str(caught.value) == (
-        f"{pod / 'claw-pod.yml'}:3: services.worker: the nanobot driver from claw-nanobot 1.0 "
-        "(nanobot_driver:Abstract) cannot be loaded: it is abstract: it does not implement "
+        f"{pod / 'claw-pod.yml'}:3: services.worker: the tinyclaw driver from claw-tinyclaw 1.0 "
+        "(tinyclaw_driver:Abstract) cannot be loaded: it is abstract: it does not implement "
         "materialise"
     )
 
@@ -375,9 +474,9 @@ def _claw_plan(site: Path, pod: Path) -> subprocess.CompletedProcess[str]:
 
 def test_claw_plan_uses_a_plugin_driver(install: Install, tmp_path: Path) -> None:
     site = install(
-        "claw-nanobot", {"nanobot": "nanobot_driver:NanobotDriver"}, nanobot_driver=PLUGIN
+        "claw-tinyclaw", {"tinyclaw": "tinyclaw_driver:TinyclawDriver"}, tinyclaw_driver=PLUGIN
     )
-    done = _claw_plan(site, _pod(tmp_path / "pod", "nanobot"))
+    done = _claw_plan(site, _pod(tmp_path / "pod", "tinyclaw"))
     assert done.returncode == 2
     assert done.stderr == (
         f"warning: {tmp_path / 'pod' / 'claw-pod.yml'}: the Docker engine at "
@@ -391,27 +490,30 @@ def test_claw_plan_uses_a_plugin_driver(install: Install, tmp_path: Path) -> Non
 def test_claw_plan_reports_a_broken_plugin_without_a_traceback(
     install: Install, tmp_path: Path
 ) -> None:
-    site = install("claw-nanobot", {"nanobot": "nanobot_crash:Driver"}, nanobot_crash="1 / 0\n")
-    pod = _pod(tmp_path / "pod", "nanobot")
+    site = install("claw-tinyclaw", {"tinyclaw": "tinyclaw_crash:Driver"}, tinyclaw_crash="1 / 0\n")
+    pod = _pod(tmp_path / "pod", "tinyclaw")
     done = _claw_plan(site, pod)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
-        f"error: {pod / 'claw-pod.yml'}:3: services.worker: the nanobot driver from "
-        "claw-nanobot 1.0 (nanobot_crash:Driver) cannot be loaded: importing nanobot_crash "
+        f"error: {pod / 'claw-pod.yml'}:3: services.worker: the tinyclaw driver from "
+        "claw-tinyclaw 1.0 (tinyclaw_crash:Driver) cannot be loaded: importing tinyclaw_crash "
         "failed: ZeroDivisionError: division by zero\n"
     )
 
 
-def test_claw_plan_of_an_upstream_type_without_a_driver(install: Install, tmp_path: Path) -> None:
-    site = install("claw-zero", {"zeroclaw": "zero:Driver"})
+def test_claw_plan_of_an_upstream_type_without_a_driver(
+    install: Install, site: Path, tmp_path: Path
+) -> None:
+    install_clawdapus_without(site, "picoclaw")
+    install("claw-zero", {"zeroclaw": "zero:Driver"})
     pod = _pod(tmp_path / "pod", "picoclaw")
     done = _claw_plan(site, pod)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
         f'error: {pod / "claw-pod.yml"}:3: services.worker: CLAW_TYPE "picoclaw" is a claw type '
         "known upstream, but no picoclaw driver is installed (installed drivers: generic, "
-        "microclaw, openclaw, zeroclaw); install a package that registers one in the "
-        "clawlib.drivers entry-point group\n"
+        "microclaw, nanobot, nanoclaw, nullclaw, openclaw, zeroclaw); install a package that "
+        "registers one in the clawlib.drivers entry-point group\n"
     )
 
 

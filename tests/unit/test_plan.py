@@ -24,6 +24,7 @@ from clawlib.clawfile import (
 from clawlib.errors import EngineUnavailableError, PodError
 from clawlib.planner import Plan, managed_image_name, plan_pod
 from clawlib.pod import load_pod
+from tests.distributions import install_clawdapus_without
 
 POD = """
     x-claw:
@@ -131,15 +132,23 @@ def test_unbuildable_services_are_reported(pod_dir: Path) -> None:
     ]
 
 
-def test_driver_not_installed(pod_dir: Path) -> None:
+def test_driver_not_installed(
+    pod_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every upstream type has a driver of ours: here one installed before nanobot's existed.
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    install_clawdapus_without(site, "nanobot")
     clawfile = pod_dir / "agents" / "worker" / "Clawfile"
     clawfile.write_text(clawfile.read_text().replace("generic", "nanobot"))
     with pytest.raises(PodError) as caught:
         plan_pod(load_pod(pod_dir, environ={}), no_images)
     assert str(caught.value).endswith(
         'services.worker: CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot '
-        "driver is installed (installed drivers: generic, nanoclaw, openclaw); install a package "
-        "that registers one in the clawlib.drivers entry-point group"
+        "driver is installed (installed drivers: generic, microclaw, nanoclaw, nullclaw, "
+        "openclaw, picoclaw); install a package that registers one in the clawlib.drivers "
+        "entry-point group"
     )
 
 
