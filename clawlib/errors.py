@@ -225,9 +225,10 @@ class UnknownDriverError(DriverError):
     """No installed driver handles the claw type ``name``.
 
     ``installed`` lists the claw types that have a driver; ``uninstalled`` the claw types known
-    upstream that have none here (a package may provide one; usually none, and the message then
-    lists none). ``upstream`` says ``name`` is one of those: the message then says what to
-    install rather than calling the type unknown.
+    upstream that have none here. clawdapus ships a driver for each of them, so one missing
+    means an installation older than that driver (usually none is, and the message then lists
+    none). ``upstream`` says ``name`` is one of those: the message then says to reinstall rather
+    than calling the type unknown.
     """
 
     def __init__(self, name: str, installed: Sequence[str], uninstalled: Sequence[str]) -> None:
@@ -249,14 +250,14 @@ class UnknownDriverError(DriverError):
             )
             if self.installed:
                 message += (
-                    "; install a package that registers one in the clawlib.drivers entry-point "
-                    "group"
+                    "; clawdapus ships one, so this installation is older than it: reinstall it, "
+                    "e.g. pip install -e . or scripts/setup"
                 )
         else:
             if self.uninstalled:
                 listed += (
-                    "; claw types known upstream that need a driver from another package: "
-                    + ", ".join(self.uninstalled)
+                    "; claw types known upstream whose driver this installation lacks "
+                    "(reinstall clawdapus): " + ", ".join(self.uninstalled)
                 )
             message = f'unknown CLAW_TYPE "{name}": no installed driver handles it ({listed})'
         super().__init__(message)

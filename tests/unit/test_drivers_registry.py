@@ -184,8 +184,8 @@ def test_unknown_type_also_lists_upstream_types_without_a_driver(site: Path) -> 
     )
     assert str(caught.value) == (
         'unknown CLAW_TYPE "OpenClaw": no installed driver handles it (installed drivers: '
-        "generic, microclaw, nanoclaw, nullclaw, openclaw; claw types known upstream that need a "
-        "driver from another package: nanobot, picoclaw)"
+        "generic, microclaw, nanoclaw, nullclaw, openclaw; claw types known upstream whose "
+        "driver this installation lacks (reinstall clawdapus): nanobot, picoclaw)"
     )
 
 
@@ -197,7 +197,8 @@ def test_upstream_type_without_a_driver_says_so(site: Path) -> None:
     assert str(caught.value) == (
         'CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot driver is installed '
         "(installed drivers: generic, microclaw, nanoclaw, nullclaw, openclaw, picoclaw); "
-        "install a package that registers one in the clawlib.drivers entry-point group"
+        "clawdapus ships one, so this installation is older than it: reinstall it, e.g. "
+        "pip install -e . or scripts/setup"
     )
     # The drivers that are installed still load.
     assert load_driver("picoclaw").name == "picoclaw"

@@ -147,8 +147,8 @@ def test_driver_not_installed(
     assert str(caught.value).endswith(
         'services.worker: CLAW_TYPE "nanobot" is a claw type known upstream, but no nanobot '
         "driver is installed (installed drivers: generic, microclaw, nanoclaw, nullclaw, "
-        "openclaw, picoclaw); install a package that registers one in the clawlib.drivers "
-        "entry-point group"
+        "openclaw, picoclaw); clawdapus ships one, so this installation is older than it: "
+        "reinstall it, e.g. pip install -e . or scripts/setup"
     )
 
 
