@@ -264,8 +264,9 @@ def test_a_plugin_can_provide_an_upstream_claw_type(install: Install, site: Path
         lookup_driver("picoclaw")
     assert str(caught.value) == (
         'CLAW_TYPE "picoclaw" is a claw type known upstream, but no picoclaw driver is installed '
-        "(installed drivers: generic, microclaw, nanobot, nanoclaw, nullclaw, openclaw); install "
-        "a package that registers one in the clawlib.drivers entry-point group"
+        "(installed drivers: generic, microclaw, nanobot, nanoclaw, nullclaw, openclaw); "
+        "clawdapus ships one, so this installation is older than it: reinstall it, e.g. "
+        "pip install -e . or scripts/setup"
     )
 
 
@@ -463,11 +464,14 @@ def _claw_plan(site: Path, pod: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
         "DOCKER_HOST": f"unix://{pod.parent / 'no-engine.sock'}",
     }
+    # Run from the pod's parent: ``-c`` puts the working directory first on sys.path, and the
+    # project's own directory holds the editable install's metadata (clawdapus.egg-info).
     return subprocess.run(
         [*_CLAW, "plan", "-f", str(pod / "claw-pod.yml")],
         capture_output=True,
         text=True,
         env=environment,
+        cwd=pod.parent,
         timeout=60,
         check=False,
     )
@@ -513,8 +517,9 @@ def test_claw_plan_of_an_upstream_type_without_a_driver(
     assert done.stderr == (
         f'error: {pod / "claw-pod.yml"}:3: services.worker: CLAW_TYPE "picoclaw" is a claw type '
         "known upstream, but no picoclaw driver is installed (installed drivers: generic, "
-        "microclaw, nanobot, nanoclaw, nullclaw, openclaw, zeroclaw); install a package that "
-        "registers one in the clawlib.drivers entry-point group\n"
+        "microclaw, nanobot, nanoclaw, nullclaw, openclaw, zeroclaw); clawdapus ships one, so "
+        "this installation is older than it: reinstall it, e.g. pip install -e . or "
+        "scripts/setup\n"
     )
 
 
