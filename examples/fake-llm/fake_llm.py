@@ -1,13 +1,18 @@
-"""A FAKE language-model provider for the offline demo and the tests: no model, no network.
+"""A FAKE language-model provider for the offline examples and the tests: no model, no network.
 
 It answers OpenAI-format ``POST /v1/chat/completions`` with canned text and a ``usage`` block,
 plain or streamed (server-sent events, the usage in a last chunk when the request asks for
-``stream_options.include_usage``), so that the pod's governance proxy has a provider to forward
-to and the operator sees real requests, tokens and costs without any API key.
+``stream_options.include_usage``), and Anthropic-format ``POST /v1/messages`` the same way
+(``usage.input_tokens``/``output_tokens``; streamed as Anthropic's events, the input tokens in
+``message_start`` and the output tokens in ``message_delta``), so that the pod's governance
+proxy has a provider to forward to for runners of either kind, and the operator sees real
+requests, tokens and costs without any API key.
 
 - ``FAKE_LLM_LISTEN``: ``[host]:port`` to listen on (default ``:8080``).
-- ``FAKE_LLM_KEY``: the API key it expects as ``Authorization: Bearer <key>``; any other
-  answer is a 401 in OpenAI's error format. Unset: every request is accepted.
+- ``FAKE_LLM_KEY``: the API key it expects: as ``Authorization: Bearer <key>`` for chat
+  completions; as ``x-api-key: <key>`` (how Anthropic's API takes it) or the same bearer header
+  for messages. Any other answer is a 401 in that API's error format. Unset: every request is
+  accepted.
 - ``FAKE_LLM_DELAY_MS``: time taken per answer, as if thinking (default 0); streamed answers
   spread it over their chunks.
 - ``GET /health``: ``{"ok": true}``.
@@ -48,7 +53,13 @@ def _tokens(text: str) -> int:
 
 
 def _prompt_text(body: dict[str, Any]) -> str:
+    """The text of the request's messages (and of Anthropic's top-level ``system`` prompt)."""
     parts: list[str] = []
+    system = body.get("system")
+    if isinstance(system, str):
+        parts.append(system)
+    elif isinstance(system, list):
+        parts.extend(str(p.get("text", "")) for p in system if isinstance(p, dict))
     for message in body.get("messages") or []:
         content = message.get("content") if isinstance(message, dict) else None
         if isinstance(content, str):
@@ -62,7 +73,14 @@ def _error(status: int, message: str, kind: str) -> web.Response:
     return web.json_response({"error": {"message": message, "type": kind}}, status=status)
 
 
-async def chat(request: web.Request) -> web.StreamResponse:
+def _anthropic_error(status: int, message: str, kind: str) -> web.Response:
+    return web.json_response(
+        {"type": "error", "error": {"type": kind, "message": message}}, status=status
+    )
+
+
+async def _received(request: web.Request) -> bytes:
+    """The request's body, after keeping the request for ``GET /fake/requests``."""
     raw = await request.read()
     request.app[SEEN].append(
         {
@@ -72,33 +90,58 @@ async def chat(request: web.Request) -> web.StreamResponse:
             "body": raw.decode("utf-8", "replace"),
         }
     )
+    return raw
+
+
+def _parsed(raw: bytes) -> dict[str, Any] | str:
+    """The request's JSON object with a text ``model``, or what is wrong with it: ``"json"``
+    (not JSON) or ``"model"`` (no such object)."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return "json"
+    if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+        return "model"
+    return body
+
+
+def _answer(request: web.Request, body: dict[str, Any]) -> tuple[int, str, int, int]:
+    """The next canned answer: its number, its text, and the tokens in and out."""
+    count = request.app[COUNT]
+    count[0] += 1
+    text = ANSWERS[count[0] % len(ANSWERS)]
+    return count[0], text, _tokens(_prompt_text(body)) + 12, _tokens(text)
+
+
+def _delay() -> float:
+    return int(os.environ.get("FAKE_LLM_DELAY_MS", "0") or 0) / 1000
+
+
+async def chat(request: web.Request) -> web.StreamResponse:
+    raw = await _received(request)
     key = os.environ.get("FAKE_LLM_KEY")
     if key and request.headers.get("Authorization") != f"Bearer {key}":
         print("fake-llm: 401 (wrong or missing key)", flush=True)
         return _error(401, "Incorrect API key provided.", "invalid_request_error")
-    try:
-        body = json.loads(raw)
-    except ValueError:
+    body = _parsed(raw)
+    if body == "json":
         return _error(400, "We could not parse the JSON body of your request.", "invalid_json")
-    if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+    if not isinstance(body, dict):
         return _error(400, "you must provide a model parameter", "invalid_request_error")
-    count = request.app[COUNT]
-    count[0] += 1
+    number, text, tokens_in, tokens_out = _answer(request, body)
     model = body["model"]
-    text = ANSWERS[count[0] % len(ANSWERS)]
     usage = {
-        "prompt_tokens": _tokens(_prompt_text(body)) + 12,
-        "completion_tokens": _tokens(text),
+        "prompt_tokens": tokens_in,
+        "completion_tokens": tokens_out,
+        "total_tokens": tokens_in + tokens_out,
     }
-    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     stream = body.get("stream") is True
     print(
-        f"fake-llm: {model} stream={str(stream).lower()} "
-        f"tokens={usage['prompt_tokens']}/{usage['completion_tokens']}",
+        f"fake-llm: {model} stream={str(stream).lower()} tokens={tokens_in}/{tokens_out}",
         flush=True,
     )
-    delay = int(os.environ.get("FAKE_LLM_DELAY_MS", "0") or 0) / 1000
-    ident = f"chatcmpl-fake-{count[0]}"
+    delay = _delay()
+    ident = f"chatcmpl-fake-{number}"
     created = int(time.time())
     if not stream:
         if delay:
@@ -155,6 +198,82 @@ async def chat(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def messages(request: web.Request) -> web.StreamResponse:
+    """Anthropic's ``POST /v1/messages``: the canned answer as a message, or (``stream``) as
+    Anthropic's server-sent events."""
+    raw = await _received(request)
+    key = os.environ.get("FAKE_LLM_KEY")
+    if (
+        key
+        and request.headers.get("x-api-key") != key
+        and request.headers.get("Authorization") != f"Bearer {key}"
+    ):
+        print("fake-llm: 401 (wrong or missing key)", flush=True)
+        return _anthropic_error(401, "invalid x-api-key", "authentication_error")
+    body = _parsed(raw)
+    if body == "json":
+        message = "We could not parse the JSON body of your request."
+        return _anthropic_error(400, message, "invalid_request_error")
+    if not isinstance(body, dict):
+        return _anthropic_error(400, "model: Field required", "invalid_request_error")
+    number, text, tokens_in, tokens_out = _answer(request, body)
+    model = body["model"]
+    stream = body.get("stream") is True
+    print(
+        f"fake-llm: messages {model} stream={str(stream).lower()} tokens={tokens_in}/{tokens_out}",
+        flush=True,
+    )
+    delay = _delay()
+    message = {
+        "id": f"msg_fake_{number}",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out},
+    }
+    if not stream:
+        if delay:
+            await asyncio.sleep(delay)
+        return web.json_response(message)
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+
+    def event(data: dict[str, Any]) -> bytes:
+        return f"event: {data['type']}\ndata: {json.dumps(data)}\n\n".encode()
+
+    start = {
+        **message,
+        "content": [],
+        "stop_reason": None,
+        "usage": {"input_tokens": tokens_in, "output_tokens": 1},
+    }
+    await response.write(event({"type": "message_start", "message": start}))
+    block = {"type": "text", "text": ""}
+    await response.write(event({"type": "content_block_start", "index": 0, "content_block": block}))
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if delay:
+            await asyncio.sleep(delay / len(words))
+        delta = {"type": "text_delta", "text": word if i == 0 else " " + word}
+        await response.write(event({"type": "content_block_delta", "index": 0, "delta": delta}))
+    await response.write(event({"type": "content_block_stop", "index": 0}))
+    await response.write(
+        event(
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": tokens_out},
+            }
+        )
+    )
+    await response.write(event({"type": "message_stop"}))
+    await response.write_eof()
+    return response
+
+
 async def seen(request: web.Request) -> web.Response:
     return web.json_response(list(request.app[SEEN]))
 
@@ -168,6 +287,7 @@ def make_app() -> web.Application:
     app[SEEN] = deque(maxlen=100)
     app[COUNT] = [0]
     app.router.add_post("/v1/chat/completions", chat)
+    app.router.add_post("/v1/messages", messages)
     app.router.add_get("/fake/requests", seen)
     app.router.add_get("/health", health)
     return app
