@@ -1,7 +1,7 @@
 """Requests/s and latency of the governance proxy against calling the provider directly, at 1, 10
 and 50 concurrent clients, plain and streaming, in one run.
 
-The processes of a pod: the fake OpenAI-format provider (examples/demo/fake-llm, its stdout to
+The processes of a pod: the fake OpenAI-format provider (examples/fake-llm, its stdout to
 /dev/null); the proxy (``python -m clawlib.proxy`` with a temporary context root holding one
 agent, ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` pointing at the fake), whose stdout is a pipe
 drained by ``wc -l`` (a separate process, as a container's log collector is; it counts the log
@@ -65,7 +65,7 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
-FAKE = ROOT / "examples" / "demo" / "fake-llm" / "fake_llm.py"
+FAKE = ROOT / "examples" / "fake-llm" / "fake_llm.py"
 AGENT = "bench"
 SECRET = "5e" * 24
 KEY = "sk-bench-provider-key"

@@ -23,7 +23,7 @@ from tests.polling import wait_for
 pytestmark = pytest.mark.docker
 
 ROOT = Path(__file__).parents[2]
-FAKE_LLM = ROOT / "examples" / "demo" / "fake-llm" / "fake_llm.py"
+FAKE_LLM = ROOT / "examples" / "fake-llm" / "fake_llm.py"
 PROXY = "http://cllama:8080/v1/chat/completions"
 
 

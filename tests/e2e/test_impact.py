@@ -48,6 +48,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_the_plan_names_the_containers_apply_recreates(project: str, tmp_path: Path) -> None:
     pod = tmp_path / "demo"
     shutil.copytree(ROOT / "examples" / "demo", pod)
+    shutil.copytree(ROOT / "examples" / "fake-llm", tmp_path / "fake-llm")  # ../fake-llm
     edit(pod / "claw-pod.yml", "pod: demo", f"pod: {project}")
     with open_pod(pod) as session:
         first = session.plan()

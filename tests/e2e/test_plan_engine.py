@@ -90,7 +90,7 @@ def test_plan_reads_the_skill_a_service_image_ships(api_image: str, tmp_path: Pa
     assert leftovers(api_image) == ""
 
 
-@pytest.mark.parametrize("example", ["demo", "research", "solo", "trading-desk"])
+@pytest.mark.parametrize("example", ["demo", "research", "rollcall", "solo", "trading-desk"])
 def test_compose_accepts_every_generated_example(
     example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -65,6 +65,7 @@ def test_every_example_is_covered() -> None:
         "demo",
         "governed",
         "research",
+        "rollcall",
         "solo",
         "trading-desk",
     ]
