@@ -27,14 +27,15 @@ pytestmark = pytest.mark.docker
 CLAW = Path(sys.executable).parent / "claw"
 PROXY_URL = "http://cllama:8080/v1"
 # Each claw and the line (after its "[<tag>] <host>: " prefix) in which its stub says where it
-# sends its model requests, as read from the runner config claw wrote.
+# sends its model requests, as read from the runner config claw wrote (nanoclaw's Anthropic SDK
+# takes the proxy's root and adds /v1/messages itself).
 CLAWS = {
     "oc-roll": f"model openrouter/anthropic/claude-sonnet-4 via {PROXY_URL}",
     "nb-roll": f"proxy {PROXY_URL}",
     "pc-roll": f"model openrouter/anthropic/claude-sonnet-4 via {PROXY_URL}",
     "nc-roll": f"provider {PROXY_URL}",
     "mc-roll": f"base URL {PROXY_URL}",
-    "nano-roll": f"proxy {PROXY_URL}",
+    "nano-roll": "proxy http://cllama:8080",
 }
 
 
@@ -99,6 +100,12 @@ def test_rollcall_up_healthy_governed_and_down(project: str, tmp_path: Path) -> 
     )
     checked = claw("health", "-f", str(pod))
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    # What runs is what the plan says: the mount points the engine made for the skills inside
+    # nanobot's and picoclaw's mounted homes are not leftovers to remove (and recreate for).
+    again = claw("plan", "-f", str(pod))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "No changes: the generated files match the pod." in again.stdout
+    assert "apply changes none." in again.stdout
     for service in services:
         assert f"{container(project, service)} " in checked.stdout
 
