@@ -202,10 +202,11 @@ def test_validate_lists_every_problem() -> None:
         "<path> <value>')",
         'unrecognized CONFIGURE command: "openclaw config set a b" (expected \'nullclaw config '
         "set <path> <value>')",
-        "HANDLE discord requires DISCORD_BOT_TOKEN: set it in the service's environment, the "
-        "pod's .env or the environment claw runs in",
-        "HANDLE slack requires SLACK_BOT_TOKEN: set it in the service's environment, the pod's "
-        ".env or the environment claw runs in",
+        # Worded as every other runner's driver words a missing bot token.
+        "HANDLE discord requires DISCORD_BOT_TOKEN (in the service's environment, the pod's "
+        ".env or the environment claw runs in)",
+        "HANDLE slack requires SLACK_BOT_TOKEN (in the service's environment, the pod's .env "
+        "or the environment claw runs in)",
         'INVOKE "0 9 * * *": the message is empty (nullclaw runs nullclaw agent -m <message>)',
         'INVOKE "0 1 * * *": the message spans several lines; nullclaw\'s cron takes one-line '
         "commands",

@@ -24,6 +24,7 @@ container's state and its compose healthcheck (``/health`` on the gateway's port
 from __future__ import annotations
 
 from clawlib.drivers._config import dump_json, split_model_ref
+from clawlib.drivers._runner import missing_token
 from clawlib.drivers.base import (
     ContainerExec,
     Driver,
@@ -65,11 +66,9 @@ class NullclawDriver(Driver):
         for platform in sorted(claw.handles, key=str.lower):
             name = platform.strip().lower()
             variable = token_variable(name)
-            if name in CHANNEL_PLATFORMS and variable and not claw.lookup(variable):
-                problems.append(
-                    f"HANDLE {name} requires {variable}: set it in the service's environment, "
-                    "the pod's .env or the environment claw runs in"
-                )
+            if name in CHANNEL_PLATFORMS and variable:
+                missing = missing_token(claw, name, variable)
+                problems += [missing] if missing else []
         for invocation in claw.invocations:
             where = f'INVOKE "{invocation.schedule}"'
             message = invocation.message.strip()
