@@ -17,6 +17,7 @@ from clawlib.secrets import mask_secrets
 
 __all__ = [
     "ConfigPathError",
+    "apply_configures",
     "dump_json",
     "json_type",
     "parse_configure",
@@ -115,6 +116,27 @@ def parse_configure(
             f"(expected '{runner} config set <path> <value>')"
         )
     return tokens[3], typed(" ".join(tokens[4:]))
+
+
+def apply_configures(
+    document: dict[str, Any],
+    commands: Sequence[str],
+    runner: str,
+    typed: Callable[[str], Any] = _typed,
+) -> list[str]:
+    """Apply each ``<runner> config set <path> <value>`` of ``commands`` to ``document`` in
+    order (values read by ``typed``, see :func:`parse_configure`); the problems, one per
+    command that could not be applied (a secret in one is masked)."""
+    problems = []
+    for command in commands:
+        try:
+            path, value = parse_configure(command, runner, typed)
+            set_path(document, path, value)
+        except ConfigPathError as exc:
+            problems.append(f'CONFIGURE "{mask_secrets(command)}": {exc}')
+        except ValueError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def split_model_ref(ref: str) -> tuple[str, str]:

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from clawlib.drivers._config import ConfigPathError, parse_configure, set_path, split_model_ref
+from clawlib.drivers._config import apply_configures, split_model_ref
 from clawlib.drivers._runner import normalise_provider, provider_key
 from clawlib.errors import DriverError, PodError
 from clawlib.pod import Handle
@@ -231,14 +231,7 @@ def microclaw_config(claw: ResolvedClaw) -> MicroclawConfig:
             channels["slack"] = _slack(handle, bot, app)
             secrets += [bot, app]
     document["channels"] = channels
-    for command in claw.configures:
-        try:
-            path, value = parse_configure(command, "microclaw", yaml_value)
-            set_path(document, path, value)
-        except ConfigPathError as exc:
-            problems.append(f'CONFIGURE "{mask_secrets(command)}": {exc}')
-        except ValueError as exc:
-            problems.append(str(exc))
+    problems += apply_configures(document, claw.configures, "microclaw", yaml_value)
     if problems:
         raise DriverError(*problems)
     return MicroclawConfig(document, any(secrets), tuple(warnings))

@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from clawlib.drivers._config import (
-    ConfigPathError,
-    parse_configure,
+    apply_configures,
     set_keys,
     set_path,
     split_model_ref,
 )
 from clawlib.drivers._runner import first_guild, missing_token, provider_key, provider_key_problem
 from clawlib.runtime import ResolvedClaw
-from clawlib.secrets import mask_secrets
 
 __all__ = ["HOME", "WORKSPACE", "NanobotConfig", "nanobot_config", "nanobot_problems"]
 
@@ -142,12 +140,5 @@ def nanobot_config(claw: ResolvedClaw) -> tuple[NanobotConfig, list[str]]:
             guild = first_guild(claw.handles[platform].guilds)
             if guild:
                 set_keys(document, ["channels", name, "guild_id"], guild)
-    for command in claw.configures:
-        try:
-            path, value = parse_configure(command, "nanobot")
-            set_path(document, path, value)
-        except ConfigPathError as exc:
-            problems.append(f'CONFIGURE "{mask_secrets(command)}": {exc}')
-        except ValueError as exc:
-            problems.append(str(exc))
+    problems += apply_configures(document, claw.configures, "nanobot")
     return NanobotConfig(document, secret, tuple(warnings)), problems

@@ -15,13 +15,12 @@ from typing import Any
 
 from clawlib.drivers._config import (
     ConfigPathError,
-    parse_configure,
+    apply_configures,
     set_keys,
     set_path,
     split_model_ref,
 )
 from clawlib.runtime import ResolvedClaw, token_variable
-from clawlib.secrets import mask_secrets
 
 __all__ = ["NullclawConfig", "nullclaw_config"]
 
@@ -97,14 +96,7 @@ def nullclaw_config(claw: ResolvedClaw) -> NullclawConfig:
                     set_keys(document, [*account, "mode"], "http")
             secret = secret or bool(app_token or signing)
         secret = secret or bool(token)
-    for command in claw.configures:
-        try:
-            path, value = parse_configure(command, "nullclaw")
-            set_path(document, path, value)
-        except ConfigPathError as exc:
-            problems.append(f'CONFIGURE "{mask_secrets(command)}": {exc}')
-        except ValueError as exc:
-            problems.append(str(exc))
+    problems += apply_configures(document, claw.configures, "nullclaw")
     for invocation in claw.invocations:
         label = f'INVOKE "{invocation.schedule}"'
         if invocation.name and invocation.name.strip():

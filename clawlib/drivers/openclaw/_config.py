@@ -17,7 +17,7 @@ from typing import Any
 
 from clawlib.drivers._config import (
     ConfigPathError,
-    parse_configure,
+    apply_configures,
     set_keys,
     set_path,
     split_model_ref,
@@ -25,7 +25,6 @@ from clawlib.drivers._config import (
 from clawlib.errors import DriverError
 from clawlib.pod import ChannelRouting, Handle
 from clawlib.runtime import ResolvedClaw, token_variable
-from clawlib.secrets import mask_secrets
 
 __all__ = [
     "OpenclawConfig",
@@ -142,14 +141,7 @@ def openclaw_config(claw: ResolvedClaw) -> OpenclawConfig:
     if claw.proxy is not None:
         set_keys(document, ["models", "providers"], proxy_providers(claw))
     _handles(document, claw, warnings)
-    for command in claw.configures:
-        try:
-            path, value = parse_configure(command, "openclaw")
-            set_path(document, path, value)
-        except ConfigPathError as exc:
-            problems.append(f'CONFIGURE "{mask_secrets(command)}": {exc}')
-        except ValueError as exc:
-            problems.append(str(exc))
+    problems += apply_configures(document, claw.configures, "openclaw")
     for surface in claw.surfaces:
         if surface.scheme == "channel" and surface.target == "discord" and surface.routing:
             problems += _discord_routing(document, surface.routing)

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from clawlib.drivers._config import (
-    ConfigPathError,
+    apply_configures,
     parse_configure,
     set_keys,
-    set_path,
     split_model_ref,
 )
 from clawlib.drivers._runner import (
@@ -36,7 +35,6 @@ from clawlib.drivers._runner import (
 from clawlib.errors import DriverError
 from clawlib.pod import Handle
 from clawlib.runtime import ResolvedClaw, token_variable
-from clawlib.secrets import mask_secrets
 
 __all__ = [
     "HOME",
@@ -227,14 +225,7 @@ def picoclaw_config(claw: ResolvedClaw) -> PicoclawConfig:
         channel = _channel(claw, platform, handle)
         secret = secret or any(key in channel for key in _SECRET_KEYS)
         set_keys(document, ["channels", platform], channel)
-    for command in claw.configures:
-        try:
-            path, value = parse_configure(command, "picoclaw")
-            set_path(document, path, value)
-        except ConfigPathError as exc:
-            problems.append(f'CONFIGURE "{mask_secrets(command)}": {exc}')
-        except ValueError as exc:
-            problems.append(str(exc))
+    problems += apply_configures(document, claw.configures, "picoclaw")
     if problems:
         raise DriverError(*problems)
     return PicoclawConfig(document, secret, tuple(_unsupported_warning(p) for p in unsupported))
