@@ -315,7 +315,7 @@ def test_materialise_files_mounts_environment_and_healthcheck() -> None:
     assert result.tmpfs == ("/tmp",)
     assert result.environment == {"CLAW_MANAGED": "true"}
     assert result.healthcheck == Healthcheck(
-        ("CMD-SHELL", "pgrep -f 'nanobot gateway' > /dev/null"), "30s", "10s", 3
+        ("CMD-SHELL", "pgrep -f '[n]anobot gateway' > /dev/null"), "30s", "10s", 3
     )
     assert (result.read_only, result.restart) == (True, "on-failure")
     assert (result.skill_dir, result.skill_layout) == (

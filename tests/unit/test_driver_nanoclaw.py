@@ -65,7 +65,7 @@ def test_direct_claw_mounts_env_and_container() -> None:
     assert done.skill_dir == "/workspace/container/skills"
     assert done.skill_layout == "directory"
     assert done.healthcheck == Healthcheck(
-        ("CMD-SHELL", "pgrep -f 'node.*index' > /dev/null"), "30s", "10s", 3
+        ("CMD-SHELL", "pgrep -f '[n]ode.*index' > /dev/null"), "30s", "10s", 3
     )
 
 

@@ -113,8 +113,10 @@ def test_plan_matches_upstream_value_by_value(pod_dir: Path) -> None:
         f"./{rt}/nanobot-home:/root/.nanobot:rw",
         f"./{rt}/skills/handle-discord.md:/root/.nanobot/workspace/skills/handle-discord/SKILL.md:ro",
     ]
+    # Upstream's 'nanobot gateway' matches the healthcheck's own shell (sh -c "..." holds the
+    # pattern): the bracket keeps the check from passing with no runner.
     assert gateway["healthcheck"] == {
-        "test": ["CMD-SHELL", "pgrep -f 'nanobot gateway' > /dev/null"],
+        "test": ["CMD-SHELL", "pgrep -f '[n]anobot gateway' > /dev/null"],
         "interval": "30s",
         "timeout": "10s",
         "retries": 3,

@@ -425,7 +425,8 @@ def test_nano_roll_nanoclaw(plan: Plan) -> None:
     # rollcall_claw-internal, wrong for a project started under another name (claw up -p).
     assert service["environment"]["ANTHROPIC_BASE_URL"] == "http://cllama:8080"
     assert service["environment"]["CLAW_NETWORK"] == "${COMPOSE_PROJECT_NAME}_claw-internal"
-    assert service["healthcheck"]["test"] == ["CMD-SHELL", "pgrep -f 'node.*index' > /dev/null"]
+    # Upstream's 'node.*index' matches the healthcheck's own shell; the bracket cannot.
+    assert service["healthcheck"]["test"] == ["CMD-SHELL", "pgrep -f '[n]ode.*index' > /dev/null"]
     assert [w.detail for w in plan.warnings if w.yaml_path == "services.nano-roll"] == [
         "MODEL is ignored by nanoclaw (the Claude Agent SDK chooses the model): primary",
         "HANDLE is ignored by nanoclaw (it has no channel configuration to write; the "
@@ -461,7 +462,11 @@ def test_nb_roll_nanobot(plan: Plan) -> None:
         f"./{rt}/nanobot-home:/root/.nanobot:rw",
         f"./{rt}/skills/handle-discord.md:/root/.nanobot/workspace/skills/handle-discord/SKILL.md:ro",
     ]
-    assert service["healthcheck"]["test"] == ["CMD-SHELL", "pgrep -f 'nanobot gateway' > /dev/null"]
+    # Upstream's 'nanobot gateway' matches the healthcheck's own shell; the bracket cannot.
+    assert service["healthcheck"]["test"] == [
+        "CMD-SHELL",
+        "pgrep -f '[n]anobot gateway' > /dev/null",
+    ]
 
 
 def test_pc_roll_picoclaw(plan: Plan) -> None:

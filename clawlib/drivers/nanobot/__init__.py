@@ -69,7 +69,7 @@ class NanobotDriver(Driver):
             mounts=tuple(mounts),
             tmpfs=("/tmp",),
             environment=environment,
-            healthcheck=Healthcheck(("CMD-SHELL", "pgrep -f 'nanobot gateway' > /dev/null")),
+            healthcheck=Healthcheck(("CMD-SHELL", "pgrep -f '[n]anobot gateway' > /dev/null")),
             skill_dir=f"{WORKSPACE}/skills",
             skill_layout="directory",
             warnings=config.warnings,

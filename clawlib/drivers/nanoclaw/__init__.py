@@ -114,7 +114,7 @@ class NanoclawDriver(Driver):
             mounts=tuple(mounts),
             tmpfs=("/tmp",),
             environment=environment,
-            healthcheck=Healthcheck(("CMD-SHELL", "pgrep -f 'node.*index' > /dev/null")),
+            healthcheck=Healthcheck(("CMD-SHELL", "pgrep -f '[n]ode.*index' > /dev/null")),
             read_only=False,
             skill_dir="/workspace/container/skills",
             skill_layout="directory",
