@@ -32,6 +32,7 @@ __all__ = [
 KEYLESS_PROVIDERS = frozenset({"ollama"})
 """Providers a runner reaches without an API key (a local model server)."""
 _SUFFIX = re.compile(r"[-./]")
+_PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
 def seeded_contract(contract: bytes, guide: str) -> bytes:
@@ -83,9 +84,19 @@ def provider_key_problem(claw: ResolvedClaw, provider: str) -> str | None:
 
 
 def missing_token(claw: ResolvedClaw, platform: str, variable: str) -> str | None:
-    """The problem of a HANDLE whose bot token ``variable`` nothing sets, else None."""
+    """The problem of a HANDLE whose bot token ``variable`` nothing sets, else None; when the
+    service sets it to ``${OTHER}``, the message names OTHER, the variable to set."""
     if claw.lookup(variable):
         return None
+    written = claw.environment.get(variable, "")
+    unset = [name for name in _PLACEHOLDER.findall(written) if not claw.lookup(name)]
+    if unset:
+        names = " and ".join(unset)
+        return (
+            f"HANDLE {platform} requires {variable}: the service sets it to {written}, and "
+            f"{names} {'is' if len(unset) == 1 else 'are'} set neither in the pod's .env nor in "
+            "the environment claw runs in"
+        )
     return (
         f"HANDLE {platform} requires {variable} (in the service's environment, the pod's .env "
         "or the environment claw runs in)"

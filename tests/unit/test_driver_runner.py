@@ -73,6 +73,24 @@ def test_a_missing_provider_key_says_where_it_was_looked_for() -> None:
     )
 
 
+def test_a_missing_bot_token_names_the_variable_the_service_refers_to() -> None:
+    """``DISCORD_BOT_TOKEN: ${LOGAN_BOT_TOKEN}`` with LOGAN_BOT_TOKEN unset: the message names
+    the variable the operator has to set, not only the one the runner reads."""
+    unset = ResolvedClaw(
+        service="logan",
+        pod="desk",
+        image="logan:1",
+        claw_type="nullclaw",
+        contract_name="AGENTS.md",
+        contract=b"# Logan\n",
+        environment={"DISCORD_BOT_TOKEN": "${LOGAN_BOT_TOKEN}"},
+    )
+    assert missing_token(unset, "discord", "DISCORD_BOT_TOKEN") == (
+        "HANDLE discord requires DISCORD_BOT_TOKEN: the service sets it to ${LOGAN_BOT_TOKEN}, "
+        "and LOGAN_BOT_TOKEN is set neither in the pod's .env nor in the environment claw runs in"
+    )
+
+
 def test_a_missing_bot_token() -> None:
     assert missing_token(claw({"DISCORD_BOT_TOKEN": "t"}), "discord", "DISCORD_BOT_TOKEN") is None
     assert missing_token(claw(), "slack", "SLACK_BOT_TOKEN") == (
