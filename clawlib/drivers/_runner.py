@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from clawlib.pod import Guild
 from clawlib.runtime import ResolvedClaw
@@ -21,6 +22,7 @@ __all__ = [
     "KEYLESS_PROVIDERS",
     "cron_store",
     "first_guild",
+    "json_object",
     "missing_token",
     "normalise_provider",
     "provider_key",
@@ -146,3 +148,21 @@ def cron_store(claw: ResolvedClaw, *, deliver: bool) -> tuple[bytes | None, list
 def first_guild(guilds: Sequence[Guild]) -> str | None:
     """The id of the first of ``guilds`` (a handle's, in the pod's order), or None."""
     return guilds[0].id if guilds else None
+
+
+def json_object(text: str, where: str) -> dict[str, Any]:
+    """The JSON object that starts at the first ``{`` of ``text`` (what a probe prints before
+    it is skipped; only blank space may follow it). Raises ValueError: ``no JSON object found in
+    <where>``, ``failed to parse JSON: ...``, or ``the JSON is not an object``."""
+    start = text.find("{")
+    if start < 0:
+        raise ValueError(f"no JSON object found in {where}")
+    try:
+        value, end = json.JSONDecoder().raw_decode(text, start)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"failed to parse JSON: {exc.msg}") from exc
+    if text[end:].strip():
+        raise ValueError("failed to parse JSON: extra data after the object")
+    if not isinstance(value, dict):
+        raise ValueError("the JSON is not an object")
+    return value

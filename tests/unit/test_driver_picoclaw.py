@@ -455,8 +455,8 @@ def test_parse_status() -> None:
     assert parse_status('{"status":"ok","detail":5}') == ("ok", "")
     for body, error in (
         ("plain text", "no JSON object found in response"),
-        ("{not json", "invalid JSON response: Expecting property name enclosed in double quotes"),
-        ('{"status":"ok"} trailing', "invalid JSON response: extra data after the object"),
+        ("{not json", "failed to parse JSON: Expecting property name enclosed in double quotes"),
+        ('{"status":"ok"} trailing', "failed to parse JSON: extra data after the object"),
         ('{"detail":"x"}', "response missing status field"),
         ('{"status":3}', "response missing status field"),
     ):

@@ -18,9 +18,8 @@ written, and stripping the ``anthropic/`` prefix on the messages endpoint is the
 
 from __future__ import annotations
 
-import json
-
 from clawlib.drivers._config import dump_json, split_model_ref
+from clawlib.drivers._runner import json_object
 from clawlib.drivers.base import (
     Driver,
     Healthcheck,
@@ -123,17 +122,10 @@ class OpenclawDriver(Driver):
 def parse_health(stdout: str) -> tuple[str, str]:
     """(status, detail) of ``openclaw health --json`` output: the JSON object starting at the
     first ``{`` (anything printed before it is skipped). Raises ValueError."""
-    start = stdout.find("{")
-    if start < 0:
-        raise ValueError("health probe: no JSON object found in output")
     try:
-        value, end = json.JSONDecoder().raw_decode(stdout, start)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"health probe: failed to parse JSON: {exc.msg}") from exc
-    if stdout[end:].strip():
-        raise ValueError("health probe: failed to parse JSON: extra data after the object")
-    if not isinstance(value, dict):
-        raise ValueError("health probe: the JSON is not an object")
+        value = json_object(stdout, "output")
+    except ValueError as exc:
+        raise ValueError(f"health probe: {exc}") from exc
     status, detail = value.get("status"), value.get("detail")
     return (
         status if isinstance(status, str) else str(status),

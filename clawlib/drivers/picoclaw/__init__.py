@@ -16,11 +16,10 @@ clawdapus accepted only ``ok`` and called every ready picoclaw unhealthy.
 
 from __future__ import annotations
 
-import json
 import re
 
 from clawlib.drivers._config import dump_json
-from clawlib.drivers._runner import cron_store, seeded_contract
+from clawlib.drivers._runner import cron_store, json_object, seeded_contract
 from clawlib.drivers.base import (
     Driver,
     Healthcheck,
@@ -126,18 +125,7 @@ def parse_status(body: str) -> tuple[str, str]:
     """(status, detail) of a picoclaw status answer: the JSON object starting at the first
     ``{``; status lower-cased, detail the ``detail`` field or else ``message``. Raises
     ValueError when there is no object, it is not JSON, or it has no status."""
-    text = body.strip()
-    start = text.find("{")
-    if start < 0:
-        raise ValueError("no JSON object found in response")
-    try:
-        value, end = json.JSONDecoder().raw_decode(text, start)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON response: {exc.msg}") from exc
-    if text[end:].strip():
-        raise ValueError("invalid JSON response: extra data after the object")
-    if not isinstance(value, dict):
-        raise ValueError("invalid JSON response: not an object")
+    value = json_object(body, "response")
     status = value.get("status")
     if not isinstance(status, str) or not status.strip():
         raise ValueError("response missing status field")
