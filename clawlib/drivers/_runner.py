@@ -87,11 +87,14 @@ def provider_key_problem(claw: ResolvedClaw, provider: str) -> str | None:
 
 def missing_token(claw: ResolvedClaw, platform: str, variable: str) -> str | None:
     """The problem of a HANDLE whose bot token ``variable`` nothing sets, else None; when the
-    service sets it to ``${OTHER}``, the message names OTHER, the variable to set."""
+    service sets it to ``${OTHER}`` (another name), the message names OTHER, the variable to
+    set."""
     if claw.lookup(variable):
         return None
     written = claw.environment.get(variable, "")
-    unset = [name for name in _PLACEHOLDER.findall(written) if not claw.lookup(name)]
+    unset = [
+        name for name in _PLACEHOLDER.findall(written) if name != variable and not claw.lookup(name)
+    ]
     if unset:
         names = " and ".join(unset)
         return (

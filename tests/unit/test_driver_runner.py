@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from clawlib.drivers._runner import (
@@ -88,6 +89,11 @@ def test_a_missing_bot_token_names_the_variable_the_service_refers_to() -> None:
     assert missing_token(unset, "discord", "DISCORD_BOT_TOKEN") == (
         "HANDLE discord requires DISCORD_BOT_TOKEN: the service sets it to ${LOGAN_BOT_TOKEN}, "
         "and LOGAN_BOT_TOKEN is set neither in the pod's .env nor in the environment claw runs in"
+    )
+    itself = dataclasses.replace(unset, environment={"DISCORD_BOT_TOKEN": "${DISCORD_BOT_TOKEN}"})
+    assert missing_token(itself, "discord", "DISCORD_BOT_TOKEN") == (
+        "HANDLE discord requires DISCORD_BOT_TOKEN (in the service's environment, the pod's .env "
+        "or the environment claw runs in)"
     )
 
 
