@@ -4,9 +4,6 @@ driver writes (and only while it runs), and stops promptly on SIGTERM."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,15 +13,12 @@ import pytest
 from clawlib.drivers.microclaw import MicroclawDriver
 from clawlib.pod import Channel, Guild, Handle
 from clawlib.runtime import ProxyLink, ResolvedClaw
+from tests.e2e.stubs import assert_stops_promptly, docker
 from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
 STUB = "claw-stub/microclaw:latest"
-
-
-def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
 
 
 @pytest.fixture
@@ -102,17 +96,4 @@ def test_the_healthcheck_finds_the_runner_and_only_the_runner(runner: str) -> No
 
 
 def test_sigterm_stops_it_promptly(runner: str) -> None:
-    wait_for(
-        lambda: "tick" in docker("logs", runner).stdout,
-        timeout=20,
-        interval=0.2,
-        message="a tick in the log",
-    )
-    start = time.monotonic()
-    docker("stop", "-t", "10", runner)
-    assert time.monotonic() - start < 5
-    state = json.loads(docker("inspect", runner).stdout)[0]["State"]
-    assert (state["Status"], state["ExitCode"]) == ("exited", 0)
-    assert docker("logs", runner).stdout.splitlines()[-1] == (
-        "[microclaw] quill: SIGTERM, shutting down"
-    )
+    assert_stops_promptly(runner, "[microclaw] quill: SIGTERM, shutting down")

@@ -5,22 +5,17 @@ stops promptly on SIGTERM."""
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.stubs import assert_stops_promptly, docker
 from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
 
 STUB = "claw-stub/openclaw:latest"
-
-
-def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
 
 
 @pytest.fixture
@@ -60,17 +55,4 @@ def test_health_json_and_flipping_it(gateway: str) -> None:
 
 
 def test_sigterm_stops_it_promptly(gateway: str) -> None:
-    wait_for(
-        lambda: "tick" in docker("logs", gateway).stdout,
-        timeout=20,
-        interval=0.2,
-        message="a tick in the log",
-    )
-    start = time.monotonic()
-    docker("stop", "-t", "10", gateway)
-    assert time.monotonic() - start < 5
-    state = json.loads(docker("inspect", gateway).stdout)[0]["State"]
-    assert (state["Status"], state["ExitCode"]) == ("exited", 0)
-    assert (
-        docker("logs", gateway).stdout.splitlines()[-1] == "[gateway] bot: SIGTERM, shutting down"
-    )
+    assert_stops_promptly(gateway, "[gateway] bot: SIGTERM, shutting down")
