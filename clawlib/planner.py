@@ -195,6 +195,9 @@ class Plan:
     runner_state: frozenset[str] = frozenset()
     """Directories of the runtime tree (``.claw-runtime/<service>/<dir>``) that runners keep
     their state in (:attr:`~clawlib.drivers.base.Materialised.state_dirs`): never removed."""
+    config_files: Mapping[str, str] = field(default_factory=dict)
+    """Each claw's runner configuration file in its runtime directory (its driver's
+    :attr:`~clawlib.drivers.base.Driver.config_file`), by claw service."""
     mount_points: frozenset[str] = frozenset()
     """Files the engine creates in a mounted runtime directory as mount points
     (:meth:`~clawlib.drivers.base.Materialised.mount_points`): expected there, never removed."""
@@ -458,6 +461,7 @@ def plan_pod(
     claw_services: dict[str, ClawService] = {}
     runner_state: set[str] = set()
     mount_points: set[str] = set()
+    config_files: dict[str, str] = {}
     for name, claw in claws.items():
         try:
             driver = drivers.get(claw.claw_type) or load_driver(claw.claw_type)
@@ -479,6 +483,8 @@ def plan_pod(
             continue
         files += runtime
         runner_state.update(state)
+        if driver.config_file:
+            config_files[name] = driver.config_file
         skills = _skill_mounts(pod, name, claw)
         points = materialised.mount_points([skill for _, skill in skills])
         mount_points.update(f"{RUNTIME_DIR}/{name}/{path}" for path in points)
@@ -523,6 +529,7 @@ def plan_pod(
         tokens=dict(governance.tokens) if governance is not None else {},
         runner_state=frozenset(runner_state),
         mount_points=frozenset(mount_points),
+        config_files=config_files,
     )
 
 

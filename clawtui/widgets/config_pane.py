@@ -27,8 +27,6 @@ from ..model import config_files
 from .detail_pane import DetailPane
 
 if TYPE_CHECKING:
-    from clawlib.planner import Plan
-
     from ..state import PodState, Selection
 
 __all__ = ["EMPTY_CONFIG", "ConfigPane", "lexer_for", "short_path"]
@@ -168,8 +166,8 @@ class ConfigPane(DetailPane):
         files: list[tuple[str, str]] = []
         if state.plan is not None:
             groups = None if selection.is_pod else selection.groups
-            first = _config_files_first(state.plan)
-            files = config_files(state.plan.compose, state.plan.files, state.planned, groups, first)
+            plan = state.plan
+            files = config_files(plan.compose, plan.files, state.planned, groups, plan.config_files)
         self.show(selection.title, files)
 
     def on_mount(self) -> None:
@@ -237,19 +235,3 @@ class ConfigPane(DetailPane):
         self._text.update(Syntax(code, lexer, theme=theme, line_numbers=True))
         if reset_scroll:
             self._view.scroll_home(animate=False)
-
-
-def _config_files_first(plan: Plan) -> dict[str, str]:
-    """Each claw's runner configuration file (its driver's ``config_file``), to list first."""
-    from clawlib.drivers import load_driver
-    from clawlib.errors import ClawError
-
-    first: dict[str, str] = {}
-    for name, claw in plan.claws.items():
-        try:
-            path = load_driver(claw.claw_type).config_file
-        except ClawError:  # no driver: the plan would not have been made, but be safe
-            continue
-        if path:
-            first[name] = path
-    return first

@@ -549,3 +549,13 @@ def test_mount_points_the_engine_makes_in_a_mounted_runtime_dir_are_not_stale(
     assert [(c.path, c.kind) for c in stale.files] == [
         (".claw-runtime/courier/nanobot-home/stray.txt", "remove")
     ]
+
+
+def test_the_plan_names_each_claws_runner_configuration(pod_dir: Path) -> None:
+    """The TUI lists this file first without asking the driver registry on every move."""
+    (pod_dir / "agents" / "worker" / "Clawfile").write_text(
+        "FROM claw-base/busybox:latest\nCLAW_TYPE openclaw\nAGENT AGENTS.md\n"
+    )
+    plan = plan_pod(load_pod(pod_dir, environ={}), no_images)
+    assert plan.config_files == dict.fromkeys(plan.claws, "config/openclaw.json")
+    assert plan.config_files
