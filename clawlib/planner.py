@@ -61,12 +61,17 @@ from clawlib.generated import (
     RUNTIME_DIR,
     DiskEntry,
     NewFile,
+    Written,
     check_generated_path,
+    in_any,
+    is_runtime_path,
     list_tree,
     open_dir,
     read_entry,
+    read_written,
     settle,
     switch,
+    walk_dirs,
 )
 from clawlib.governance import govern, ignored_proxy_env, is_proxy_auth_dir
 from clawlib.limits import MAX_INPUT_BYTES
@@ -145,7 +150,8 @@ class FileChange:
 @dataclass(frozen=True)
 class PlanDiff:
     """Every file change, which compose services are added, changed or removed, and notes on
-    what stands in the way on disk (a symbolic link, a named pipe...) that writing replaces.
+    the disk: what stands in the way (a symbolic link, a named pipe...) that writing replaces,
+    and the state of runners no longer in the pod that claw keeps.
 
     A service is changed when its definition as compose runs it changes: a line of its block in
     the compose file, or a variable of a generated env file it names (the handle variables
@@ -193,8 +199,9 @@ class Plan:
     tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The governance token of every governed agent id (``<service>``, ``<service>-<i>``)."""
     runner_state: frozenset[str] = frozenset()
-    """Directories of the runtime tree (``.claw-runtime/<service>/<dir>``) that runners keep
-    their state in (:attr:`~clawlib.drivers.base.Materialised.state_dirs`): never removed."""
+    """Directories of the runtime tree (``.claw-runtime/<service>/<dir>``) that runners write
+    to (:meth:`~clawlib.drivers.base.Materialised.runner_dirs`): claw removes there only the
+    files it wrote (see :mod:`clawlib.generated`)."""
     config_files: Mapping[str, str] = field(default_factory=dict)
     """Each claw's runner configuration file in its runtime directory (its driver's
     :attr:`~clawlib.drivers.base.Driver.config_file`), by claw service."""
@@ -235,7 +242,10 @@ class Plan:
         return project_name(self.pod)
 
     def diff(self) -> PlanDiff:
-        """Compare every planned file with the disk (runtime files no longer planned: removed).
+        """Compare every planned file with the disk. Runtime files no longer planned are
+        removed, except in the runners' directories (:attr:`runner_state`, and those of
+        services gone from the pod, from the record of what claw wrote): there only files claw
+        wrote are.
 
         Links are not followed: a planned path that is a link, or lies below one, is compared
         as absent and named in :attr:`PlanDiff.notes`.
@@ -250,18 +260,34 @@ class Plan:
                 path: read_entry(root_fd, path, max(MAX_INPUT_BYTES, len(item.content)))
                 for path, item in planned.items()
             }
+            record = read_written(root_fd)
+            runner_dirs = self.runner_state | (record.state_dirs if record else frozenset())
+            expected = planned.keys() | self.mount_points
             stale = [
                 (path, entry)
                 for path, entry in list_tree(
                     root_fd,
                     RUNTIME_DIR,
-                    lambda path: _not_planned_tree(path) or path in self.runner_state,
+                    lambda path: _not_planned_tree(path) or path in runner_dirs,
                 )
-                if path not in planned and not _bookkeeping(path) and path not in self.mount_points
+                if path not in expected and not _bookkeeping(path) and not in_any(path, runner_dirs)
             ]
+            if record is not None:
+                stale += [
+                    (path, entry)
+                    for path in sorted(record.files - expected)
+                    if in_any(path, runner_dirs)
+                    and (entry := read_entry(root_fd, path, 0)).kind != "missing"
+                    and entry.at in ("", path)
+                ]
+                notes.update(
+                    (path, _kept_state(path))
+                    for path in sorted(record.state_dirs - self.runner_state)
+                    if _is_dir(root_fd, path)
+                )
             old_files = {
                 path: read_entry(root_fd, path) if entry.kind == "file" else entry
-                for path, entry in stale
+                for path, entry in sorted(stale, key=lambda item: item[0])
             }
         for path in sorted(planned):
             item, entry = planned[path], found[path]
@@ -290,7 +316,19 @@ class Plan:
         files removed (see :func:`clawlib.generated.switch`); with ``keep_previous``, the
         versions replaced are kept for a rollback. Returns the diff it applied."""
         diff = self.diff()
-        if diff.changed:
+        with open_dir(self.directory) as root_fd:
+            recorded = read_written(root_fd)
+            written = Written(
+                frozenset(f.path for f in self.files if is_runtime_path(f.path))
+                | self.mount_points,
+                self.runner_state
+                | {
+                    path
+                    for path in (recorded.state_dirs if recorded else ())
+                    if _is_dir(root_fd, path)
+                },
+            )
+        if diff.changed or written != recorded:
             planned = {f.path: f for f in self.files}
             writes = {
                 change.path: NewFile(planned[change.path].content, planned[change.path].mode)
@@ -298,7 +336,7 @@ class Plan:
                 if change.kind != "remove"
             }
             removes = [change.path for change in diff.files if change.kind == "remove"]
-            switch(self.directory, writes, removes, keep_previous=keep_previous)
+            switch(self.directory, writes, removes, keep_previous=keep_previous, written=written)
         return diff
 
 
@@ -476,7 +514,7 @@ def plan_pod(
             continue
         warnings += [pod.problem(("services", name), w) for w in materialised.warnings]
         runtime = _runtime_files(name, claw, materialised)
-        state = [f"{RUNTIME_DIR}/{name}/{path}" for path in materialised.state_dirs]
+        state = [f"{RUNTIME_DIR}/{name}/{path}" for path in materialised.runner_dirs()]
         unsafe = _unsafe_paths(runtime) + _unsafe_state_dirs(state)
         if unsafe:
             problems += [pod.problem(("services", name), detail) for detail in unsafe]
@@ -824,6 +862,21 @@ def _not_planned_tree(path: str) -> bool:
 
 def _bookkeeping(path: str) -> bool:
     return path.split("/")[1].startswith(".")
+
+
+def _is_dir(root_fd: int, path: str) -> bool:
+    fd, _ = walk_dirs(root_fd, path.split("/"))
+    if fd is None:
+        return False
+    os.close(fd)
+    return True
+
+
+def _kept_state(path: str) -> str:
+    return (
+        f"{path} holds the state of a runner no longer in the pod: claw keeps it (remove it "
+        "yourself when it is no longer needed)"
+    )
 
 
 def _in_the_way(entry: DiskEntry) -> str:

@@ -19,9 +19,10 @@ writable persona workspace). A file is written with its :attr:`RuntimeFile.mode`
 default), or 0600 when it holds a secret — marked :attr:`RuntimeFile.secret` or found by claw's
 secret detector — and a secret file's content is never shown in a diff. Prefer ``${VAR}``
 references the runner resolves from its environment to secret values in files. A file of the
-runtime directory that the driver no longer returns is removed at the next apply, except under
-``persona/`` and the :attr:`Materialised.state_dirs`: directories the runner keeps its own state
-in (and where the engine makes mount points for the mounts nested in them).
+runtime directory that the driver no longer returns is removed at the next apply. In the
+runner's own directories (:meth:`Materialised.runner_dirs`: every runtime directory mounted
+read-write, and the :attr:`Materialised.state_dirs`) only the files claw wrote are: what the
+runner writes there is its state, and stays. ``persona/`` is never touched.
 
 **Mounts.** A :class:`Mount`'s ``source`` is relative to the runtime directory too, unless
 ``absolute``: then it is written to the compose file as given (a host path, or ``./``-relative to
@@ -45,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from clawlib.engine import ContainerRecord
-from clawlib.runtime import ResolvedClaw
+from clawlib.runtime import PERSONA_DIR, ResolvedClaw
 
 __all__ = [
     "ContainerExec",
@@ -134,10 +135,23 @@ class Materialised:
     skill_layout: Literal["flat", "directory"] = "flat"
     """``flat``: ``<dir>/<name>``; ``directory``: ``<dir>/<stem>/SKILL.md``."""
     state_dirs: tuple[str, ...] = ()
-    """Directories under the runtime directory (relative, like :attr:`files`) that the runner
-    writes its state to: claw keeps what it finds there, writing only the files it returns."""
+    """Directories under the runtime directory (relative, like :attr:`files`), not mounted
+    read-write themselves, that the runner writes its state to (see :meth:`runner_dirs`)."""
     warnings: tuple[str, ...] = ()
     """Shown with the plan, each prefixed by the service's place in the pod file."""
+
+    def runner_dirs(self) -> tuple[str, ...]:
+        """The directories of the runtime directory the runner writes to: the
+        :attr:`state_dirs` and the source of every read-write mount of a runtime directory
+        (not of a file of :attr:`files`, not ``persona/``). Claw keeps what it finds there,
+        removing only the files it wrote and no longer writes. Sorted."""
+        dirs = set(self.state_dirs)
+        for mount in self.mounts:
+            if mount.absolute or mount.read_only or mount.source in self.files:
+                continue
+            if mount.source.split("/")[0] != PERSONA_DIR:
+                dirs.add(mount.source.rstrip("/"))
+        return tuple(sorted(dirs))
 
     def skill_target(self, name: str) -> str | None:
         """Where the skill file ``name`` is mounted in the container (None: no skills)."""

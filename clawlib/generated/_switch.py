@@ -7,18 +7,19 @@ new one, never a mix:
    finished first, and staging directories nobody will finish are removed.
 2. The new files are written into a staging directory, ``.claw-runtime/.staging-…`` (which no
    container mounts: service names start with a letter or digit), each flushed to disk with its
-   final mode. With ``keep_previous``, the versions they replace are copied beside them with a
-   manifest: the generation a rollback restores.
+   final mode, and the record of the generation (``.written.json``, see
+   :mod:`~clawlib.generated._written`). With ``keep_previous``, the versions they replace are
+   copied beside them with a manifest: the generation a rollback restores.
 3. The journal ``.claw-runtime/.journal`` names the staging directory, every file to move in and
    every file to remove; it is written to a temporary file, flushed and renamed into place. That
    rename is the commit. Before it the old generation is untouched, and a failure (a full disk)
    only removes the staging directory; after it the switch will be finished, by this process or
    by the next claw that touches the pod.
-4. Finishing: the kept generation is swapped in, stale files are removed, each staged file is
-   renamed over its target (a rename replaces a symbolic link instead of following it; in the
-   runtime tree, a directory that is a link or a file is replaced by a real one), directories are
-   flushed, then the journal is removed and the staging directory deleted. Every step can run
-   again after a crash.
+4. Finishing: the kept generation is swapped in, stale files are removed, each staged file (the
+   record last) is renamed over its target (a rename replaces a symbolic link instead of
+   following it; in the runtime tree, a directory that is a link or a file is replaced by a real
+   one), directories are flushed, then the journal is removed and the staging directory deleted.
+   Every step can run again after a crash.
 
 Every path passes :func:`~clawlib.generated.check_generated_path`, the journal's and the kept
 manifest's too (a cloned repository may carry either).
@@ -44,6 +45,7 @@ from ._dirfd import NewFile
 from ._disk import DIR_FLAGS, lstat_at, open_dir, walk_dirs
 from ._guard import RUNTIME_DIR, check_generated_path, is_runtime_path
 from ._kept import install_previous, read_kept, stage_previous
+from ._written import Written, install_written, read_written, stage_written
 
 __all__ = ["restore_previous", "settle", "switch"]
 
@@ -59,11 +61,13 @@ def switch(
     removes: Iterable[str] = (),
     *,
     keep_previous: bool = False,
+    written: Written | None = None,
 ) -> bool:
     """Write ``writes`` and remove ``removes`` (paths relative to the pod directory ``root``)
     as one step (see the module docstring). With ``keep_previous``, the versions of those paths
-    on disk now become the kept generation (``.claw-runtime/.previous``). Returns whether one
-    was kept.
+    on disk now become the kept generation (``.claw-runtime/.previous``). ``written`` is the
+    record of the new generation; by default, the record on disk with ``writes`` added and
+    ``removes`` taken out. Returns whether a generation was kept.
 
     Raises :class:`UnsafePathError` for a path claw may not write (nothing changes then), and
     :class:`OutputWriteError` when the disk refuses: before the commit nothing has changed;
@@ -81,7 +85,9 @@ def switch(
             _recover(root, root_fd, runtime_fd)
             for path in paths:
                 _check_target(root_fd, path)
-            staging = _stage(root_fd, runtime_fd, writes, paths, removes, keep_previous)
+            if written is None:
+                written = (read_written(root_fd) or Written()).after(paths, removes)
+            staging = _stage(root_fd, runtime_fd, writes, paths, removes, keep_previous, written)
             journal = {
                 "version": 1,
                 "staging": staging,
@@ -170,8 +176,9 @@ def _stage(
     paths: list[str],
     removes: list[str],
     keep_previous: bool,
+    written: Written,
 ) -> str:
-    """The staging directory, filled: ``files/<n>`` and, to keep, ``previous/``."""
+    """The staging directory, filled: ``files/<n>``, the record and, to keep, ``previous/``."""
     name = f".staging-{secrets.token_hex(6)}"
     os.mkdir(name, 0o700, dir_fd=runtime_fd)
     try:
@@ -184,6 +191,7 @@ def _stage(
                 _check_device(root_fd, path, device)
                 _dirfd.write_new(files_fd, str(index), writes[path])
             os.fsync(files_fd)
+            stage_written(staging_fd, written)
             if keep_previous:
                 stage_previous(root_fd, staging_fd, [*paths, *removes])
             os.fsync(staging_fd)
@@ -236,6 +244,7 @@ def _finish(root: Path, root_fd: int, runtime_fd: int, journal: Mapping[str, Any
                         _move_in(root_fd, files_fd, index, path, dirs)
                 finally:
                     os.close(files_fd)
+            install_written(runtime_fd, staging_fd)
             for fd in dirs.values():
                 os.fsync(fd)
         except OSError as exc:

@@ -38,6 +38,13 @@ CLAWS = {
     "nano-roll": "proxy http://cllama:8080",
 }
 
+# What the stubs write in their mounted homes at start, as their runners keep state there.
+RUNNER_STATE = (
+    ".claw-runtime/nb-roll/nanobot-home/workspace/sessions/gateway.jsonl",
+    ".claw-runtime/pc-roll/picoclaw-home/workspace/sessions/gateway.jsonl",
+    ".claw-runtime/nc-roll/nullclaw-home/gateway.state",
+)
+
 
 def claw(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -108,6 +115,13 @@ def test_rollcall_up_healthy_governed_and_down(project: str, tmp_path: Path) -> 
     assert "apply changes none." in again.stdout
     for service in services:
         assert f"{container(project, service)} " in checked.stdout
+    # ... nor is what the runners wrote in their mounted homes: it survives the next apply.
+    for state in RUNNER_STATE:
+        assert (pod / state).is_file(), state
+    applied = claw("up", "-d", "-f", str(pod))
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    for state in RUNNER_STATE:
+        assert (pod / state).read_text().startswith(("{", "started")), state
 
     for service, said in CLAWS.items():
         first = docker("logs", container(project, service)).splitlines()[:8]

@@ -374,7 +374,7 @@ def test_switch_keeps_the_generation_it_replaces_and_roll_back_restores_it(
     assert (tmp_path / "compose.generated.yml").read_text() == "new compose\n"
     assert (runtime / "new.md").read_text() == "added\n"
     leftovers = sorted(p.name for p in (tmp_path / ".claw-runtime").iterdir())
-    assert leftovers == [".lock", ".previous", "bot"]
+    assert leftovers == [".lock", ".previous", ".written.json", "bot"]
 
 
 def test_nothing_to_roll_back(tmp_path: Path) -> None:
@@ -535,7 +535,11 @@ def test_a_full_disk_while_writing_changes_nothing(
     assert (pod / "compose.generated.yml").read_text() == "the previous generation\n"
     # The kept generation is still the one before this apply; no staging is left behind.
     assert kept.read_text() == "the previous generation\n"
-    assert sorted(p.name for p in (pod / ".claw-runtime").iterdir()) == [".lock", ".previous"]
+    assert sorted(p.name for p in (pod / ".claw-runtime").iterdir()) == [
+        ".lock",
+        ".previous",
+        ".written.json",
+    ]
 
 
 def test_roll_back_puts_the_files_back_then_recreates_every_container(tmp_path: Path) -> None:

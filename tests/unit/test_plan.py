@@ -544,10 +544,10 @@ def test_mount_points_the_engine_makes_in_a_mounted_runtime_dir_are_not_stale(
     (pod / point).parent.mkdir(parents=True)
     (pod / point).write_bytes(b"")
     assert plan_pod(load_pod(pod, environ={}), no_images).diff().changed is False
-    (pod / ".claw-runtime/courier/nanobot-home/stray.txt").write_text("left by hand\n")
+    (pod / ".claw-runtime/courier/skills/stray.txt").write_text("left by hand\n")
     stale = plan_pod(load_pod(pod, environ={}), no_images).diff()
     assert [(c.path, c.kind) for c in stale.files] == [
-        (".claw-runtime/courier/nanobot-home/stray.txt", "remove")
+        (".claw-runtime/courier/skills/stray.txt", "remove")
     ]
 
 
