@@ -125,6 +125,9 @@ class PlannedFile:
     mode: int = 0o644
     secret: bool = False
     """Holds a token the runner needs: written 0600 and never shown in a diff."""
+    owner: tuple[int, int] | None = None
+    """The user and group ids it belongs to when not to claw: the user its runner runs as
+    (:attr:`~clawlib.drivers.base.Materialised.user`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,9 @@ class Plan:
     mount_points: frozenset[str] = frozenset()
     """Files the engine creates in a mounted runtime directory as mount points
     (:meth:`~clawlib.drivers.base.Materialised.mount_points`): expected there, never removed."""
+    owners: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Runtime directories (``.claw-runtime/<service>``) given, with all claw writes in them,
+    to the user their runner runs as (user and group ids)."""
 
     def governance(self) -> str | None:
         """How many claws the pod's proxy governs, in a line (None when none is governed):
@@ -294,7 +300,7 @@ class Plan:
             if entry.in_the_way:
                 notes.setdefault(entry.at, _in_the_way(entry))
             if entry.kind == "file" and entry.content == item.content:
-                if entry.mode != item.mode:
+                if entry.mode != item.mode or (item.owner and entry.owner != item.owner):
                     changes.append(FileChange(path, "change", _mode_change(path, entry, item)))
                 continue
             replaced = entry.kind == "file" or (entry.in_the_way and entry.at == path)
@@ -331,12 +337,23 @@ class Plan:
         if diff.changed or written != recorded:
             planned = {f.path: f for f in self.files}
             writes = {
-                change.path: NewFile(planned[change.path].content, planned[change.path].mode)
+                change.path: NewFile(
+                    planned[change.path].content,
+                    planned[change.path].mode,
+                    planned[change.path].owner,
+                )
                 for change in diff.files
                 if change.kind != "remove"
             }
             removes = [change.path for change in diff.files if change.kind == "remove"]
-            switch(self.directory, writes, removes, keep_previous=keep_previous, written=written)
+            switch(
+                self.directory,
+                writes,
+                removes,
+                keep_previous=keep_previous,
+                written=written,
+                owners=self.owners,
+            )
         return diff
 
 
@@ -500,6 +517,7 @@ def plan_pod(
     runner_state: set[str] = set()
     mount_points: set[str] = set()
     config_files: dict[str, str] = {}
+    owners: dict[str, tuple[int, int]] = {}
     for name, claw in claws.items():
         try:
             driver = drivers.get(claw.claw_type) or load_driver(claw.claw_type)
@@ -519,6 +537,13 @@ def plan_pod(
         if unsafe:
             problems += [pod.problem(("services", name), detail) for detail in unsafe]
             continue
+        user = pod.services[name].compose.get("user") or materialised.user
+        owner, problem = _runner_owner(name, claw.claw_type, user, materialised.user is not None)
+        if problem:
+            warnings.append(pod.problem(("services", name), problem))
+        if owner is not None:
+            runtime = [dataclasses.replace(item, owner=owner) for item in runtime]
+            owners[f"{RUNTIME_DIR}/{name}"] = owner
         files += runtime
         runner_state.update(state)
         if driver.config_file:
@@ -568,6 +593,42 @@ def plan_pod(
         runner_state=frozenset(runner_state),
         mount_points=frozenset(mount_points),
         config_files=config_files,
+        owners=owners,
+    )
+
+
+def _effective_user() -> tuple[int, int]:
+    """The user and group ids claw runs as (who owns what it writes)."""
+    return os.geteuid(), os.getegid()
+
+
+def _runner_owner(
+    name: str, claw_type: str, user: object, required: bool
+) -> tuple[tuple[int, int] | None, str | None]:
+    """Who the runtime files of the claw ``name`` must belong to, given the ``user`` its
+    container runs as (``"<uid>[:<gid>]"``; ``required`` when its driver runs the runner as that
+    user): that user when claw runs as root and can give them, else None; and why the runner
+    may not be able to read them, when claw cannot give them."""
+    if user is None:
+        return None, None
+    found = re.fullmatch(r"(\d+)(?::(\d+))?", str(user).strip())
+    uid, gid = _effective_user()
+    if found is None:
+        if not required:
+            return None, None
+        return None, (
+            f'user "{user}" is not numeric, so claw cannot give {RUNTIME_DIR}/{name}/ to it: '
+            f'the {claw_type} runner may not read its files (use "<uid>:<gid>")'
+        )
+    owner = (int(found[1]), int(found[2] or found[1]))
+    if uid == 0:
+        return (owner if owner != (0, 0) else None), None
+    if uid == owner[0]:
+        return None, None
+    return None, (
+        f"the {claw_type} runner runs as user {owner[0]}:{owner[1]} and reads its files from "
+        f"{RUNTIME_DIR}/{name}/, which claw (user {uid}) cannot give to it: run claw as root or "
+        f'as user {owner[0]}, or set the service\'s user: "{uid}:{gid}"'
     )
 
 
@@ -888,7 +949,13 @@ def _in_the_way(entry: DiskEntry) -> str:
 
 
 def _mode_change(path: str, entry: DiskEntry, item: PlannedFile) -> str:
-    return f"--- a/{path}\n+++ b/{path}\n(mode {entry.mode:04o} → {item.mode:04o})\n"
+    changes = []
+    if entry.mode != item.mode:
+        changes.append(f"mode {entry.mode:04o} → {item.mode:04o}")
+    if item.owner and entry.owner != item.owner:
+        old = ":".join(map(str, entry.owner)) if entry.owner else "?"
+        changes.append(f"owner {old} → {item.owner[0]}:{item.owner[1]}")
+    return f"--- a/{path}\n+++ b/{path}\n({', '.join(changes)})\n"
 
 
 def _unified(path: str, entry: DiskEntry, new: bytes | None, secret: bool) -> str:

@@ -286,6 +286,8 @@ def _apply_claw(
         rendered["environment"] = dict(sorted(environment.items()))
     rendered["read_only"] = result.read_only
     rendered["restart"] = result.restart
+    if result.user is not None and rendered.get("user") is None:
+        rendered["user"] = result.user
     if result.healthcheck is not None:
         rendered["healthcheck"] = result.healthcheck.to_compose()
 

@@ -128,6 +128,11 @@ class Materialised:
     """The service's healthcheck; None keeps the service's own (or none)."""
     read_only: bool = True
     """The container's root file system is read-only."""
+    user: str | None = None
+    """The user the runner runs as, ``"<uid>:<gid>"`` (compose's ``user:``, unless the service
+    sets its own): the service's runtime directory is made that user's, so that a runner that
+    is not root can read its files (0600 when they hold a secret) and write its directories.
+    None: the image's own user, and the files stay claw's."""
     restart: str = "on-failure"
     """Compose's restart policy."""
     skill_dir: str | None = None

@@ -17,10 +17,12 @@ __all__ = ["NewFile", "make_dirs", "open_existing", "opened", "remove_any", "wri
 
 @dataclass(frozen=True, slots=True)
 class NewFile:
-    """A file of the new generation: its bytes and permission bits."""
+    """A file of the new generation: its bytes, permission bits and, when it is not to be
+    claw's own, its owner (user and group ids: the user a runner runs as)."""
 
     content: bytes
     mode: int = 0o644
+    owner: tuple[int, int] | None = None
 
 
 def open_existing(dir_fd: int, name: str) -> int | None:
@@ -56,12 +58,14 @@ def make_dirs(base_fd: int, parts: list[str]) -> int:
 
 
 def write_new(dir_fd: int, name: str, item: NewFile) -> None:
-    """Create ``name`` (it must not exist), write, set its mode, flush it to disk."""
+    """Create ``name`` (it must not exist), write, set its mode and owner, flush it to disk."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     fd = os.open(name, flags, 0o600, dir_fd=dir_fd)
     with os.fdopen(fd, "wb") as handle:
         handle.write(item.content)
         handle.flush()
+        if item.owner is not None:
+            os.fchown(handle.fileno(), *item.owner)
         os.fchmod(handle.fileno(), item.mode)
         os.fsync(handle.fileno())
 

@@ -42,6 +42,8 @@ class DiskEntry:
     mode: int = 0
     at: str = ""
     detail: str = ""
+    owner: tuple[int, int] | None = None
+    """A regular file's user and group ids."""
 
     @property
     def in_the_way(self) -> bool:
@@ -145,7 +147,8 @@ def _read_file(dir_fd: int, name: str, path: str, limit: int) -> DiskEntry:
             return DiskEntry("other", at=path, detail=describe_mode(info.st_mode))
         data = handle.read(limit + 1)
     mode = stat.S_IMODE(info.st_mode)
-    return DiskEntry("file", data if len(data) <= limit else None, mode)
+    owner = (info.st_uid, info.st_gid)
+    return DiskEntry("file", data if len(data) <= limit else None, mode, owner=owner)
 
 
 def list_tree(

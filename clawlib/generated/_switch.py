@@ -62,12 +62,15 @@ def switch(
     *,
     keep_previous: bool = False,
     written: Written | None = None,
+    owners: Mapping[str, tuple[int, int]] | None = None,
 ) -> bool:
     """Write ``writes`` and remove ``removes`` (paths relative to the pod directory ``root``)
     as one step (see the module docstring). With ``keep_previous``, the versions of those paths
     on disk now become the kept generation (``.claw-runtime/.previous``). ``written`` is the
     record of the new generation; by default, the record on disk with ``writes`` added and
-    ``removes`` taken out. Returns whether a generation was kept.
+    ``removes`` taken out. ``owners`` gives directories of the runtime tree (and all below
+    them) to a user and group: each directory on the way to a file written there is made
+    theirs (each file says its own owner). Returns whether a generation was kept.
 
     Raises :class:`UnsafePathError` for a path claw may not write (nothing changes then), and
     :class:`OutputWriteError` when the disk refuses: before the commit nothing has changed;
@@ -76,6 +79,10 @@ def switch(
     removes = sorted(set(removes) - set(writes))
     for path in [*writes, *removes]:
         check_generated_path(path)
+    owners = dict(sorted((owners or {}).items()))
+    for path in owners:
+        if not is_runtime_path(check_generated_path(path)):
+            raise UnsafePathError(path, f"claw gives away only directories of {RUNTIME_DIR}")
     paths = sorted(writes)
     try:
         with ExitStack() as stack:
@@ -94,6 +101,7 @@ def switch(
                 "previous": keep_previous,
                 "writes": {path: str(index) for index, path in enumerate(paths)},
                 "removes": removes,
+                "owners": {path: list(owner) for path, owner in owners.items()},
             }
             _commit(runtime_fd, journal)
             _finish(root, root_fd, runtime_fd, journal)
@@ -232,16 +240,17 @@ def _finish(root: Path, root_fd: int, runtime_fd: int, journal: Mapping[str, Any
     staging_fd = _dirfd.open_existing(runtime_fd, staging)
     if staging_fd is not None:
         dirs: dict[str, int] = {}
+        owners = {path: (o[0], o[1]) for path, o in journal.get("owners", {}).items()}
         try:
             if journal["previous"]:
                 install_previous(runtime_fd, staging_fd)
             for path in journal["removes"]:
-                _remove_file(root_fd, path, dirs)
+                _remove_file(root_fd, path, dirs, owners)
             files_fd = _dirfd.open_existing(staging_fd, "files")
             if files_fd is not None:
                 try:
                     for path, index in sorted(journal["writes"].items()):
-                        _move_in(root_fd, files_fd, index, path, dirs)
+                        _move_in(root_fd, files_fd, index, path, dirs, owners)
                 finally:
                     os.close(files_fd)
             install_written(runtime_fd, staging_fd)
@@ -283,6 +292,19 @@ def _read_journal(root: Path, runtime_fd: int) -> dict[str, Any] | None:
                 raise ValueError(f"the staged name of {path} is not a number")
         for path in removes:
             check_generated_path(path)
+        owners = journal.get("owners", {})
+        if not isinstance(owners, dict):
+            raise ValueError("owners is not a mapping")
+        for path, owner in owners.items():
+            if not is_runtime_path(check_generated_path(path)):
+                raise ValueError(f"{path} is not in {RUNTIME_DIR}")
+            if not (
+                isinstance(owner, list)
+                and len(owner) == 2
+                and all(isinstance(i, int) and i >= 0 for i in owner)
+            ):
+                raise ValueError(f"the owner of {path} is not a user and a group id")
+        journal["owners"] = {path: (owner[0], owner[1]) for path, owner in owners.items()}
         journal["previous"] = bool(journal.get("previous"))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, UnsafePathError) as exc:
         raise OutputWriteError(
@@ -293,9 +315,11 @@ def _read_journal(root: Path, runtime_fd: int) -> dict[str, Any] | None:
     return dict(journal)
 
 
-def _remove_file(root_fd: int, path: str, dirs: dict[str, int]) -> None:
+def _remove_file(
+    root_fd: int, path: str, dirs: dict[str, int], owners: Mapping[str, tuple[int, int]]
+) -> None:
     parts = path.split("/")
-    parent = _parent(root_fd, parts[:-1], dirs, create=False)
+    parent = _parent(root_fd, parts[:-1], dirs, owners, create=False)
     if parent is None:
         return
     info = lstat_at(parent, parts[-1])
@@ -303,11 +327,18 @@ def _remove_file(root_fd: int, path: str, dirs: dict[str, int]) -> None:
         os.unlink(parts[-1], dir_fd=parent)
 
 
-def _move_in(root_fd: int, files_fd: int, index: str, path: str, dirs: dict[str, int]) -> None:
+def _move_in(
+    root_fd: int,
+    files_fd: int,
+    index: str,
+    path: str,
+    dirs: dict[str, int],
+    owners: Mapping[str, tuple[int, int]],
+) -> None:
     if lstat_at(files_fd, index) is None:
         return  # moved in before the crash
     parts = path.split("/")
-    parent = _parent(root_fd, parts[:-1], dirs, create=True)
+    parent = _parent(root_fd, parts[:-1], dirs, owners, create=True)
     assert parent is not None
     info = lstat_at(parent, parts[-1])
     if info is not None and stat.S_ISDIR(info.st_mode):
@@ -315,8 +346,16 @@ def _move_in(root_fd: int, files_fd: int, index: str, path: str, dirs: dict[str,
     os.replace(index, parts[-1], src_dir_fd=files_fd, dst_dir_fd=parent)
 
 
-def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: bool) -> int | None:
-    """The directory ``parts`` names, reached without following links (cached in ``dirs``).
+def _parent(
+    root_fd: int,
+    parts: list[str],
+    dirs: dict[str, int],
+    owners: Mapping[str, tuple[int, int]],
+    *,
+    create: bool,
+) -> int | None:
+    """The directory ``parts`` names, reached without following links (cached in ``dirs``),
+    given to its owner in ``owners`` (by the descriptor: never through a link).
 
     With ``create``, in the runtime tree, a missing directory is made and a link or a file in
     its place is replaced by one; elsewhere the directory must already be real.
@@ -327,7 +366,7 @@ def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: boo
     if not parts:
         fd = os.dup(root_fd)
     else:
-        above = _parent(root_fd, parts[:-1], dirs, create=create)
+        above = _parent(root_fd, parts[:-1], dirs, owners, create=create)
         if above is None:
             return None
         name = parts[-1]
@@ -342,6 +381,13 @@ def _parent(root_fd: int, parts: list[str], dirs: dict[str, int], *, create: boo
             os.mkdir(name, 0o700, dir_fd=above)
         fd = os.open(name, DIR_FLAGS, dir_fd=above)
     dirs[key] = fd
+    owner = next(
+        (o for path, o in owners.items() if key == path or key.startswith(f"{path}/")), None
+    )
+    if owner is not None and create:
+        info = os.fstat(fd)
+        if (info.st_uid, info.st_gid) != owner:
+            os.fchown(fd, *owner)
     return fd
 
 

@@ -163,6 +163,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "HEALTH_URL",
         "PROBE_SCRIPT",
         "READY_URL",
+        "USER",
         "PicoclawDriver",
         "judge_probe",
         "parse_status",

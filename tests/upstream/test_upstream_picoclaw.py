@@ -127,6 +127,10 @@ def test_compose_service(plan: Plan) -> None:
     assert gateway["read_only"] is True
     assert gateway["restart"] == "on-failure"
     assert gateway["tmpfs"] == ["/tmp"]
+    # Deliberately not upstream's: picoclaw is not root, and its runtime directory (its config
+    # 0600) is given to the user compose runs it as, named here (upstream sets no user and
+    # writes the config readable by everyone).
+    assert gateway["user"] == "1000:1000"
     environment = gateway["environment"]
     assert environment["PICOCLAW_HOME"] == HOME
     assert environment["PICOCLAW_CONFIG"] == f"{HOME}/config.json"

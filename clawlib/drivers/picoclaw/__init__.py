@@ -7,6 +7,10 @@ written into it, so it is a secret file), ``workspace/AGENTS.md`` (the contract 
 appended: picoclaw reads no other file of claw's) and, with invocations,
 ``workspace/cron/jobs.json``. Skills go to ``workspace/skills/<stem>/SKILL.md``.
 
+Not being root, picoclaw could neither read its 0600 config nor write its home if they stayed
+claw's: compose runs it as :data:`USER`, and claw, when it runs as root, gives the runtime
+directory to that user (as it writes it; run as anyone else, claw says when it cannot).
+
 Health: the compose healthcheck asks picoclaw's health server for ``/health``; ``claw health``
 asks ``/health`` then ``/ready`` with ``curl -fsS`` in one exec (:data:`PROBE_SCRIPT`) and judges
 both answers (:func:`judge_probe`). picoclaw answers ``/ready`` with ``{"status": "ready"}``
@@ -40,11 +44,15 @@ __all__ = [
     "HEALTH_URL",
     "PROBE_SCRIPT",
     "READY_URL",
+    "USER",
     "PicoclawDriver",
     "judge_probe",
     "parse_status",
 ]
 
+USER = "1000:1000"
+"""picoclaw's user in its image (``picoclaw``, uid 1000), named in compose so that it is the
+user claw gives the runtime directory to, whatever the image says."""
 HEALTH_URL = "http://localhost:18790/health"
 READY_URL = "http://localhost:18790/ready"
 _MARK = "@@claw-probe"
@@ -104,6 +112,7 @@ class PicoclawDriver(Driver):
             healthcheck=Healthcheck(("CMD-SHELL", f"curl -fsS {HEALTH_URL} >/dev/null || exit 1")),
             skill_dir=f"{WORKSPACE}/skills",
             skill_layout="directory",
+            user=USER,
             warnings=config.warnings,
         )
 
