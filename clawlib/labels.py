@@ -20,6 +20,7 @@ __all__ = [
     "COMPOSE_NUMBER",
     "COMPOSE_PROJECT",
     "COMPOSE_SERVICE",
+    "COMPOSE_WORKING_DIR",
 ]
 
 COMPOSE_PROJECT = "com.docker.compose.project"
@@ -28,6 +29,8 @@ COMPOSE_SERVICE = "com.docker.compose.service"
 """The compose service a container runs (for a claw with replicas: ``<claw>-<ordinal>``)."""
 COMPOSE_NUMBER = "com.docker.compose.container-number"
 """The container's number within its compose service (1 unless scaled)."""
+COMPOSE_WORKING_DIR = "com.docker.compose.project.working_dir"
+"""The directory compose resolved the project's relative paths against (a pod's directory)."""
 COMPOSE_CONFIG_HASH = "com.docker.compose.config-hash"
 """compose's hash of the service definition the container was created from."""
 

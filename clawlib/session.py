@@ -246,6 +246,14 @@ class PodSession:
         """The applied pod's containers, as the engine lists them."""
         return self.view.containers(self.target().project)
 
+    def other_projects(self) -> dict[str, tuple[int, int]]:
+        """The compose projects other than this session's that have containers made from the
+        pod's directory (a ``claw up -p X`` earlier), each with how many containers it has and
+        how many run: what ``claw down`` or ``claw ps`` without the same ``-p`` leaves out."""
+        target = self.target()
+        found = self.view.projects_at(str(target.directory))
+        return {name: counts for name, counts in found.items() if name != target.project}
+
     def status(self) -> PodStatus:
         """Every container of the applied pod, with its health probed now (concurrently)."""
         from clawlib.lifecycle import probe_health

@@ -236,8 +236,11 @@ class FakeEngineView(DockerView):
         *,
         down: bool = False,
         listings: list[tuple[ContainerRecord, ...]] | None = None,
+        projects: dict[str, tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(client_factory=FakeSdkClient)
+        self.projects = projects or {}
+        """What :meth:`projects_at` answers for any directory."""
         self.bodies = logs or {}
         self.states = states or {}
         self.event_bodies = events or []
@@ -260,6 +263,11 @@ class FakeEngineView(DockerView):
         if not self.listings:
             return ()
         return self.listings.pop(0) if len(self.listings) > 1 else self.listings[0]
+
+    def projects_at(self, directory: str) -> dict[str, tuple[int, int]]:
+        if self.down:
+            raise EngineUnavailableError(FAKE_HOST, "connection refused")
+        return dict(self.projects)
 
     def log_body(
         self, container_id: str, *, follow: bool, tail: int | None, since: str | None

@@ -24,7 +24,7 @@ from clawlib.errors import (
     EngineUnavailableError,
     ImageNotFoundError,
 )
-from clawlib.labels import COMPOSE_PROJECT
+from clawlib.labels import COMPOSE_PROJECT, COMPOSE_WORKING_DIR
 
 from ._containers import ContainerRecord, ExecResult
 from ._events import EventStream
@@ -211,6 +211,23 @@ class DockerView:
             except ContainerNotFoundError:
                 continue  # removed between the listing and the inspect
         return tuple(sorted(records, key=lambda r: (r.service, r.number, r.name)))
+
+    def projects_at(self, directory: str) -> dict[str, tuple[int, int]]:
+        """The compose projects with containers made from ``directory`` (compose's working-dir
+        label: a pod's directory), each with how many containers it has and how many run."""
+        api = self._sdk().api
+
+        def listing() -> list[Any]:
+            filters = {"label": [f"{COMPOSE_WORKING_DIR}={directory}"]}
+            return list(api.containers(all=True, filters=filters))
+
+        found: dict[str, tuple[int, int]] = {}
+        for summary in self._call(listing):
+            project = str((summary.get("Labels") or {}).get(COMPOSE_PROJECT, ""))
+            if project:
+                total, running = found.get(project, (0, 0))
+                found[project] = (total + 1, running + (summary.get("State") == "running"))
+        return dict(sorted(found.items()))
 
     def container(self, ref: str) -> ContainerRecord:
         """The container ``ref`` (ID or name); :class:`ContainerNotFoundError` when it is gone."""

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from clawlib.compose import RUNTIME_DIR, service_names
 from clawlib.engine import ComposeProject, ContainerRecord
-from clawlib.labels import CLAW_SERVICE
+from clawlib.labels import CLAW_SERVICE, COMPOSE_WORKING_DIR
 from clawlib.planner import Plan, PlanDiff
 from clawlib.yamlio import dump_yaml
 
@@ -43,7 +43,7 @@ __all__ = [
 CONFIG_HASH_LABEL = "com.docker.compose.config-hash"
 IMAGE_LABEL = "com.docker.compose.image"
 """The ID of the image compose created the container from (compose 2.2x and later)."""
-WORKING_DIR_LABEL = "com.docker.compose.project.working_dir"
+WORKING_DIR_LABEL = COMPOSE_WORKING_DIR
 """The directory compose resolved the project's relative paths against."""
 
 ImpactAction = Literal["recreate", "create", "start", "remove", "keep"]

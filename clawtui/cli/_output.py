@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TextIO
 
 __all__ = ["print_error", "print_json", "print_output", "print_table", "printable"]
@@ -51,3 +51,15 @@ def print_table(
 def print_output(line: str) -> None:
     """A line a command (docker, compose) printed, indented under claw's own, to stderr."""
     print(f"    {printable(line.strip())}", file=sys.stderr, flush=True)
+
+
+def print_other_projects(others: Mapping[str, tuple[int, int]], verb: str) -> None:
+    """Say, on standard error, which other compose projects run from the pod's directory (a
+    ``claw up -p X`` earlier) and how to reach each: ``claw <verb> -p X``."""
+    for project, (total, running) in others.items():
+        containers = f"{total} container{'s' if total != 1 else ''}, {running} running"
+        print(
+            f"The pod's directory also has project {project} ({containers}): "
+            f"claw {verb} -p {project}",
+            file=sys.stderr,
+        )

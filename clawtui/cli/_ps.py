@@ -18,7 +18,7 @@ from clawlib.lifecycle import ContainerHealth
 from clawlib.session import open_pod
 
 from ._args import add_pod_arguments
-from ._output import print_json, print_table
+from ._output import print_json, print_other_projects, print_table
 
 __all__ = ["configure"]
 
@@ -40,20 +40,24 @@ def configure(verb: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _survey(args: argparse.Namespace) -> tuple[str, tuple[ContainerHealth, ...]]:
+def _survey(args: argparse.Namespace) -> tuple[ContainerHealth, ...]:
+    """The project's containers; when it has none, says so (standard error) with the
+    other projects run from the pod's directory."""
     with open_pod(args.file, project=args.project) as pod:
         status = pod.status()
-    return status.project, status.containers
+        if not status.containers and not args.json:
+            print(f"No containers in project {status.project}.", file=sys.stderr)
+            print_other_projects(pod.other_projects(), args.command)
+    return status.containers
 
 
 def _run_ps(args: argparse.Namespace) -> int:
-    project, survey = _survey(args)
+    survey = _survey(args)
     now = datetime.now(UTC)
     if args.json:
         print_json([_ps_json(item, now) for item in survey])
         return 0
     if not survey:
-        print(f"No containers in project {project}.", file=sys.stderr)
         return 0
     rows = [("SERVICE", "CONTAINER", "TYPE", "STATE", "HEALTH", "UPTIME", "IMAGE", "PORTS")]
     for item in survey:
@@ -76,7 +80,7 @@ def _run_ps(args: argparse.Namespace) -> int:
 
 
 def _run_health(args: argparse.Namespace) -> int:
-    project, survey = _survey(args)
+    survey = _survey(args)
     if args.json:
         print_json(
             [
@@ -93,9 +97,7 @@ def _run_health(args: argparse.Namespace) -> int:
                 for item in survey
             ]
         )
-    elif not survey:
-        print(f"No containers in project {project}.", file=sys.stderr)
-    else:
+    elif survey:
         rows = [("SERVICE", "CONTAINER", "TYPE", "STATUS", "DETAIL")]
         rows += [
             (

@@ -13,7 +13,7 @@ from clawlib.lifecycle import ApplyReport, Progress
 from clawlib.session import open_pod
 
 from ._args import add_pod_arguments
-from ._output import print_output, print_table, printable
+from ._output import print_other_projects, print_output, print_table, printable
 from ._plan import planned, print_diff
 
 __all__ = ["configure"]
@@ -133,7 +133,9 @@ def _print_report(report: ApplyReport) -> None:
 def _run_down(args: argparse.Namespace) -> int:
     with open_pod(args.file, project=args.project) as pod:
         target = pod.down(volumes=args.volumes, on_line=print_output)
+        others = pod.other_projects()
     print(f"Pod is down: project {target.project}.")
+    print_other_projects(others, "down")
     return 0
 
 

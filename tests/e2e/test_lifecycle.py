@@ -20,7 +20,7 @@ from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
 from clawlib.session import PodSession
 from clawtui.cli import main
-from tests.e2e.pods import CLAWFILE, docker, leftovers, write_pod
+from tests.e2e.pods import CLAWFILE, docker, leftovers, remove_project, write_pod
 from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
@@ -326,3 +326,33 @@ def test_down_names_a_container_compose_leaves(
     finally:
         remove_project(project)
     assert leftovers(project) == {"containers": "", "networks": "", "volumes": ""}
+
+
+def test_commands_without_the_project_name_the_one_that_runs(
+    project: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After ``claw up -p X``, ``claw down`` and ``claw ps`` without ``-p`` act on the pod's
+    own project (as compose does) and say that X still runs from the pod's directory."""
+    pod = tmp_path / "pod"
+    pod.mkdir()
+    (pod / "claw-pod.yml").write_text(
+        f"x-claw:\n  pod: {project}\nservices:\n  web:\n    image: claw-base/busybox:latest\n"
+        '    init: true\n    command: ["sleep", "600"]\n'
+    )
+    other = f"{project}-x"
+    try:
+        assert main(["up", "-d", "-y", "-f", str(pod), "-p", other]) == 0
+        hint = f"The pod's directory also has project {other} (1 container, 1 running): claw"
+        capsys.readouterr()
+        assert main(["down", "-f", str(pod)]) == 0
+        captured = capsys.readouterr()
+        assert f"Pod is down: project {project}." in captured.out
+        assert f"{hint} down -p {other}\n" in captured.err
+        assert main(["ps", "-f", str(pod)]) == 0
+        assert capsys.readouterr().err == (
+            f"No containers in project {project}.\n{hint} ps -p {other}\n"
+        )
+        assert main(["down", "-f", str(pod), "-p", other]) == 0
+        assert "also has project" not in capsys.readouterr().err
+    finally:
+        remove_project(other)

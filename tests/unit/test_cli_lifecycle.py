@@ -151,6 +151,15 @@ LEFT = ContainerRecord(
             id="nothing left",
         ),
         pytest.param(
+            FakeEngineView(projects={"other": (2, 1), "pod": (0, 0)}),
+            0,
+            "Pod is down: project pod.\n",
+            "    Container pod-web-1  Removed\n"
+            "The pod's directory also has project other (2 containers, 1 running): "
+            "claw down -p other\n",
+            id="another project runs from the pod's directory",
+        ),
+        pytest.param(
             FakeEngineView(listings=[(LEFT,)]),
             1,
             "",

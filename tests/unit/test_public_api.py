@@ -311,6 +311,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "COMPOSE_NUMBER",
         "COMPOSE_PROJECT",
         "COMPOSE_SERVICE",
+        "COMPOSE_WORKING_DIR",
     ],
     "clawlib.lifecycle": [
         "COMPOSE_FILE",
