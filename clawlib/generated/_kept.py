@@ -1,7 +1,9 @@
 """The kept generation: the versions of the generated files that the last switch replaced.
 
 It lives in ``.claw-runtime/.previous/``: ``files/<path>`` holds the copy of each path that
-existed (each 0600), ``manifest.json`` lists every path with its mode, or that it was absent.
+existed (each 0600), ``manifest.json`` lists every path with its mode and owner, or that it was
+absent. A restore gives each file back to its owner when claw runs as root (a runner that is
+not root reads its files as their owner).
 A switch stages the new one beside its new files and swaps it in as it finishes; a rollback
 reads it back. Its manifest passes :func:`~clawlib.generated.check_generated_path` like any
 write: a cloned repository may carry one.
@@ -57,7 +59,12 @@ def read_kept(root: Path) -> tuple[dict[str, NewFile], list[str]]:
                 found = read_entry(root_fd, f"{PREVIOUS_DIR}/files/{path}", MAX_PERSONA_BYTES)
                 if found.kind != "file" or found.content is None:
                     raise NoPreviousGenerationError(str(kept), f"its copy of {path} is missing")
-                writes[path] = NewFile(found.content, int(entry.get("mode", 0o644)) & 0o777)
+                owner = entry.get("owner")
+                writes[path] = NewFile(
+                    found.content,
+                    int(entry.get("mode", 0o644)) & 0o777,
+                    (owner[0], owner[1]) if owner and os.geteuid() == 0 else None,
+                )
     except OSError as exc:
         raise NoPreviousGenerationError(str(kept), f"it is unreadable ({exc})") from exc
     return writes, removes
@@ -72,6 +79,13 @@ def _manifest_entries(content: bytes) -> dict[str, dict[str, Any]]:
             check_generated_path(path)
             if not isinstance(entry, dict) or not isinstance(entry.get("mode", 0), int):
                 raise TypeError(f"the entry of {path} is not a mapping with a numeric mode")
+            owner = entry.get("owner")
+            if owner is not None and not (
+                isinstance(owner, list)
+                and len(owner) == 2
+                and all(type(i) is int and i >= 0 for i in owner)
+            ):
+                raise TypeError(f"the owner of {path} is not a user and a group id")
     except (ValueError, KeyError, TypeError, UnsafePathError) as exc:
         raise NoPreviousGenerationError(
             PREVIOUS_DIR, f"its manifest is unreadable ({exc})"
@@ -97,7 +111,7 @@ def stage_previous(root_fd: int, staging_fd: int, paths: list[str]) -> None:
                 os.fsync(parent)
             finally:
                 os.close(parent)
-            entries[path] = {"present": True, "mode": found.mode}
+            entries[path] = {"present": True, "mode": found.mode, "owner": found.owner}
         manifest = json.dumps({"files": entries}, indent=2, sort_keys=True) + "\n"
         _dirfd.write_new(previous_fd, _MANIFEST, NewFile(manifest.encode(), 0o600))
         os.fsync(previous_fd)

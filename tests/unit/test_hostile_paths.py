@@ -615,3 +615,21 @@ def test_a_persona_beyond_its_limits_is_refused(
     )(pod, Canary(pod))
     assert main(["plan"]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_a_crafted_journal_cannot_give_a_directory_outside_the_runtime_tree(
+    pod: Path, canary: Canary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    staging = pod / ".claw-runtime" / ".staging-0123456789ab"
+    (staging / "files").mkdir(parents=True)
+    (pod / ".claw-runtime" / ".journal").write_text(
+        '{"version": 1, "staging": ".staging-0123456789ab", "previous": false, '
+        '"writes": {}, "removes": [], "owners": {"Dockerfile.generated": [1000, 1000]}}'
+    )
+    status, output = run(["plan"], capsys, canary)
+    assert status == 1
+    assert (
+        "the journal of an interrupted write is unreadable (Dockerfile.generated is not in "
+        ".claw-runtime); claw will not guess what it meant"
+    ) in output
+    canary.assert_untouched(output)

@@ -144,3 +144,21 @@ def test_the_services_own_user_wins(pod: Path, monkeypatch: pytest.MonkeyPatch) 
         f'user "picoclaw" is not numeric, so claw cannot give {SERVICE}/ to it: the picoclaw '
         'runner may not read its files (use "<uid>:<gid>")'
     ]
+
+
+@root_only
+def test_a_roll_back_gives_the_files_it_restores_back_to_the_runner(
+    pod: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clawlib.generated import restore_previous
+
+    _plan(pod, monkeypatch, (0, 0)).write()
+    contract = pod / SERVICE / "picoclaw-home" / "workspace" / "AGENTS.md"
+    before = contract.read_text()
+    (pod / "governed" / "AGENTS.md").write_text("# Governed\n\nA new contract.\n")
+    _plan(pod, monkeypatch, (0, 0)).write(keep_previous=True)
+    assert contract.read_text() != before
+    restored = restore_previous(pod)
+    assert str(contract.relative_to(pod)) in restored
+    assert contract.read_text() == before
+    assert _owner(contract) == (1000, 1000)
