@@ -34,6 +34,8 @@ __all__ = ["WRITTEN", "Written", "install_written", "read_written", "stage_writt
 WRITTEN = f"{RUNTIME_DIR}/.written.json"
 """The record, relative to the pod directory."""
 _STAGED = "written.json"
+_LIMIT = 16 * 1024 * 1024
+"""Far above the record of the largest pod claw plans (2,000 services)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ def read_written(root_fd: int) -> Written | None:
     """The record of the pod whose directory is ``root_fd``; None when there is none, or when
     it cannot be read or names a path outside the runtime tree (a cloned repository may carry
     a hostile one): then claw claims nothing in a runner's directories."""
-    entry = read_entry(root_fd, WRITTEN)
+    entry = read_entry(root_fd, WRITTEN, _LIMIT)
     if entry.kind != "file" or entry.content is None:
         return None
     try:
