@@ -384,7 +384,7 @@ def _parent(
     owner = next(
         (o for path, o in owners.items() if key == path or key.startswith(f"{path}/")), None
     )
-    if owner is not None and create:
+    if owner is not None:
         info = os.fstat(fd)
         if (info.st_uid, info.st_gid) != owner:
             os.fchown(fd, *owner)

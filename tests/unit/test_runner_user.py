@@ -3,13 +3,14 @@ and claw, running as root, gives that user what it writes there (picoclaw, uid 1
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from clawlib.generated import RUNTIME_DIR
+from clawlib.generated import RUNTIME_DIR, WRITTEN
 from clawlib.planner import Plan, plan_pod
 from clawlib.pod import load_pod
 
@@ -162,3 +163,27 @@ def test_a_roll_back_gives_the_files_it_restores_back_to_the_runner(
     assert str(contract.relative_to(pod)) in restored
     assert contract.read_text() == before
     assert _owner(contract) == (1000, 1000)
+
+
+@root_only
+def test_a_directory_claw_removes_from_first_is_given_as_well(
+    pod: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One switch both removes a file from a directory and writes another there: the directory
+    goes to the runner all the same."""
+    _plan(pod, monkeypatch, (0, 0)).write()
+    home = pod / SERVICE / "picoclaw-home"
+    os.chown(home / "workspace", 0, 0)
+    (pod / "governed" / "AGENTS.md").write_text("# Governed\n\nA new contract.\n")
+    stale = home / "workspace" / "old.md"
+    stale.write_text("written by claw once\n")
+    record = json.loads((pod / WRITTEN).read_text())
+    record["files"].append(str(stale.relative_to(pod)))
+    (pod / WRITTEN).write_text(json.dumps(record))
+    plan = _plan(pod, monkeypatch, (0, 0))
+    assert {(c.path, c.kind) for c in plan.diff().files} >= {
+        (str(stale.relative_to(pod)), "remove")
+    }
+    plan.write()
+    assert not stale.exists()
+    assert _owner(home / "workspace") == (1000, 1000)
