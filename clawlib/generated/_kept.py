@@ -2,8 +2,8 @@
 
 It lives in ``.claw-runtime/.previous/``: ``files/<path>`` holds the copy of each path that
 existed (each 0600), ``manifest.json`` lists every path with its mode and owner, or that it was
-absent. A restore gives each file back to its owner when claw runs as root (a runner that is
-not root reads its files as their owner).
+absent. A restore gives each runtime file back to its owner when claw runs as root (a runner
+that is not root reads its files as their owner); the other files stay claw's.
 A switch stages the new one beside its new files and swaps it in as it finishes; a rollback
 reads it back. Its manifest passes :func:`~clawlib.generated.check_generated_path` like any
 write: a cloned repository may carry one.
@@ -23,7 +23,7 @@ from clawlib.limits import MAX_PERSONA_BYTES
 from . import _dirfd
 from ._dirfd import NewFile
 from ._disk import lstat_at, open_dir, read_entry
-from ._guard import PREVIOUS_DIR, RUNTIME_DIR, check_generated_path
+from ._guard import PREVIOUS_DIR, RUNTIME_DIR, check_generated_path, is_runtime_path
 
 __all__ = ["has_previous", "install_previous", "read_kept", "stage_previous"]
 
@@ -63,7 +63,9 @@ def read_kept(root: Path) -> tuple[dict[str, NewFile], list[str]]:
                 writes[path] = NewFile(
                     found.content,
                     int(entry.get("mode", 0o644)) & 0o777,
-                    (owner[0], owner[1]) if owner and os.geteuid() == 0 else None,
+                    (owner[0], owner[1])
+                    if owner and os.geteuid() == 0 and is_runtime_path(path)
+                    else None,
                 )
     except OSError as exc:
         raise NoPreviousGenerationError(str(kept), f"it is unreadable ({exc})") from exc

@@ -187,3 +187,25 @@ def test_a_directory_claw_removes_from_first_is_given_as_well(
     plan.write()
     assert not stale.exists()
     assert _owner(home / "workspace") == (1000, 1000)
+
+
+@root_only
+def test_a_kept_manifest_gives_away_only_runtime_files(
+    pod: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cloned repository may carry a kept generation: its owners reach no file outside the
+    runtime tree."""
+    from clawlib.generated import PREVIOUS_DIR, restore_previous
+
+    _plan(pod, monkeypatch, (0, 0)).write()
+    kept = pod / PREVIOUS_DIR
+    (kept / "files").mkdir(parents=True)
+    (kept / "files" / "compose.generated.yml").write_text("services: {}\n")
+    (kept / "manifest.json").write_text(
+        json.dumps(
+            {"files": {"compose.generated.yml": {"present": True, "mode": 420, "owner": [7, 7]}}}
+        )
+    )
+    restore_previous(pod)
+    assert (pod / "compose.generated.yml").read_text() == "services: {}\n"
+    assert _owner(pod / "compose.generated.yml") == (0, 0)
