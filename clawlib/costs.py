@@ -69,6 +69,7 @@ __all__ = [
     "RecordType",
     "format_usd",
     "parse_record",
+    "total_cells",
 ]
 
 RecordType = Literal["request", "response", "error", "intervention"]
@@ -488,3 +489,15 @@ def format_usd(value: float) -> str:
     the same costs added in another order differ in their last binary digits: rounded to ten
     decimals first, they are shown the same."""
     return f"${round(value, 10):,.4f}"
+
+
+def total_cells(totals: CostTotals) -> tuple[str, str, str, str, str]:
+    """Cost, requests, errors, tokens in and tokens out, as the TUI and ``claw costs`` show
+    them (each says the last request in its own way)."""
+    return (
+        format_usd(totals.cost_usd),
+        f"{totals.requests:,}",
+        f"{totals.errors:,}",
+        f"{totals.tokens_in:,}",
+        f"{totals.tokens_out:,}",
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from clawlib.costs import CostTotals, ProxyRecord, format_usd
+from clawlib.costs import CostTotals, ProxyRecord, format_usd, total_cells
 from clawlib.engine import ContainerRecord
 
 from .model import ServiceGroup
@@ -110,14 +110,7 @@ def last_request_text(when: datetime | None, now: datetime) -> str:
 
 def totals_cells(totals: CostTotals, now: datetime) -> tuple[str, ...]:
     """Cost, requests, errors, tokens in, tokens out and last request, as shown."""
-    return (
-        format_usd(totals.cost_usd),
-        f"{totals.requests:,}",
-        f"{totals.errors:,}",
-        f"{totals.tokens_in:,}",
-        f"{totals.tokens_out:,}",
-        last_request_text(totals.last_request, now),
-    )
+    return (*total_cells(totals), last_request_text(totals.last_request, now))
 
 
 @dataclass(frozen=True)

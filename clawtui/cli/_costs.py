@@ -22,7 +22,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from clawlib.costs import CostTotals, format_usd
+from clawlib.costs import CostTotals, total_cells
 from clawlib.engine import describe_state
 from clawlib.session import ProxyCosts, open_pod
 
@@ -90,14 +90,8 @@ def costs_table(costs: ProxyCosts) -> list[tuple[str, ...]]:
 
 
 def _cells(totals: CostTotals) -> tuple[str, ...]:
-    return (
-        format_usd(totals.cost_usd),
-        f"{totals.requests:,}",
-        f"{totals.errors:,}",
-        f"{totals.tokens_in:,}",
-        f"{totals.tokens_out:,}",
-        _time(totals.last_request) if totals.last_request is not None else "-",
-    )
+    last = _time(totals.last_request) if totals.last_request is not None else "-"
+    return (*total_cells(totals), last)
 
 
 def costs_json(costs: ProxyCosts) -> dict[str, Any]:

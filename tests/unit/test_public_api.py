@@ -109,6 +109,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "RecordType",
         "format_usd",
         "parse_record",
+        "total_cells",
     ],
     "clawlib.doctor": [
         "BASE_IMAGE",
