@@ -6,7 +6,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-__all__ = ["CLAWFILE", "docker", "leftovers", "remove_project", "write_pod"]
+__all__ = ["CLAWFILE", "docker", "leftovers", "remove_project", "running_container", "write_pod"]
 
 
 CLAWFILE = """\
@@ -21,6 +21,17 @@ CONFIGURE openclaw config set agents.defaults.heartbeat.every {every}
 def docker(*args: str, check: bool = True) -> str:
     done = subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
     return done.stdout.strip()
+
+
+def running_container(project: str, service: str) -> str:
+    """The ID of a running container of ``service`` in the compose project ``project``."""
+    found = docker(
+        "ps", "-q",
+        "--filter", f"label=com.docker.compose.project={project}",
+        "--filter", f"label=com.docker.compose.service={service}",
+    )  # fmt: skip
+    assert found, f"no running container of {service}"
+    return found.split()[0]
 
 
 def leftovers(project: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ import pytest
 from clawlib.lifecycle import apply
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
-from tests.e2e.pods import docker
+from tests.e2e.pods import docker, running_container
 from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
@@ -73,16 +73,6 @@ def write_governed_pod(directory: Path, project: str, key: str) -> Path:
     return directory
 
 
-def container(project: str, service: str) -> str:
-    found = docker(
-        "ps", "-q",
-        "--filter", f"label=com.docker.compose.project={project}",
-        "--filter", f"label=com.docker.compose.service={service}",
-    )  # fmt: skip
-    assert found, f"no running container of {service}"
-    return found.split()[0]
-
-
 def env_of(claw: str, name: str) -> str:
     return docker("exec", claw, "sh", "-c", f'echo "${name}"')
 
@@ -93,7 +83,9 @@ def provider_requests(project: str) -> list[dict[str, Any]]:
         "import urllib.request as u; "
         "print(u.urlopen('http://127.0.0.1:8080/fake/requests').read().decode())"
     )
-    return json.loads(docker("exec", container(project, "fake-llm"), "python3", "-c", script))
+    return json.loads(
+        docker("exec", running_container(project, "fake-llm"), "python3", "-c", script)
+    )
 
 
 def ask(claw: str, auth: str | None, *, stream: bool = False) -> tuple[bool, str]:
@@ -118,7 +110,7 @@ def ask(claw: str, auth: str | None, *, stream: bool = False) -> tuple[bool, str
 
 
 def proxy_log(project: str) -> list[dict[str, Any]]:
-    lines = docker("logs", container(project, "cllama")).splitlines()
+    lines = docker("logs", running_container(project, "cllama")).splitlines()
     return [json.loads(line) for line in lines if line.startswith("{")]
 
 
@@ -127,10 +119,10 @@ def test_a_governed_pod_end_to_end(project: str, tmp_path: Path) -> None:
     pod = write_governed_pod(tmp_path / "pod", project, key)
     report = apply(plan_pod(load_pod(pod, environ={})))
     assert report.ok, report.failures
-    alpha0, alpha1 = container(project, "alpha-0"), container(project, "alpha-1")
+    alpha0, alpha1 = running_container(project, "alpha-0"), running_container(project, "alpha-1")
     wait_for(
         lambda: "healthy" in docker("inspect", "-f", "{{.State.Health.Status}}",
-                                    container(project, "cllama")),
+                                    running_container(project, "cllama")),
         timeout=40,
         interval=0.5,
         message="the proxy is healthy",
@@ -206,12 +198,12 @@ def test_a_governed_pod_end_to_end(project: str, tmp_path: Path) -> None:
         assert response["cost_usd"] > 0
     errors = [(line["claw_id"], line["status_code"]) for line in log if line["type"] == "error"]
     assert errors == [("alpha-0", 403), ("beta", 403), ("", 401)]
-    raw = docker("logs", container(project, "cllama"))
+    raw = docker("logs", running_container(project, "cllama"))
     assert key not in raw
     assert secret not in raw
 
     # No claw holds the provider key, in its environment or anywhere claw wrote for it.
-    for claw in (alpha0, alpha1, container(project, "beta")):
+    for claw in (alpha0, alpha1, running_container(project, "beta")):
         env = docker("exec", claw, "env")
         assert key not in env
         assert "OPENROUTER_API_KEY" not in env

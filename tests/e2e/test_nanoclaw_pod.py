@@ -15,7 +15,7 @@ import pytest
 from clawlib.lifecycle import apply
 from clawlib.planner import plan_pod
 from clawlib.pod import load_pod
-from tests.e2e.pods import docker, remove_project
+from tests.e2e.pods import docker, remove_project, running_container
 from tests.polling import wait_for
 
 pytestmark = pytest.mark.docker
@@ -74,24 +74,14 @@ def write_pod(directory: Path, pod_name: str) -> Path:
     return directory
 
 
-def container(project: str, service: str) -> str:
-    found = docker(
-        "ps", "-q",
-        "--filter", f"label=com.docker.compose.project={project}",
-        "--filter", f"label=com.docker.compose.service={service}",
-    )  # fmt: skip
-    assert found, f"no running container of {service}"
-    return found.split()[0]
-
-
 def test_nanoclaw_pod_under_another_project_name(
     project: str, run_project: str, tmp_path: Path
 ) -> None:
     pod = write_pod(tmp_path / "pod", project)
     report = apply(plan_pod(load_pod(pod, environ={})), project=run_project)
     assert report.ok, report.failures
-    governed = container(run_project, "governed")
-    orchestrator = container(run_project, "orchestrator")
+    governed = running_container(run_project, "governed")
+    orchestrator = running_container(run_project, "orchestrator")
 
     network = f"{run_project}_claw-internal"
     assert docker("network", "ls", "-q", "--filter", f"name=^{network}$")
