@@ -12,9 +12,10 @@ from ._containers import ContainerRecord, ExecResult, parse_engine_time
 from ._docker import DockerView, EngineInfo, ImageRecord, engine_host
 from ._events import EngineEvent, EventKind, EventStream
 from ._extract import extract_image_file
+from ._frames import LogEnded, LogExited, LogItem, LogLine, LogRestarted, LogSource
 from ._http import RawBody
 from ._images import LocalImages
-from ._logs import LogEnded, LogExited, LogItem, LogLine, LogRestarted, LogSource, LogStream
+from ._logs import LogStream
 from ._process import CommandResult, ProcessRunner, SubprocessRunner
 from ._wording import describe_state, format_duration, state_word
 

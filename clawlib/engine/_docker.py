@@ -29,8 +29,9 @@ from clawlib.labels import COMPOSE_PROJECT, COMPOSE_WORKING_DIR
 from ._containers import ContainerRecord, ExecResult
 from ._events import EventStream
 from ._feed import BUFFER_ITEMS
+from ._frames import LogSource
 from ._http import HttpBody, RawBody
-from ._logs import LogSource, LogStream
+from ._logs import LogStream
 from ._sdk import open_stream
 
 __all__ = ["DockerView", "EngineInfo", "ImageRecord", "engine_host"]

@@ -52,17 +52,7 @@ if TYPE_CHECKING:
     from ._http import RawBody
     from ._source import StreamSource
 
-__all__ = [
-    "FrameParser",
-    "LogEnded",
-    "LogExited",
-    "LogItem",
-    "LogLine",
-    "LogRestarted",
-    "LogSource",
-    "LogStream",
-    "since_param",
-]
+__all__ = ["LogStream"]
 
 _RETRY_FIRST, _RETRY_MAX = 0.05, 1.0
 """Pause before reconnecting a log that ended without delivering anything, doubled each time."""

@@ -34,8 +34,9 @@ from clawlib.engine import (
     _logs,
 )
 from clawlib.engine._events import event_from_message
+from clawlib.engine._frames import FrameParser, since_param
 from clawlib.engine._http import ChunkedDecoder, HttpBody
-from clawlib.engine._logs import FrameParser, _Pacer, since_param
+from clawlib.engine._logs import _Pacer
 from clawlib.errors import (
     ContainerNotFoundError,
     EngineDisconnectedError,
