@@ -256,6 +256,12 @@ class Plan:
         Links are not followed: a planned path that is a link, or lies below one, is compared
         as absent and named in :attr:`PlanDiff.notes`.
         """
+        return self._compare()[0]
+
+    def _compare(self) -> tuple[PlanDiff, Written | None, Written]:
+        """The diff (see :meth:`diff`), the record of what claw wrote found on disk, and the
+        record of this plan's generation (its files and mount points; the runners' directories,
+        with those of the record still on disk)."""
         root = self.directory
         settle(root)
         planned = {f.path: f for f in self.files}
@@ -267,7 +273,10 @@ class Plan:
                 for path, item in planned.items()
             }
             record = read_written(root_fd)
-            runner_dirs = self.runner_state | (record.state_dirs if record else frozenset())
+            kept = frozenset(
+                path for path in (record.state_dirs if record else ()) if _is_dir(root_fd, path)
+            )
+            runner_dirs = self.runner_state | kept
             expected = planned.keys() | self.mount_points
             stale = [
                 (path, entry)
@@ -286,11 +295,7 @@ class Plan:
                     and (entry := read_entry(root_fd, path, 0)).kind != "missing"
                     and entry.at in ("", path)
                 ]
-                notes.update(
-                    (path, _kept_state(path))
-                    for path in sorted(record.state_dirs - self.runner_state)
-                    if _is_dir(root_fd, path)
-                )
+                notes.update((path, _kept_state(path)) for path in sorted(kept - self.runner_state))
             old_files = {
                 path: read_entry(root_fd, path) if entry.kind == "file" else entry
                 for path, entry in sorted(stale, key=lambda item: item[0])
@@ -315,25 +320,15 @@ class Plan:
         added, changed, removed, reasons = _service_changes(
             old_compose, self.compose, old_env, new_env
         )
-        return PlanDiff(tuple(changes), added, changed, removed, tuple(notes.values()), reasons)
+        diff = PlanDiff(tuple(changes), added, changed, removed, tuple(notes.values()), reasons)
+        runtime = frozenset(path for path in planned if is_runtime_path(path))
+        return diff, record, Written(runtime | self.mount_points, runner_dirs)
 
     def write(self, *, keep_previous: bool = False) -> PlanDiff:
         """Switch the disk to this plan as one step: every changed file written, stale runtime
         files removed (see :func:`clawlib.generated.switch`); with ``keep_previous``, the
         versions replaced are kept for a rollback. Returns the diff it applied."""
-        diff = self.diff()
-        with open_dir(self.directory) as root_fd:
-            recorded = read_written(root_fd)
-            written = Written(
-                frozenset(f.path for f in self.files if is_runtime_path(f.path))
-                | self.mount_points,
-                self.runner_state
-                | {
-                    path
-                    for path in (recorded.state_dirs if recorded else ())
-                    if _is_dir(root_fd, path)
-                },
-            )
+        diff, recorded, written = self._compare()
         if diff.changed or written != recorded:
             planned = {f.path: f for f in self.files}
             writes = {
